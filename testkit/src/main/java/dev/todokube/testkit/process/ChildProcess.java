@@ -90,6 +90,11 @@ public final class ChildProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** The process and, through it, its descendants (e.g. to check that none outlived a stop). */
+  public ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }
