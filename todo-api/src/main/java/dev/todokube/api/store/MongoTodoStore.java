@@ -1,0 +1,221 @@
+package dev.todokube.api.store;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
+
+/**
+ * Todos in MongoDB, collection {@code todos}, documents {@code {_id: ObjectId, title, tag, priority}}
+ * exactly as the original service stored them. Every driver timeout is the configured DB_TIMEOUT, so
+ * a call fails with StoreUnavailable instead of hanging while MongoDB is down; the driver's monitor
+ * reconnects by itself when it returns. Calls block: run them off the transport threads.
+ */
+public final class MongoTodoStore implements TodoStore {
+
+    public static final String COLLECTION = "todos";
+    private static final Duration MAX_HEARTBEAT = Duration.ofSeconds(2);
+
+    private final MongoClient client;
+    private final MongoDatabase database;
+    private final MongoCollection<Document> todos;
+    private final String description;
+    private final AtomicBoolean indexed = new AtomicBoolean();
+
+    private MongoTodoStore(MongoClient client, String dbName, String description) {
+        this.client = client;
+        this.database = client.getDatabase(dbName);
+        this.todos = database.getCollection(COLLECTION);
+        this.description = description;
+    }
+
+    /**
+     * Creates the client; does not wait for MongoDB (it may be down now and come up later).
+     *
+     * @param maskedUri the URI without password, for error messages
+     */
+    public static MongoTodoStore connect(String uri, String maskedUri, String dbName, Duration timeout, int poolSize) {
+        long timeoutMs = timeout.toMillis();
+        MongoClientSettings settings = MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(uri))
+                .applicationName("todo-api")
+                .applyToClusterSettings(b -> b.serverSelectionTimeout(timeoutMs, TimeUnit.MILLISECONDS))
+                .applyToSocketSettings(b -> b.connectTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+                        .readTimeout(timeoutMs, TimeUnit.MILLISECONDS))
+                .applyToConnectionPoolSettings(b -> b.maxSize(poolSize).maxWaitTime(timeoutMs, TimeUnit.MILLISECONDS))
+                // Notice a returning server soon; the driver's default (10 s) keeps health red for longer.
+                .applyToServerSettings(b -> b.heartbeatFrequency(
+                        Math.min(MAX_HEARTBEAT.toMillis(), Math.max(500, timeoutMs)), TimeUnit.MILLISECONDS))
+                .build();
+        return new MongoTodoStore(MongoClients.create(settings), dbName, maskedUri + "/" + dbName);
+    }
+
+    @Override
+    public Todo create(TodoFields fields) {
+        ObjectId id = new ObjectId();
+        call(() -> todos.insertOne(new Document("_id", id)
+                .append("title", fields.title())
+                .append("tag", fields.tag())
+                .append("priority", fields.priority())));
+        return Todo.of(TodoId.of(id), fields);
+    }
+
+    @Override
+    public Todo get(TodoId id) {
+        Document document = call(() -> todos.find(byId(id)).first());
+        if (document == null) {
+            throw new TodoException.NotFound(id);
+        }
+        return toTodo(document);
+    }
+
+    @Override
+    public Todo update(TodoId id, TodoPatch patch) {
+        if (patch.isEmpty()) {
+            return get(id);
+        }
+        List<Bson> sets = new ArrayList<>();
+        patch.title().ifPresent(title -> sets.add(Updates.set("title", title)));
+        patch.tag().ifPresent(tag -> sets.add(Updates.set("tag", tag)));
+        patch.priority().ifPresent(priority -> sets.add(Updates.set("priority", priority)));
+        Document updated = call(() -> todos.findOneAndUpdate(byId(id), Updates.combine(sets),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)));
+        if (updated == null) {
+            throw new TodoException.NotFound(id);
+        }
+        return toTodo(updated);
+    }
+
+    @Override
+    public void delete(TodoId id) {
+        long deleted = call(() -> todos.deleteOne(byId(id)).getDeletedCount());
+        if (deleted == 0) {
+            throw new TodoException.NotFound(id);
+        }
+    }
+
+    @Override
+    public List<Todo> all() {
+        return call(() -> {
+            List<Todo> result = new ArrayList<>();
+            for (Document document : todos.find().sort(Sorts.ascending("_id"))) {
+                result.add(toTodo(document));
+            }
+            return result;
+        });
+    }
+
+    @Override
+    public Page list(PageRequest request) {
+        List<Bson> conditions = new ArrayList<>();
+        if (!request.tag().isEmpty()) {
+            conditions.add(Filters.eq("tag", request.tag()));
+        }
+        request.after().ifPresent(after -> conditions.add(Filters.gt("_id", after.toObjectId())));
+        Bson filter = conditions.isEmpty() ? new Document() : Filters.and(conditions);
+        List<Todo> readOneMore = call(() -> {
+            List<Todo> result = new ArrayList<>();
+            for (Document document : todos.find(filter).sort(Sorts.ascending("_id")).limit(request.size() + 1)) {
+                result.add(toTodo(document));
+            }
+            return result;
+        });
+        return Page.fromLookahead(readOneMore, request.size());
+    }
+
+    /** Pings MongoDB, and creates the list index the first time it is reachable. */
+    @Override
+    public void ping() {
+        call(() -> database.runCommand(new Document("ping", 1)));
+        if (!indexed.get()) {
+            ensureIndex();
+        }
+    }
+
+    /** The index the tag-filtered, id-ordered listing uses. Idempotent. */
+    public void ensureIndex() {
+        call(() -> todos.createIndex(Indexes.ascending("tag", "_id"), new IndexOptions().name("tag_1__id_1")));
+        indexed.set(true);
+    }
+
+    @Override
+    public boolean blocking() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    /** The underlying collection, for the seed command. */
+    public MongoCollection<Document> collection() {
+        return todos;
+    }
+
+    @Override
+    public String toString() {
+        return "MongoTodoStore[" + description + "]";
+    }
+
+    private static Bson byId(TodoId id) {
+        return Filters.eq("_id", id.toObjectId());
+    }
+
+    /** Reads a document as the original wrote it; priority may be any BSON number. */
+    static Todo toTodo(Document document) {
+        Object rawId = document.get("_id");
+        TodoId id = rawId instanceof ObjectId objectId ? TodoId.of(objectId) : new TodoId(String.valueOf(rawId));
+        Object priority = document.get("priority");
+        return new Todo(id,
+                stringOrEmpty(document.get("title")),
+                stringOrEmpty(document.get("tag")),
+                priority instanceof Number number ? number.intValue() : 0);
+    }
+
+    private static String stringOrEmpty(Object value) {
+        return value == null ? "" : value.toString();
+    }
+
+    private <T> T call(MongoCall<T> operation) {
+        try {
+            return operation.run();
+        } catch (MongoException e) {
+            throw new TodoException.StoreUnavailable("MongoDB " + description + " unavailable: "
+                    + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    // The driver's messages embed the whole cluster description; the start says what went wrong.
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        String line = newline < 0 ? message : message.substring(0, newline);
+        return line.length() <= 160 ? line : line.substring(0, 160) + "...";
+    }
+
+    @FunctionalInterface
+    private interface MongoCall<T> {
+        T run();
+    }
+}
