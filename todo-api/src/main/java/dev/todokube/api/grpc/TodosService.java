@@ -1,0 +1,98 @@
+package dev.todokube.api.grpc;
+
+import dev.todokube.api.store.Page;
+import dev.todokube.api.store.PageRequest;
+import dev.todokube.api.store.Todo;
+import dev.todokube.api.store.TodoFields;
+import dev.todokube.api.store.TodoId;
+import dev.todokube.api.store.TodoPatch;
+import dev.todokube.api.store.TodoStore;
+import dev.todokube.proto.CreateTodoRequest;
+import dev.todokube.proto.DeleteTodoRequest;
+import dev.todokube.proto.DeleteTodoResponse;
+import dev.todokube.proto.GetTodoRequest;
+import dev.todokube.proto.ListTodosRequest;
+import dev.todokube.proto.ListTodosResponse;
+import dev.todokube.proto.Request;
+import dev.todokube.proto.Response;
+import dev.todokube.proto.TodosGrpc;
+import dev.todokube.proto.UpdateTodoRequest;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Optional;
+
+/** The grpc.Todos service: maps proto messages to the domain and back, and delegates to the store. */
+public final class TodosService extends TodosGrpc.TodosImplBase {
+
+    private final TodoStore store;
+    private final StoreCalls calls;
+
+    public TodosService(TodoStore store, StoreExecutor executor) {
+        this.store = store;
+        this.calls = new StoreCalls(executor);
+    }
+
+    @Override
+    public void getTodos(Request request, StreamObserver<Response> observer) {
+        calls.run(observer, () -> request,
+                r -> Response.newBuilder().addAllTodos(toProto(store.all())).build());
+    }
+
+    @Override
+    public void createTodo(CreateTodoRequest request, StreamObserver<Response.Todo> observer) {
+        calls.run(observer,
+                () -> new TodoFields(request.getTitle(), request.getTag(), request.getPriority()),
+                fields -> toProto(store.create(fields)));
+    }
+
+    @Override
+    public void getTodo(GetTodoRequest request, StreamObserver<Response.Todo> observer) {
+        calls.run(observer, () -> TodoId.parse("id", request.getId()), id -> toProto(store.get(id)));
+    }
+
+    @Override
+    public void updateTodo(UpdateTodoRequest request, StreamObserver<Response.Todo> observer) {
+        calls.run(observer, () -> new Update(TodoId.parse("id", request.getId()), new TodoPatch(
+                        request.hasTitle() ? Optional.of(request.getTitle()) : Optional.empty(),
+                        request.hasTag() ? Optional.of(request.getTag()) : Optional.empty(),
+                        request.hasPriority() ? Optional.of(request.getPriority()) : Optional.empty())),
+                update -> toProto(store.update(update.id(), update.patch())));
+    }
+
+    @Override
+    public void deleteTodo(DeleteTodoRequest request, StreamObserver<DeleteTodoResponse> observer) {
+        calls.run(observer, () -> TodoId.parse("id", request.getId()), id -> {
+            store.delete(id);
+            return DeleteTodoResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void listTodos(ListTodosRequest request, StreamObserver<ListTodosResponse> observer) {
+        calls.run(observer,
+                () -> PageRequest.parse(request.getTag(), request.getPageSize(), request.getPageToken()),
+                pageRequest -> {
+                    Page page = store.list(pageRequest);
+                    return ListTodosResponse.newBuilder()
+                            .addAllTodos(toProto(page.todos()))
+                            .setNextPageToken(page.nextPageToken().orElse(""))
+                            .build();
+                });
+    }
+
+    private static List<Response.Todo> toProto(List<Todo> todos) {
+        return todos.stream().map(TodosService::toProto).toList();
+    }
+
+    private static Response.Todo toProto(Todo todo) {
+        return Response.Todo.newBuilder()
+                .setId(todo.id().hex())
+                .setTitle(todo.title())
+                .setTag(todo.tag())
+                .setPriority(todo.priority())
+                .build();
+    }
+
+    private record Update(TodoId id, TodoPatch patch) {
+    }
+}
