@@ -1,0 +1,84 @@
+package dev.todokube.api.health;
+
+import dev.todokube.api.store.TodoException;
+import dev.todokube.api.store.TodoStore;
+import dev.todokube.proto.TodosGrpc;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pings the store about once a second and publishes the result through grpc.health.v1 for the
+ * whole server ("") and for grpc.Todos: SERVING only while the store answers. The ping is bounded by
+ * the store's own timeout (DB_TIMEOUT). {@link #shutdown()} makes everything NOT_SERVING for good.
+ */
+public final class StoreHealthProbe implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StoreHealthProbe.class);
+    private static final String[] SERVICES = {HealthStatusManager.SERVICE_NAME_ALL_SERVICES, TodosGrpc.SERVICE_NAME};
+
+    private final TodoStore store;
+    private final HealthStatusManager health;
+    private final Duration interval;
+    private final ScheduledExecutorService scheduler;
+    private ServingStatus last;
+
+    public StoreHealthProbe(TodoStore store, HealthStatusManager health, Duration interval) {
+        this.store = store;
+        this.health = health;
+        this.interval = interval;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "health-probe");
+            thread.setDaemon(true);
+            return thread;
+        });
+        publish(ServingStatus.NOT_SERVING);
+    }
+
+    /** Probes once now (so a healthy server is SERVING when this returns), then periodically. */
+    public void start() {
+        probe();
+        scheduler.scheduleWithFixedDelay(this::probe, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** NOT_SERVING for every service from now on, whatever the store does. */
+    public void shutdown() {
+        scheduler.shutdownNow();
+        health.enterTerminalState();
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    private void probe() {
+        try {
+            store.ping();
+            publish(ServingStatus.SERVING);
+        } catch (TodoException.StoreUnavailable e) {
+            if (last != ServingStatus.NOT_SERVING) {
+                log.warn("store unreachable, health NOT_SERVING: {}", e.getMessage());
+            }
+            publish(ServingStatus.NOT_SERVING);
+        } catch (RuntimeException e) {
+            log.warn("store health probe failed, health NOT_SERVING", e);
+            publish(ServingStatus.NOT_SERVING);
+        }
+    }
+
+    private void publish(ServingStatus status) {
+        if (status == ServingStatus.SERVING && last == ServingStatus.NOT_SERVING) {
+            log.info("store reachable, health SERVING");
+        }
+        last = status;
+        for (String service : SERVICES) {
+            health.setStatus(service, status);
+        }
+    }
+}
