@@ -1,0 +1,78 @@
+package dev.todokube.api.server;
+
+import dev.todokube.api.config.ApiConfig;
+import dev.todokube.api.config.ConfigException;
+import dev.todokube.api.config.ConfigLoader;
+import dev.todokube.api.seed.SeedCommand;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import sun.misc.Signal;
+
+/**
+ * {@code java -jar todo-api.jar} serves; {@code java -jar todo-api.jar seed [--file F]} seeds MongoDB.
+ * Exit codes: 0 success (also after a graceful SIGTERM drain), 1 runtime failure, 2 bad configuration.
+ */
+@Command(name = "todo-api", mixinStandardHelpOptions = true,
+        description = "The gRPC Todo service. With no command it serves; configuration comes from the environment, .env and config.yml.")
+public final class TodoApiMain implements Callable<Integer> {
+
+    private final Map<String, String> environment;
+    private final Path workingDirectory;
+    private final PrintStream err;
+
+    TodoApiMain(Map<String, String> environment, Path workingDirectory, PrintStream err) {
+        this.environment = environment;
+        this.workingDirectory = workingDirectory;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        System.exit(run(args, System.getenv(), Path.of("").toAbsolutePath(), System.out, System.err));
+    }
+
+    static int run(String[] args, Map<String, String> environment, Path workingDirectory, PrintStream out,
+                   PrintStream err) {
+        CommandLine commandLine = new CommandLine(new TodoApiMain(environment, workingDirectory, err))
+                .addSubcommand("seed", new SeedCommand(environment, workingDirectory, out, err));
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ApiConfig config;
+        try {
+            config = ConfigLoader.load(environment, workingDirectory);
+        } catch (ConfigException e) {
+            err.println("todo-api: " + e.getMessage());
+            return 2;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        // Handling TERM/INT ourselves (instead of a shutdown hook) lets a clean drain exit 0;
+        // the JVM's default TERM handling would exit 143 even after a clean drain.
+        Signal.handle(new Signal("TERM"), signal -> stop.countDown());
+        Signal.handle(new Signal("INT"), signal -> stop.countDown());
+        TodoApiServer server;
+        try {
+            server = TodoApiServer.start(config);
+        } catch (IOException e) {
+            err.println("todo-api: cannot listen on " + config.serverHost() + ":" + config.serverPort()
+                    + " or metrics " + config.metricsHost() + ":" + config.metricsPort() + ": " + e.getMessage());
+            return 1;
+        }
+        stop.await();
+        server.shutdown();
+        return 0;
+    }
+}

@@ -1,0 +1,150 @@
+package dev.todokube.api.server;
+
+import dev.todokube.api.config.ApiConfig;
+import dev.todokube.api.grpc.AuthInterceptor;
+import dev.todokube.api.grpc.MetricsInterceptor;
+import dev.todokube.api.grpc.StoreExecutor;
+import dev.todokube.api.grpc.TodosService;
+import dev.todokube.api.health.StoreHealthProbe;
+import dev.todokube.api.metrics.MetricsServer;
+import dev.todokube.api.store.TodoStore;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running service: gRPC server, store, health probe and metrics endpoint, wired by hand. */
+public final class TodoApiServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TodoApiServer.class);
+    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+
+    private final ApiConfig config;
+    private final Server grpc;
+    private final TodoStore store;
+    private final StoreExecutor storeExecutor;
+    private final StoreHealthProbe probe;
+    private final MetricsServer metrics;
+    private boolean stopped;
+
+    private TodoApiServer(ApiConfig config, Server grpc, TodoStore store, StoreExecutor storeExecutor,
+                          StoreHealthProbe probe, MetricsServer metrics) {
+        this.config = config;
+        this.grpc = grpc;
+        this.store = store;
+        this.storeExecutor = storeExecutor;
+        this.probe = probe;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Starts everything and logs the ready line.
+     *
+     * @throws IOException when a port cannot be bound
+     */
+    public static TodoApiServer start(ApiConfig config) throws IOException {
+        log.info("configuration: {}", config.render());
+        MetricsServer metrics = MetricsServer.start(config.metricsHost(), config.metricsPort());
+        TodoStore store = Stores.open(config);
+        StoreExecutor storeExecutor = store.blocking()
+                ? StoreExecutor.bounded(config.storeThreads(), config.storeQueueSize())
+                : StoreExecutor.inline();
+        HealthStatusManager health = new HealthStatusManager();
+        StoreHealthProbe probe = new StoreHealthProbe(store, health, PROBE_INTERVAL);
+        Server grpc;
+        try {
+            grpc = buildGrpc(config, store, storeExecutor, health, metrics).start();
+        } catch (IOException | RuntimeException e) {
+            probe.close();
+            storeExecutor.close();
+            store.close();
+            metrics.close();
+            throw e;
+        }
+        probe.start();
+        TodoApiServer server = new TodoApiServer(config, grpc, store, storeExecutor, probe, metrics);
+        log.info("todo-api ready: grpc={}:{} metrics={}:{} store={}", config.serverHost(), server.grpcPort(),
+                config.metricsHost(), server.metricsPort(), config.storeType().label());
+        return server;
+    }
+
+    private static Server buildGrpc(ApiConfig config, TodoStore store, StoreExecutor storeExecutor,
+                                    HealthStatusManager health, MetricsServer metrics) {
+        MetricsInterceptor metricsInterceptor = new MetricsInterceptor(metrics.registry());
+        List<ServerInterceptor> todosInterceptors = new ArrayList<>();
+        if (config.authEnabled()) {
+            todosInterceptors.add(new AuthInterceptor(config.authTokens()));
+        }
+        // ServerInterceptors.intercept runs the last one first: metrics sees auth rejections too.
+        todosInterceptors.add(metricsInterceptor);
+
+        NettyServerBuilder builder = NettyServerBuilder
+                .forAddress(new InetSocketAddress(config.serverHost(), config.serverPort()))
+                // Store work is either non-blocking (inline) or handed to the bounded store executor,
+                // so no call blocks a transport thread and the per-call thread hop is avoided.
+                .directExecutor()
+                .maxInboundMessageSize(config.maxInboundMessageSize())
+                .addService(ServerInterceptors.intercept(new TodosService(store, storeExecutor), todosInterceptors))
+                .addService(intercept(health.getHealthService(), metricsInterceptor))
+                .addService(ProtoReflectionServiceV1.newInstance());
+        if (!config.maxConnectionAge().isZero()) {
+            builder.maxConnectionAge(config.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
+                    .maxConnectionAgeGrace(config.maxConnectionAgeGrace().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        config.tls().ifPresent(tls -> builder.useTransportSecurity(tls.certChain().toFile(), tls.privateKey().toFile()));
+        return builder.build();
+    }
+
+    private static ServerServiceDefinition intercept(BindableService service, ServerInterceptor interceptor) {
+        return ServerInterceptors.intercept(service, interceptor);
+    }
+
+    public int grpcPort() {
+        return grpc.getPort();
+    }
+
+    public int metricsPort() {
+        return metrics.address().getPort();
+    }
+
+    /**
+     * Graceful stop: health NOT_SERVING, no new calls (GOAWAY), in-flight calls get up to
+     * SHUTDOWN_GRACE to finish, then the rest is cancelled and the store and metrics are closed.
+     */
+    public synchronized void shutdown() throws InterruptedException {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        Duration grace = config.shutdownGrace();
+        log.info("shutting down: draining in-flight calls for up to {} ms", grace.toMillis());
+        probe.shutdown();
+        grpc.shutdown();
+        if (!grpc.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            log.warn("grace period over; cancelling the calls still running");
+            grpc.shutdownNow();
+            grpc.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        storeExecutor.shutdown(Duration.ofSeconds(1));
+        store.close();
+        metrics.close();
+        log.info("stopped");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        shutdown();
+    }
+}
