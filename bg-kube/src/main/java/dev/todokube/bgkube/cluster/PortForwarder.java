@@ -1,0 +1,20 @@
+package dev.todokube.bgkube.cluster;
+
+/**
+ * Opens a local tunnel to a Service port, as {@code kubectl port-forward svc/NAME} does: the
+ * way to reach a smoke Service on clusters without LoadBalancers (kind, minikube, private ones).
+ */
+public interface PortForwarder {
+
+  Tunnel open(String namespace, String service, int port);
+
+  /** An open local endpoint; closing it stops forwarding. */
+  interface Tunnel extends AutoCloseable {
+
+    /** {@code host:port} to connect to. */
+    String address();
+
+    @Override
+    void close();
+  }
+}

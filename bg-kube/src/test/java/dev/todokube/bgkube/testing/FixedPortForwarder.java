@@ -1,0 +1,51 @@
+package dev.todokube.bgkube.testing;
+
+import dev.todokube.bgkube.cluster.PortForwarder;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Test double of {@link PortForwarder}: the mock API server has no pods to forward to, so each
+ * tunnel reports a fixed local address; opened and closed tunnels are recorded.
+ */
+public final class FixedPortForwarder implements PortForwarder {
+
+  private final String address;
+  private final List<String> opened = new CopyOnWriteArrayList<>();
+  private final List<String> closed = new CopyOnWriteArrayList<>();
+
+  public FixedPortForwarder(String address) {
+    this.address = address;
+  }
+
+  /** Services forwarded to, as {@code name:port}. */
+  public List<String> opened() {
+    return List.copyOf(opened);
+  }
+
+  public List<String> closed() {
+    return List.copyOf(closed);
+  }
+
+  public void clear() {
+    opened.clear();
+    closed.clear();
+  }
+
+  @Override
+  public Tunnel open(String namespace, String service, int port) {
+    String target = service + ":" + port;
+    opened.add(target);
+    return new Tunnel() {
+      @Override
+      public String address() {
+        return address;
+      }
+
+      @Override
+      public void close() {
+        closed.add(target);
+      }
+    };
+  }
+}

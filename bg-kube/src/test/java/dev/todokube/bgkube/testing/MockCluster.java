@@ -1,0 +1,59 @@
+package dev.todokube.bgkube.testing;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.util.HashMap;
+
+/**
+ * One fabric8 mock API server in CRUD mode (it stores what is created and answers gets, lists,
+ * updates and watches) plus a {@link ClusterSimulator} playing the controllers' part. Start-up
+ * costs seconds, so a test class shares one and calls {@link #reset()} between tests.
+ */
+public final class MockCluster implements AutoCloseable {
+
+  public static final String NAMESPACE = "bgkube-test";
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final ClusterSimulator simulator;
+
+  public MockCluster() {
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), false);
+    server.init();
+    client = server.createClient();
+    simulator = new ClusterSimulator(client, NAMESPACE);
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public ClusterSimulator simulator() {
+    return simulator;
+  }
+
+  /** Deletes every object the tests use and restores the simulator's default behaviour. */
+  public void reset() {
+    simulator.pause();
+    client.apps().deployments().inNamespace(NAMESPACE).delete();
+    client.batch().v1().jobs().inNamespace(NAMESPACE).delete();
+    client.services().inNamespace(NAMESPACE).delete();
+    client.pods().inNamespace(NAMESPACE).delete();
+    client.v1().events().inNamespace(NAMESPACE).delete();
+    client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NAMESPACE).delete();
+    client.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).delete();
+    simulator.resetBehaviour();
+    simulator.resume();
+  }
+
+  @Override
+  public void close() {
+    simulator.close();
+    client.close();
+    server.destroy();
+  }
+}
