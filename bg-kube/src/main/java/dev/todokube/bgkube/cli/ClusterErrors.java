@@ -1,0 +1,29 @@
+package dev.todokube.bgkube.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/** One line for a fabric8 error: the API's status message, or the connection problem. */
+final class ClusterErrors {
+
+  private ClusterErrors() {}
+
+  static String describe(Exception e) {
+    if (e instanceof KubernetesClientException k8s && k8s.getStatus() != null && k8s.getStatus().getMessage() != null) {
+      return k8s.getStatus().getMessage() + " (HTTP " + k8s.getCode() + ")";
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String first = firstLine(e.getMessage());
+    return root == e ? first : first + ": " + root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

@@ -1,0 +1,68 @@
+package dev.todokube.bgkube.cli;
+
+import dev.todokube.bgkube.BgKubeException;
+import dev.todokube.bgkube.cluster.KubeCluster;
+import dev.todokube.bgkube.config.Settings;
+import dev.todokube.bgkube.deploy.Color;
+import dev.todokube.bgkube.deploy.PublishPlan;
+import dev.todokube.bgkube.deploy.Publisher;
+import dev.todokube.bgkube.deploy.ServiceManifests;
+import dev.todokube.bgkube.image.ImageBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "publish", mixinStandardHelpOptions = true,
+    description = "Build and push the image, deploy it as the idle color, seed or migrate the database, "
+        + "smoke-test the new color, then point the public Service at it.")
+final class PublishCommand implements Callable<Integer> {
+
+  @ParentCommand
+  BgKube root;
+
+  @Option(names = "--dry-run", description = "Print the rendered manifests and the plan; change nothing.")
+  boolean dryRun;
+
+  @Option(names = "--tag", paramLabel = "TAG",
+      description = "Deploy this existing tag of the image instead of building one (default: build, tag = unix seconds now).")
+  String tag;
+
+  @Override
+  public Integer call() {
+    Toolbox toolbox = root.toolbox();
+    Settings settings = root.settings();
+    String imageTag = tag != null ? tag : String.valueOf(toolbox.clock().instant().getEpochSecond());
+    ServiceManifests manifests = ServiceManifests.load(settings, imageTag);
+    ImageBuilder builder = root.imageBuilder(settings);
+    Publisher publisher = new Publisher(settings, manifests, builder, toolbox.commands(), toolbox.sleeper(),
+        toolbox.out()::println);
+    if (dryRun) {
+      PublishPlan plan = publisher.plan(imageTag, tag == null, liveColorIfReachable(settings, manifests));
+      DryRun.print(toolbox.out(), plan.manifests(), plan.describe());
+      return 0;
+    }
+    try (KubernetesClient client = toolbox.connect().connect(settings, false)) {
+      KubeCluster cluster = root.cluster(settings, client);
+      PublishPlan plan = publisher.plan(imageTag, tag == null, Publisher.liveColor(cluster, manifests));
+      toolbox.out().print("cluster " + settings.clusterName() + " (" + settings.clusterZone() + "), namespace "
+          + cluster.namespace() + "\n" + plan.describe());
+      publisher.execute(plan, cluster);
+    }
+    return 0;
+  }
+
+  /** A dry run reads the live color when it can, and otherwise plans a first publish. */
+  private Optional<Color> liveColorIfReachable(Settings settings, ServiceManifests manifests) {
+    Toolbox toolbox = root.toolbox();
+    try (KubernetesClient client = toolbox.connect().connect(settings, true)) {
+      return Publisher.liveColor(root.cluster(settings, client), manifests);
+    } catch (KubernetesClientException | BgKubeException e) {
+      toolbox.out().println("# cluster not reachable (" + ClusterErrors.describe(e) + "): planning as a first publish");
+      return Optional.empty();
+    }
+  }
+}
