@@ -3,14 +3,13 @@ package dev.todokube.api.server;
 import dev.todokube.api.config.ApiConfig;
 import dev.todokube.api.grpc.AuthInterceptor;
 import dev.todokube.api.grpc.MetricsInterceptor;
+import dev.todokube.api.grpc.RequestParseGuard;
 import dev.todokube.api.grpc.StoreExecutor;
 import dev.todokube.api.grpc.TodosService;
 import dev.todokube.api.health.StoreHealthProbe;
 import dev.todokube.api.metrics.MetricsServer;
 import dev.todokube.api.store.TodoStore;
-import io.grpc.BindableService;
 import io.grpc.Server;
-import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -19,8 +18,6 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,12 +80,14 @@ public final class TodoApiServer implements AutoCloseable {
     private static Server buildGrpc(ApiConfig config, TodoStore store, StoreExecutor storeExecutor,
                                     HealthStatusManager health, MetricsServer metrics) {
         MetricsInterceptor metricsInterceptor = new MetricsInterceptor(metrics.registry());
-        List<ServerInterceptor> todosInterceptors = new ArrayList<>();
+        ServerServiceDefinition todos = new TodosService(store, storeExecutor).bindService();
         if (config.authEnabled()) {
-            todosInterceptors.add(new AuthInterceptor(config.authTokens()));
+            todos = ServerInterceptors.intercept(todos, new AuthInterceptor(config.authTokens()));
         }
-        // ServerInterceptors.intercept runs the last one first: metrics sees auth rejections too.
-        todosInterceptors.add(metricsInterceptor);
+        // Parse requests inside the guard (so a bad one becomes INVALID_ARGUMENT); the last
+        // interceptor runs first, so metrics also count parse and auth rejections.
+        ServerServiceDefinition guardedTodos = ServerInterceptors.intercept(
+                ServerInterceptors.useInputStreamMessages(todos), new RequestParseGuard(), metricsInterceptor);
 
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.serverHost(), config.serverPort()))
@@ -96,8 +95,8 @@ public final class TodoApiServer implements AutoCloseable {
                 // so no call blocks a transport thread and the per-call thread hop is avoided.
                 .directExecutor()
                 .maxInboundMessageSize(config.maxInboundMessageSize())
-                .addService(ServerInterceptors.intercept(new TodosService(store, storeExecutor), todosInterceptors))
-                .addService(intercept(health.getHealthService(), metricsInterceptor))
+                .addService(guardedTodos)
+                .addService(ServerInterceptors.intercept(health.getHealthService(), metricsInterceptor))
                 .addService(ProtoReflectionServiceV1.newInstance());
         if (!config.maxConnectionAge().isZero()) {
             builder.maxConnectionAge(config.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
@@ -105,10 +104,6 @@ public final class TodoApiServer implements AutoCloseable {
         }
         config.tls().ifPresent(tls -> builder.useTransportSecurity(tls.certChain().toFile(), tls.privateKey().toFile()));
         return builder.build();
-    }
-
-    private static ServerServiceDefinition intercept(BindableService service, ServerInterceptor interceptor) {
-        return ServerInterceptors.intercept(service, interceptor);
     }
 
     public int grpcPort() {

@@ -1,0 +1,53 @@
+package dev.todokube.api.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.todokube.api.fixtures.Await;
+import dev.todokube.api.fixtures.TestServer;
+import dev.todokube.proto.CreateTodoRequest;
+import dev.todokube.proto.GetTodoRequest;
+import dev.todokube.proto.Request;
+import dev.todokube.testkit.mongo.InProcessMongo;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The service on the mongo store while MongoDB (mongo-java-server in-process) goes away and comes
+ * back: calls fail fast with UNAVAILABLE and health turns NOT_SERVING, then the same service
+ * instance recovers by itself.
+ */
+class MongoOutageTest {
+
+    @Test
+    void outageAndRecoveryWithoutRestartingTheService() throws Exception {
+        try (InProcessMongo mongo = InProcessMongo.start();
+             TestServer server = TestServer.start(Map.of("DB_TYPE", "mongo", "DB_URI", mongo.uri(), "DB_TIMEOUT", "1s"))) {
+            var created = server.todos().createTodo(CreateTodoRequest.newBuilder().setTitle("persisted").setTag("t").build());
+            assertThat(server.health("grpc.Todos")).isEqualTo(ServingStatus.SERVING);
+
+            mongo.stop();
+
+            assertThatThrownBy(() -> server.todos().getTodo(GetTodoRequest.newBuilder().setId(created.getId()).build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                        assertThat(e.getStatus().getDescription()).startsWith("MongoDB " + mongo.uri() + "/TodosDB unavailable");
+                    });
+            Await.until(Duration.ofSeconds(20), "health NOT_SERVING",
+                    () -> server.health("grpc.Todos") == ServingStatus.NOT_SERVING);
+            assertThat(server.health("")).isEqualTo(ServingStatus.NOT_SERVING);
+
+            mongo.restart();
+
+            Await.until(Duration.ofSeconds(30), "health SERVING again",
+                    () -> server.health("grpc.Todos") == ServingStatus.SERVING);
+            assertThat(server.todos().getTodo(GetTodoRequest.newBuilder().setId(created.getId()).build()))
+                    .isEqualTo(created);
+            assertThat(server.todos().getTodos(Request.getDefaultInstance()).getTodosList()).contains(created);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.todokube.api.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import dev.todokube.testkit.mongo.InProcessMongo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The MongoDB store against mongo-java-server in-process (no MongoDB server can be installed here). */
+class MongoTodoStoreTest {
+
+    private InProcessMongo mongo;
+    private MongoTodoStore store;
+
+    @BeforeEach
+    void start() {
+        mongo = InProcessMongo.start();
+        store = MongoTodoStore.connect(mongo.uri(), mongo.uri(), "TodosDB", Duration.ofSeconds(2), 4);
+    }
+
+    @AfterEach
+    void stop() {
+        store.close();
+        mongo.close();
+    }
+
+    @Test
+    void servesDocumentsWrittenTheWayTheOriginalWroteThem() {
+        ObjectId id = new ObjectId();
+        try (MongoClient client = MongoClients.create(mongo.uri())) {
+            // The Go original stored priority as a 64-bit integer.
+            client.getDatabase("TodosDB").getCollection("todos")
+                    .insertOne(new Document("_id", id).append("title", "Add my todos").append("tag", "default")
+                            .append("priority", 1L));
+        }
+
+        assertThat(store.all()).containsExactly(new Todo(TodoId.of(id), "Add my todos", "default", 1));
+    }
+
+    @Test
+    void writesDocumentsInTheOriginalShape() {
+        Todo created = store.create(new TodoFields("Buy milk", "home", 2));
+
+        try (MongoClient client = MongoClients.create(mongo.uri())) {
+            Document document = client.getDatabase("TodosDB").getCollection("todos").find().first();
+            assertThat(document).isNotNull();
+            assertThat(document.get("_id")).isEqualTo(new ObjectId(created.id().hex()));
+            assertThat(document.keySet()).containsExactly("_id", "title", "tag", "priority");
+            assertThat(document.getString("title")).isEqualTo("Buy milk");
+            assertThat(document.getString("tag")).isEqualTo("home");
+            assertThat(document.getInteger("priority")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void crud() {
+        Todo created = store.create(new TodoFields("Buy milk", "home", 2));
+
+        assertThat(store.get(created.id())).isEqualTo(created);
+        Todo updated = store.update(created.id(), new TodoPatch(Optional.empty(), Optional.of("shop"), Optional.of(5)));
+        assertThat(updated).isEqualTo(new Todo(created.id(), "Buy milk", "shop", 5));
+        assertThat(store.update(created.id(), new TodoPatch(Optional.empty(), Optional.empty(), Optional.empty())))
+                .isEqualTo(updated);
+        store.delete(created.id());
+        assertThatThrownBy(() -> store.get(created.id())).isInstanceOf(TodoException.NotFound.class);
+        assertThatThrownBy(() -> store.delete(created.id())).isInstanceOf(TodoException.NotFound.class);
+        assertThatThrownBy(() -> store.update(created.id(), new TodoPatch(Optional.of("x"), Optional.empty(), Optional.empty())))
+                .isInstanceOf(TodoException.NotFound.class);
+    }
+
+    @Test
+    void listPagesByTagInIdOrder() {
+        List<TodoId> tagged = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            tagged.add(store.create(new TodoFields("t" + i, "x", 0)).id());
+            store.create(new TodoFields("u" + i, "y", 0));
+        }
+
+        Page first = store.list(PageRequest.parse("x", 2, ""));
+        Page second = store.list(PageRequest.parse("x", 2, first.nextPageToken().orElseThrow()));
+        Page third = store.list(PageRequest.parse("x", 2, second.nextPageToken().orElseThrow()));
+
+        List<TodoId> seen = new ArrayList<>();
+        for (Page page : List.of(first, second, third)) {
+            page.todos().forEach(todo -> seen.add(todo.id()));
+        }
+        assertThat(seen).containsExactlyElementsOf(tagged);
+        assertThat(third.nextPageToken()).isEmpty();
+        assertThat(store.list(PageRequest.parse("", 0, "")).todos()).hasSize(10);
+    }
+
+    @Test
+    void pingCreatesTheListIndex() {
+        store.ping();
+
+        try (MongoClient client = MongoClients.create(mongo.uri())) {
+            MongoCollection<Document> todos = client.getDatabase("TodosDB").getCollection("todos");
+            List<Document> keys = new ArrayList<>();
+            todos.listIndexes().forEach(index -> keys.add(index.get("key", Document.class)));
+            assertThat(keys).contains(new Document("tag", 1).append("_id", 1));
+        }
+    }
+
+    @Test
+    void outageFailsFastAsUnavailableAndRecoversWithoutANewClient() {
+        Todo created = store.create(new TodoFields("survives", "outage", 1));
+
+        mongo.stop();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> store.get(created.id()))
+                .isInstanceOf(TodoException.StoreUnavailable.class)
+                .hasMessageContaining("MongoDB " + mongo.uri() + "/TodosDB unavailable");
+        // Upper bound only: DB_TIMEOUT (2 s) plus generous slack, never a hang.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        assertThatThrownBy(store::ping).isInstanceOf(TodoException.StoreUnavailable.class);
+
+        mongo.restart();
+        assertThat(store.get(created.id())).isEqualTo(created);
+    }
+}
