@@ -1,0 +1,101 @@
+package dev.todokube.loadtest.runner;
+
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Channels to the target for the users: one per user, or a shared pool. Every channel resolves
+ * all addresses of the target and balances calls round-robin over them.
+ */
+public final class Connections implements AutoCloseable {
+
+    private final Target target;
+    private final ChannelCredentials credentials;
+    private final ChannelMode mode;
+    private final List<ManagedChannel> shared = new ArrayList<>();
+
+    /**
+     * @throws UncheckedIOException when the CA file cannot be read
+     */
+    public Connections(Target target, Transport transport, ChannelMode mode) {
+        this.target = target;
+        this.mode = mode;
+        this.credentials = credentials(transport);
+        if (mode instanceof ChannelMode.Shared pool) {
+            for (int i = 0; i < pool.size(); i++) {
+                shared.add(newChannel());
+            }
+        }
+    }
+
+    public Target target() {
+        return target;
+    }
+
+    /** The channel of the user with this index; {@link #release} gives it back when the user stops. */
+    public ManagedChannel acquire(int userIndex) {
+        return mode instanceof ChannelMode.Shared ? shared.get(userIndex % shared.size()) : newChannel();
+    }
+
+    /** Closes a per-user channel; shared channels stay open until {@link #close}. */
+    public void release(ManagedChannel channel) {
+        if (!shared.contains(channel)) {
+            channel.shutdown();
+        }
+    }
+
+    @Override
+    public void close() {
+        shared.forEach(ManagedChannel::shutdownNow);
+        for (ManagedChannel channel : shared) {
+            try {
+                channel.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    // nameResolverFactory is deprecated in favour of a global NameResolverRegistry; a per-channel
+    // factory keeps this tool free of process-wide state.
+    @SuppressWarnings("deprecation")
+    private ManagedChannel newChannel() {
+        ManagedChannelBuilder<?> builder;
+        if (target instanceof Target.Static fixed) {
+            builder = Grpc.newChannelBuilder(StaticResolverFactory.SCHEME + ":///" + fixed, credentials)
+                    .nameResolverFactory(new StaticResolverFactory(fixed));
+        } else {
+            builder = Grpc.newChannelBuilder(target.toString(), credentials);
+        }
+        return builder
+                .defaultLoadBalancingPolicy("round_robin")
+                .directExecutor()
+                .userAgent("todokube-loadtest")
+                .build();
+    }
+
+    private static ChannelCredentials credentials(Transport transport) {
+        if (!transport.tls()) {
+            return InsecureChannelCredentials.create();
+        }
+        TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder();
+        if (transport.caFile().isPresent()) {
+            try {
+                tls.trustManager(transport.caFile().get().toFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read CA file " + transport.caFile().get() + ": " + e.getMessage(), e);
+            }
+        }
+        return tls.build();
+    }
+}
