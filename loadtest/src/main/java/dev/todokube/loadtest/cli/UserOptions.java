@@ -1,0 +1,68 @@
+package dev.todokube.loadtest.cli;
+
+import dev.todokube.loadtest.Durations;
+import dev.todokube.loadtest.runner.ChannelMode;
+import dev.todokube.loadtest.runner.Transport;
+import dev.todokube.loadtest.user.TaskSet;
+import dev.todokube.loadtest.user.UserProfile;
+import dev.todokube.loadtest.user.WaitTime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** The options of what each simulated user does and how it connects; shared by {@code run} and {@code worker}. */
+final class UserOptions {
+
+    @Option(names = "--tasks", paramLabel = "RPC=WEIGHT,...", defaultValue = "GetTodos=1",
+            description = "Weighted tasks: GetTodos, CreateTodo, GetTodo, UpdateTodo, DeleteTodo, ListTodos (default: ${DEFAULT-VALUE}).")
+    String tasks;
+
+    @Option(names = "--wait-time", paramLabel = "SPEC", defaultValue = "between:100ms:1000ms",
+            description = "Wait between tasks: between:MIN:MAX, constant:WAIT or constant-throughput:TASKS_PER_S (default: ${DEFAULT-VALUE}).")
+    String waitTime;
+
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "",
+            description = "Token sent as 'authorization: Bearer TOKEN' and in GetTodos' request.")
+    String token;
+
+    @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "2s",
+            description = "Deadline of each call (default: ${DEFAULT-VALUE}); a call past it fails with DEADLINE_EXCEEDED.")
+    String deadline;
+
+    @Option(names = "--tls", description = "Use TLS (default: plaintext).")
+    boolean tls;
+
+    @Option(names = "--ca-file", paramLabel = "PEM", description = "CA certificates to trust with --tls (default: the JVM's).")
+    Path caFile;
+
+    @Option(names = "--channels", paramLabel = "MODE", defaultValue = "per-user",
+            description = "per-user (one channel per user) or shared:N (a pool of N channels) (default: ${DEFAULT-VALUE}).")
+    String channels;
+
+    UserProfile profile() {
+        return new UserProfile(TaskSet.parse(tasks), WaitTime.parse(waitTime), token, deadlineValue());
+    }
+
+    Transport transport() {
+        if (caFile != null && !tls) {
+            throw new IllegalArgumentException("--ca-file " + caFile + " needs --tls");
+        }
+        if (caFile != null && !Files.isReadable(caFile)) {
+            throw new IllegalArgumentException("--ca-file " + caFile + ": no such readable file");
+        }
+        return new Transport(tls, Optional.ofNullable(caFile));
+    }
+
+    ChannelMode channelMode() {
+        return ChannelMode.parse(channels);
+    }
+
+    private java.time.Duration deadlineValue() {
+        try {
+            return Durations.parse(deadline);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--deadline: " + e.getMessage(), e);
+        }
+    }
+}
