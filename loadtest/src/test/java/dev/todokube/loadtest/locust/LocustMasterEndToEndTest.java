@@ -1,0 +1,73 @@
+package dev.todokube.loadtest.locust;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.todokube.loadtest.fixtures.Csv;
+import dev.todokube.loadtest.fixtures.TodosTestServer;
+import dev.todokube.loadtest.runner.ChannelMode;
+import dev.todokube.loadtest.runner.Transport;
+import dev.todokube.loadtest.user.UserProfile;
+import dev.todokube.testkit.locust.LocustMaster;
+import io.grpc.Status;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real Locust master (Debian's python3-locust) drives one Java worker against a real gRPC server. */
+class LocustMasterEndToEndTest {
+
+    private static final Path LOCUSTFILE = Path.of(System.getProperty("loadtest.locustfile", "locustfile.py"));
+
+    @Test
+    @Timeout(90)
+    void masterCsvShowsTheWorkersRequestsFailuresAndPercentiles(@TempDir Path dir) throws Exception {
+        try (TodosTestServer server = TodosTestServer.start().failEvery(5, Status.UNAVAILABLE);
+             LocustMaster master = LocustMaster.start(LocustMaster.Options.of(LOCUSTFILE, dir)
+                     .users(4).spawnRate(4).runTime(Duration.ofSeconds(8)).host(server.address())
+                     .extraArgs(List.of("--grpc-tasks", "GetTodos=1,ListTodos=1", "--grpc-wait-time", "constant:50ms")))) {
+            WorkerSettings settings = WorkerSettings.of("127.0.0.1", master.port(), Optional.empty(),
+                    Transport.plaintext(), new ChannelMode.Shared(2), UserProfile.defaults());
+            LocustWorker worker = new LocustWorker(settings, Clock.systemUTC());
+            try {
+                worker.start();
+                int exitCode = master.awaitExit(Duration.ofSeconds(60));
+                assertThat(worker.awaitTermination(Duration.ofSeconds(10)))
+                        .as("the worker ends when the master says quit").isTrue();
+                assertThat(exitCode).as("Locust exits with 1 when requests failed; log: %s", master.output()).isEqualTo(1);
+            } finally {
+                worker.close();
+            }
+
+            List<Map<String, String>> stats = Csv.read(master.statsCsv());
+            assertThat(stats).extracting(row -> row.get("Name")).containsExactly("GetTodos", "ListTodos", "Aggregated");
+            for (Map<String, String> row : stats.subList(0, 2)) {
+                String name = row.get("Name");
+                long requests = Long.parseLong(row.get("Request Count"));
+                long failures = Long.parseLong(row.get("Failure Count"));
+                assertThat(row.get("Type")).isEqualTo("grpc");
+                assertThat(requests).as(name).isPositive().isLessThanOrEqualTo(server.calls(name));
+                // The server fails every 5th call per method; the master saw a prefix of them in time order.
+                assertThat(failures).as(name).isBetween(requests / 5 - 2, requests / 5 + 2);
+                assertThat(Long.parseLong(row.get("50%"))).as(name).isNotNegative();
+                assertThat(Long.parseLong(row.get("100%"))).as(name).isGreaterThanOrEqualTo(Long.parseLong(row.get("50%")));
+            }
+            Map<String, String> total = stats.get(2);
+            assertThat(Long.parseLong(total.get("Request Count"))).isEqualTo(
+                    Long.parseLong(stats.get(0).get("Request Count")) + Long.parseLong(stats.get(1).get("Request Count")));
+
+            List<Map<String, String>> failures = Csv.read(master.failuresCsv());
+            assertThat(failures).extracting(row -> row.get("Name")).containsExactlyInAnyOrder("GetTodos", "ListTodos");
+            assertThat(failures).allSatisfy(row -> {
+                assertThat(row.get("Method")).isEqualTo("grpc");
+                assertThat(row.get("Error")).contains("UNAVAILABLE");
+                assertThat(Long.parseLong(row.get("Occurrences"))).isPositive();
+            });
+        }
+    }
+}
