@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Load generators per core: the Java load generator (loadtest run) vs a Python Locust gRPC user
+# (gevent-patched grpcio, bench/grpc_locustfile.py) vs h2load, each pinned to LOAD_CPU, wait time 0,
+# against todo-api on the in-memory store with 10 todos pinned to SERVER_CPU.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+require_jars "$TODO_API_JAR" "$LOADTEST_JAR"
+USERS="${GENERATOR_USERS:-32}"
+
+start_todo_api "todo-api-generators" DB_TYPE=memory
+seed_todos "$PORT" 10
+h2load_once "$PORT" "generators-warmup" >/dev/null
+
+py=() jv=() h2=()
+for r in $(seq 1 "$RUNS"); do
+  py+=("$(locust_once "$PORT" "generators-$r" "$USERS")")
+  jv+=("$(loadtest_once "$PORT" "generators-$r" "$USERS")")
+  h2+=("$(h2load_once "$PORT" "generators-$r")")
+  echo "  run $r: python ${py[-1]} | java ${jv[-1]} | h2load ${h2[-1]}" >&2
+done
+stop_all
+
+printf '%s\n' "${py[@]}" >"$OUT/generators.python"
+printf '%s\n' "${jv[@]}" >"$OUT/generators.java"
+printf '%s\n' "${h2[@]}" >"$OUT/generators.h2load"
+per_cpu() { awk '{ if ($5 > 0) print $1 * '"$DURATION"' / $5 }' "$1"; }
+py_rps="$(median $(col 1 <"$OUT/generators.python"))"
+jv_rps="$(median $(col 1 <"$OUT/generators.java"))"
+h2_rps="$(median $(col 1 <"$OUT/generators.h2load"))"
+py_eff="$(median $(per_cpu "$OUT/generators.python"))"
+jv_eff="$(median $(per_cpu "$OUT/generators.java"))"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a" }'; }
+
+echo
+echo "### Load generators on one core (medians of $RUNS runs of ${DURATION}s; $USERS users, wait 0; todo-api in-memory, 10 todos)"
+echo
+echo "| Generator | req/s | p50 ms | p99 ms | failures | req per CPU-second |"
+echo "|---|---:|---:|---:|---:|---:|"
+echo "| Python Locust 2.12 + grpcio (gevent) | $py_rps | $(median $(col 2 <"$OUT/generators.python")) | $(median $(col 3 <"$OUT/generators.python")) | $(awk '{s+=$4} END {print s}' "$OUT/generators.python") | $py_eff |"
+echo "| Java load generator (loadtest run) | $jv_rps | $(median $(col 2 <"$OUT/generators.java")) | $(median $(col 3 <"$OUT/generators.java")) | $(awk '{s+=$4} END {print s}' "$OUT/generators.java") | $jv_eff |"
+echo "| h2load ($H2LOAD_CONNECTIONS x $H2LOAD_STREAMS streams) | $h2_rps | $(median $(col 2 <"$OUT/generators.h2load")) | $(median $(col 3 <"$OUT/generators.h2load")) | $(awk '{s+=$4} END {print s}' "$OUT/generators.h2load") | |"
+echo
+echo "Java / Python: $(ratio "$jv_rps" "$py_rps") in req/s, $(ratio "$jv_eff" "$py_eff") in requests per CPU-second of the generator."
+echo "Raw runs: $OUT"

@@ -1,0 +1,162 @@
+# Shared helpers of the benchmark scripts (sourced). Everything binds to 127.0.0.1; every process a
+# script starts is recorded and stopped on exit, also on Ctrl-C.
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH_DIR/.." && pwd)"
+PY="${PYTHON:-/usr/bin/python3}"
+SERVER_CPU="${SERVER_CPU:-0}"
+LOAD_CPU="${LOAD_CPU:-1}"
+RUNS="${RUNS:-3}"
+DURATION="${DURATION:-10}"
+OUT="${OUT:-$ROOT/bench/results/$(date -u +%Y%m%d-%H%M%S)}"
+# The JVM flags of todo-api's container image (todo-api/pom.xml, jib jvmFlags).
+IMAGE_JVM_FLAGS=(-XX:+UseSerialGC -XX:MaxRAMPercentage=75 -Xss512k -XX:+ExitOnOutOfMemoryError)
+
+TODO_API_JAR="$ROOT/todo-api/target/todo-api.jar"
+LOADTEST_JAR="$ROOT/loadtest/target/loadtest.jar"
+EXPERIMENT_JAR="$ROOT/experiment/target/experiment.jar"
+CEILING_JAR="$ROOT/bench/ceiling-server/target/ceiling-server.jar"
+
+mkdir -p "$OUT"
+STARTED=()
+
+stop_pid() {
+  local pid="$1" i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for i in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+stop_all() {
+  local pid
+  for pid in "${STARTED[@]}"; do
+    stop_pid "$pid"
+  done
+  STARTED=()
+}
+trap stop_all EXIT
+trap 'stop_all; exit 130' INT TERM
+
+require_jars() {
+  local jar
+  for jar in "$@"; do
+    [[ -f "$jar" ]] || { echo "missing $jar: build with mvn -B package -DskipTests" >&2; exit 2; }
+  done
+}
+
+# start_pinned CPU LOG REGEX command...: starts the command pinned to CPU, waits (60 s at most) for
+# a log line matching REGEX, sets STARTED_PID and READY_LINE.
+start_pinned() {
+  local cpu="$1" log="$2" regex="$3" i
+  shift 3
+  taskset -c "$cpu" "$@" >"$log" 2>&1 &
+  STARTED_PID=$!
+  STARTED+=("$STARTED_PID")
+  for i in $(seq 1 600); do
+    READY_LINE="$(grep -m1 -E "$regex" "$log" || true)"
+    [[ -n "$READY_LINE" ]] && return 0
+    kill -0 "$STARTED_PID" 2>/dev/null || { echo "exited before ready: $*" >&2; tail -20 "$log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "not ready within 60 s: $*" >&2
+  tail -20 "$log" >&2
+  exit 1
+}
+
+# The gRPC port from a "grpc=127.0.0.1:<port>" ready line.
+grpc_port() {
+  sed -E 's/.*grpc=[^ ]*:([0-9]+).*/\1/' <<<"$1"
+}
+
+start_todo_api() { # start_todo_api NAME [ENV=VALUE...]; sets PORT
+  local name="$1"
+  shift
+  start_pinned "$SERVER_CPU" "$OUT/$name.log" 'todo-api ready:' \
+    env SERVER_HOST=127.0.0.1 SERVER_PORT=0 METRICS_PORT=0 "$@" \
+    java "${IMAGE_JVM_FLAGS[@]}" -jar "$TODO_API_JAR"
+  PORT="$(grpc_port "$READY_LINE")"
+  SERVER_PID="$STARTED_PID"
+}
+
+start_ceiling() { # start_ceiling NAME EXECUTOR TODOS; sets PORT
+  start_pinned "$SERVER_CPU" "$OUT/$1.log" 'ceiling-server ready:' \
+    java "${IMAGE_JVM_FLAGS[@]}" -jar "$CEILING_JAR" --executor "$2" --todos "$3"
+  PORT="$(grpc_port "$READY_LINE")"
+  SERVER_PID="$STARTED_PID"
+}
+
+start_mongo() { # sets MONGO_URI; mongo-java-server on the server's core
+  start_pinned "$SERVER_CPU" "$OUT/mongo.log" 'mongo ready:' \
+    java -XX:+UseSerialGC -Xmx512m -jar "$EXPERIMENT_JAR" mongo-server
+  MONGO_URI="$(sed -E 's/.*uri=([^ ]+).*/\1/' <<<"$READY_LINE")"
+}
+
+seed_todos() { # seed_todos PORT N
+  local have
+  have="$("$PY" "$BENCH_DIR/grpc_raw.py" seed "127.0.0.1:$1" "$2")"
+  [[ "$have" == "$2" ]] || { echo "seeding 127.0.0.1:$1 gave $have todos, wanted $2" >&2; exit 1; }
+}
+
+GRPC_BODY="$OUT/get-todos.grpc"
+# A gRPC frame: uncompressed flag 0, 4-byte big-endian length 0, and the empty grpc.Request (0 bytes).
+printf '\x00\x00\x00\x00\x00' >"$GRPC_BODY"
+
+H2LOAD_CONNECTIONS="${H2LOAD_CONNECTIONS:-8}"
+H2LOAD_STREAMS="${H2LOAD_STREAMS:-16}"
+JAVA_USERS="${JAVA_USERS:-128}"
+JAVA_CHANNELS="${JAVA_CHANNELS:-shared:8}"
+
+# h2load_once PORT TAG -> "<req/s> <p50_ms> <p99_ms> <failed>"
+h2load_once() {
+  local port="$1" tag="$2" log="$OUT/h2load-$2.log" out="$OUT/h2load-$2.txt" rps failed
+  taskset -c "$LOAD_CPU" h2load -c "$H2LOAD_CONNECTIONS" -m "$H2LOAD_STREAMS" -D "$DURATION" --warm-up-time 1 \
+    -d "$GRPC_BODY" -H 'content-type: application/grpc' -H 'te: trailers' --log-file "$log" \
+    "http://127.0.0.1:$port/grpc.Todos/GetTodos" >"$out" 2>&1 || true
+  rps="$(sed -nE 's/^finished in [^,]+, ([0-9.]+) req\/s.*/\1/p' "$out")"
+  failed="$(sed -nE 's/^requests: .* ([0-9]+) failed.*/\1/p' "$out")"
+  echo "${rps:-nan} $("$PY" "$BENCH_DIR/stats.py" h2load-log "$log") ${failed:-nan}"
+  rm -f "$log"
+}
+
+# loadtest_once PORT TAG [USERS] -> "<req/s> <p50_ms> <p99_ms> <failures> <cpu_s>"
+loadtest_once() {
+  local port="$1" tag="$2" users="${3:-$JAVA_USERS}" json="$OUT/loadtest-$2.json" cpu="$OUT/loadtest-$2.cpu"
+  taskset -c "$LOAD_CPU" "$PY" "$BENCH_DIR/cpu_time.py" "$cpu" -- \
+    java -jar "$LOADTEST_JAR" run --host "127.0.0.1:$port" --users "$users" --spawn-rate 10000 \
+    --run-time "${DURATION}s" --wait-time constant:0s --channels "$JAVA_CHANNELS" --json "$json" \
+    >"$OUT/loadtest-$tag.log" 2>&1 || true
+  if [[ -f "$json" ]]; then
+    echo "$("$PY" "$BENCH_DIR/stats.py" loadtest-json "$json" "$DURATION") $(cat "$cpu")"
+  else
+    echo "nan nan nan nan nan"
+  fi
+}
+
+# locust_once PORT TAG USERS -> "<req/s> <p50_ms> <p99_ms> <failures> <cpu_s>"
+locust_once() {
+  local port="$1" tag="$2" users="$3" json="$OUT/locust-$2.json" cpu="$OUT/locust-$2.cpu"
+  (cd "$BENCH_DIR" && BENCH_JSON="$json" taskset -c "$LOAD_CPU" "$PY" "$BENCH_DIR/cpu_time.py" "$cpu" -- \
+    "$PY" -m locust -f "$BENCH_DIR/grpc_locustfile.py" --headless -u "$users" -r "$users" \
+    -t "${DURATION}s" --host "127.0.0.1:$port" --only-summary >"$OUT/locust-$tag.log" 2>&1) || true
+  if [[ -f "$json" ]]; then
+    echo "$("$PY" "$BENCH_DIR/stats.py" locust-json "$json") $(cat "$cpu")"
+  else
+    echo "nan nan nan nan nan"
+  fi
+}
+
+median() { "$PY" "$BENCH_DIR/stats.py" median "$@"; }
+
+# column N of each line on stdin
+col() { awk -v n="$1" '{print $n}'; }
+
+machine_note() {
+  echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), \
+$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); load average at start: $(cut -d' ' -f1-3 /proc/loadavg); \
+$(java -version 2>&1 | head -1); $(h2load --version 2>&1 | head -1)"
+}

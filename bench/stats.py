@@ -1,0 +1,69 @@
+"""Small statistics helpers for the benchmark scripts (no third-party packages).
+
+    python3 stats.py median 3 1 2                  -> 2
+    python3 stats.py h2load-log FILE               -> "<p50_ms> <p99_ms>" from h2load --log-file
+    python3 stats.py loadtest-json FILE SECONDS    -> "<req/s> <p50_ms> <p99_ms> <failures>"
+    python3 stats.py locust-json FILE              -> "<req/s> <p50_ms> <p99_ms> <failures>"
+"""
+import json
+import sys
+
+
+def median(values):
+    ordered = sorted(values)
+    n = len(ordered)
+    if n == 0:
+        return float("nan")
+    mid = n // 2
+    return ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def percentile(ordered, fraction):
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, int(round(fraction * len(ordered) + 0.5)) - 1))
+    return ordered[index]
+
+
+def h2load_log(path):
+    # Columns: start time (us since epoch), HTTP status, microseconds until the end of the response.
+    durations = []
+    with open(path) as log:
+        for line in log:
+            parts = line.split()
+            if len(parts) >= 3:
+                durations.append(int(parts[2]) / 1000.0)
+    durations.sort()
+    return percentile(durations, 0.50), percentile(durations, 0.99)
+
+
+def loadtest_json(path, seconds):
+    with open(path) as file:
+        data = json.load(file)
+    total = data["total"]
+    entry = next((e for e in data.get("entries", []) if e.get("name") == "GetTodos"), total)
+    return total["requests"] / seconds, entry.get("p50_ms", float("nan")), entry.get("p99_ms", float("nan")), \
+        total["failures"]
+
+
+def main(argv):
+    command = argv[1] if len(argv) > 1 else ""
+    if command == "median":
+        value = median([float(v) for v in argv[2:] if v not in ("", "nan")])
+        print("%.1f" % value)
+    elif command == "h2load-log":
+        print("%.2f %.2f" % h2load_log(argv[2]))
+    elif command == "loadtest-json":
+        print("%.1f %.2f %.2f %d" % loadtest_json(argv[2], float(argv[3])))
+    elif command == "locust-json":
+        with open(argv[2]) as file:
+            data = json.load(file)
+        print("%.1f %.2f %.2f %d" % (data["rps"], data["p50_ms"], data["p99_ms"], data["failures"]))
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
