@@ -1,6 +1,9 @@
 package dev.todokube.bgkube.testing;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -30,6 +33,18 @@ public final class MockCluster implements AutoCloseable {
 
   public KubernetesClient client() {
     return client;
+  }
+
+  /** A new client of the mock server, for code that closes its client when done. */
+  public KubernetesClient newClient() {
+    return server.createClient();
+  }
+
+  /** A client of an API server that is not there (nothing listens on port 1), as for an unreachable cluster. */
+  public static KubernetesClient unreachableClient() {
+    Config config = new ConfigBuilder(Config.empty()).withMasterUrl("https://127.0.0.1:1")
+        .withConnectionTimeout(2_000).withRequestTimeout(2_000).withRequestRetryBackoffLimit(0).build();
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   public ClusterSimulator simulator() {
