@@ -8,6 +8,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -15,10 +16,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counts every call by service, method and status code ({@code grpc_server_handled_total}) and times
- * it ({@code grpc_server_call_duration_seconds}, a histogram with fixed buckets). Install it
+ * it ({@code grpc_server_call_duration_seconds}, a histogram with fixed buckets), and gauges the calls
+ * in flight ({@code grpc_server_calls_in_flight}). Install it
  * outermost, so calls that auth rejects are counted too.
  */
 public final class MetricsInterceptor implements ServerInterceptor {
@@ -32,9 +35,13 @@ public final class MetricsInterceptor implements ServerInterceptor {
 
     private final MeterRegistry registry;
     private final Map<Labels, Meters> meters = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     public MetricsInterceptor(MeterRegistry registry) {
         this.registry = registry;
+        Gauge.builder("grpc.server.calls.in.flight", inFlight, AtomicInteger::get)
+                .description("gRPC calls started and not yet completed")
+                .register(registry);
     }
 
     @Override
@@ -44,6 +51,7 @@ public final class MetricsInterceptor implements ServerInterceptor {
         String method = call.getMethodDescriptor().getBareMethodName();
         long start = System.nanoTime();
         AtomicBoolean recorded = new AtomicBoolean();
+        inFlight.incrementAndGet();
         Runnable onCancel = () -> record(recorded, service, method, Status.Code.CANCELLED, start);
         ServerCall<Q, R> observed = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override
@@ -64,6 +72,7 @@ public final class MetricsInterceptor implements ServerInterceptor {
 
     private void record(AtomicBoolean recorded, String service, String method, Status.Code code, long start) {
         if (recorded.compareAndSet(false, true)) {
+            inFlight.decrementAndGet();
             Meters m = meters.computeIfAbsent(new Labels(service, method, code.name()), this::register);
             m.handled().increment();
             m.duration().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);

@@ -59,8 +59,9 @@ public final class TodoApiMain implements Callable<Integer> {
             return 2;
         }
         CountDownLatch stop = new CountDownLatch(1);
-        // Handling TERM/INT ourselves (instead of a shutdown hook) lets a clean drain exit 0;
-        // the JVM's default TERM handling would exit 143 even after a clean drain.
+        // Handling TERM/INT ourselves (instead of a shutdown hook) lets a clean drain exit 0; the JVM's
+        // default TERM handling exits 143 even after a clean drain. sun.misc.Signal is one of the
+        // critical internal APIs JEP 260 keeps accessible (module jdk.unsupported) for this purpose.
         Signal.handle(new Signal("TERM"), signal -> stop.countDown());
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
         TodoApiServer server;

@@ -139,7 +139,11 @@ public final class TodoApiServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        shutdown();
+    public void close() {
+        try {
+            shutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -28,7 +28,7 @@ class AuthTest {
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
+    static void stop() {
         secured.close();
     }
 
@@ -71,7 +71,7 @@ class AuthTest {
     }
 
     @Test
-    void withoutTokensConfiguredAuthIsOff() throws InterruptedException {
+    void withoutTokensConfiguredAuthIsOff() {
         try (TestServer open = TestServer.start()) {
             assertThat(open.todos().listTodos(ListTodosRequest.getDefaultInstance()).getTodosCount()).isPositive();
             assertThat(open.todos().getTodos(Request.newBuilder().setToken("whatever").build()).getTodosCount()).isPositive();

@@ -45,7 +45,7 @@ class TodosServiceTest {
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
+    static void stop() {
         server.close();
     }
 

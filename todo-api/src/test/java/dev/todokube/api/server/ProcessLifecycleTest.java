@@ -1,0 +1,116 @@
+package dev.todokube.api.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.todokube.api.fixtures.Await;
+import dev.todokube.api.fixtures.ChildJvm;
+import dev.todokube.proto.Request;
+import dev.todokube.proto.Response;
+import dev.todokube.proto.TodosGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The service as a real process: ready line, SIGTERM drain, exit codes. */
+class ProcessLifecycleTest {
+
+    private static final Pattern READY = Pattern.compile(
+            "todo-api ready: grpc=127\\.0\\.0\\.1:(\\d+) metrics=127\\.0\\.0\\.1:(\\d+) store=memory");
+    private static final String MAIN = TodoApiMain.class.getName();
+    private static final int IN_FLIGHT = 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sigtermLetsInFlightCallsFinishAndExitsZero() throws Exception {
+        // MEMORY_STORE_DELAY holds every call in the store for 1.5 s, so they are surely in flight.
+        try (ChildJvm child = ChildJvm.start(MAIN, env(Map.of("MEMORY_STORE_DELAY", "1500ms", "SHUTDOWN_GRACE", "20s")), dir)) {
+            Matcher ready = child.awaitLine(READY, Duration.ofSeconds(30));
+            int grpcPort = Integer.parseInt(ready.group(1));
+            int metricsPort = Integer.parseInt(ready.group(2));
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+            try {
+                TodosGrpc.TodosFutureStub stub = TodosGrpc.newFutureStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+                List<Future<Response>> calls = new ArrayList<>();
+                for (int i = 0; i < IN_FLIGHT; i++) {
+                    calls.add(stub.getTodos(Request.getDefaultInstance()));
+                }
+                Await.until(Duration.ofSeconds(20), IN_FLIGHT + " calls in flight",
+                        () -> inFlight(metricsPort) >= IN_FLIGHT);
+
+                child.terminate();
+
+                for (Future<Response> call : calls) {
+                    assertThat(call.get(30, TimeUnit.SECONDS).getTodosList())
+                            .anySatisfy(todo -> assertThat(todo.getTitle()).isEqualTo("Add my todos"));
+                }
+                assertThat(child.awaitExit(Duration.ofSeconds(30))).isZero();
+                assertThat(child.stdout()).anySatisfy(line -> assertThat(line).contains("shutting down"))
+                        .anySatisfy(line -> assertThat(line).endsWith("stopped"));
+            } finally {
+                channel.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void readyLineAndMaskedConfigurationAreLoggedOnce() throws Exception {
+        try (ChildJvm child = ChildJvm.start(MAIN, env(Map.of("AUTH_TOKENS", "very-secret")), dir)) {
+            child.awaitLine(READY, Duration.ofSeconds(30));
+            child.terminate();
+            assertThat(child.awaitExit(Duration.ofSeconds(30))).isZero();
+
+            assertThat(child.stdout()).filteredOn(line -> READY.matcher(line).find()).hasSize(1);
+            assertThat(child.stdout()).filteredOn(line -> line.contains("configuration: ")).singleElement()
+                    .satisfies(line -> assertThat(line).contains("AUTH_TOKENS=***(1 tokens) (environment)")
+                            .doesNotContain("very-secret"));
+        }
+    }
+
+    @Test
+    void badConfigurationIsOneLineOnStderrAndExitTwo() throws Exception {
+        try (ChildJvm child = ChildJvm.start(MAIN, env(Map.of("SERVER_PORT", "abc")), dir)) {
+            assertThat(child.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(child.stderr()).containsExactly(
+                    "todo-api: SERVER_PORT=\"abc\" (from environment): not a port number (0-65535)");
+        }
+    }
+
+    private static Map<String, String> env(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(Map.of("SERVER_HOST", "127.0.0.1", "SERVER_PORT", "0", "METRICS_PORT", "0"));
+        env.putAll(extra);
+        return env;
+    }
+
+    private static int inFlight(int metricsPort) {
+        try {
+            String body = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                            .timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = Pattern.compile("(?m)^grpc_server_calls_in_flight (\\d+)").matcher(body);
+            return m.find() ? Integer.parseInt(m.group(1)) : -1;
+        } catch (java.io.IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+}
