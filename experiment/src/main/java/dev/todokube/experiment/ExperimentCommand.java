@@ -42,6 +42,9 @@ public final class ExperimentCommand implements Callable<Integer> {
   @Option(names = "--tasks", description = "Weighted calls, e.g. GetTodos=3,CreateTodo=1 (default: GetTodos only)")
   String tasks;
 
+  @Option(names = "--deadline", description = "Per-call deadline, e.g. 2s (default: the load generator's)")
+  String deadline;
+
   @Option(names = "--mongo-uri", description = "Use this MongoDB (DB_TYPE=mongo, DB_URI) instead of the in-memory store")
   String mongoUri;
 
@@ -109,7 +112,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     Experiment.StoreChoice store = mongoUri != null ? new Experiment.StoreChoice.ExternalMongo(mongoUri)
         : embeddedMongo ? new Experiment.StoreChoice.EmbeddedMongo() : new Experiment.StoreChoice.Memory();
     Experiment.Locust locustMode = locust ? new Experiment.Locust(python, "127.0.0.1", webPort, locustWorkers) : null;
-    return new Experiment.Settings(replicas, store, new LoadProfile(users, spawnRate, runTime, waitTime, tasks),
+    return new Experiment.Settings(replicas, store, new LoadProfile(users, spawnRate, runTime, waitTime, tasks, deadline),
         reportDir, locustMode);
   }
 

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** What the simulated users do, as loadtest options (validated by loadtest itself). */
-record LoadProfile(int users, double spawnRate, String runTime, String waitTime, String tasks) {
+record LoadProfile(int users, double spawnRate, String runTime, String waitTime, String tasks, String deadline) {
 
   /** The options shared by {@code loadtest run} and the defaults offered by a Locust master. */
   List<String> runOptions() {
@@ -15,6 +15,9 @@ record LoadProfile(int users, double spawnRate, String runTime, String waitTime,
         "--wait-time", waitTime));
     if (tasks != null) {
       options.addAll(List.of("--tasks", tasks));
+    }
+    if (deadline != null) {
+      options.addAll(List.of("--deadline", deadline));
     }
     return options;
   }

@@ -68,7 +68,7 @@ class ExperimentCommandTest {
     return ChildJvm.mainClassOnCurrentClasspath(ExperimentCommand.class.getName()).name(name)
         .logFile(ProcessLogs.dir(ExperimentCommandTest.class).resolve(name + ".log"))
         .args("--project-dir", Jars.projectRoot().toString(), "--reports", reports.toString(),
-            "--users", "10", "--spawn-rate", "10", "--wait-time", "constant:100ms")
+            "--users", "10", "--spawn-rate", "10", "--wait-time", "constant:100ms", "--deadline", "30s")
         .args(extra)
         .start();
   }

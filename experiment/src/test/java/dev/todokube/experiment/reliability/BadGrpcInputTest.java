@@ -177,7 +177,7 @@ class BadGrpcInputTest {
   private Status call(String method, byte[] body) {
     try {
       ClientCalls.blockingUnaryCall(channel, RawMethods.unary(method),
-          CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), body);
+          CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), body);
       return Status.OK;
     } catch (StatusRuntimeException e) {
       return e.getStatus();

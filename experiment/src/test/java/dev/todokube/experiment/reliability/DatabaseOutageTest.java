@@ -41,7 +41,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DatabaseOutageTest {
 
-  private static final Duration CALL_DEADLINE = Duration.ofSeconds(5);
+  // Far above DB_TIMEOUT (1s), far below the driver's own 30 s server selection timeout: a call that
+  // waited for the database instead of failing fast would exceed it even on a slow, busy machine.
+  private static final Duration CALL_DEADLINE = Duration.ofSeconds(15);
   private static final int CLIENTS = 3;
 
   private InProcessMongo mongo;
