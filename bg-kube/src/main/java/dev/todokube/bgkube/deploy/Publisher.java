@@ -72,13 +72,13 @@ public final class Publisher {
     List<String> autoscalers = manifests.hpa(target, tag)
         .map(h -> h.all(HorizontalPodAutoscaler.class).stream().map(a -> a.getMetadata().getName()).toList())
         .orElse(List.of());
-    String deployment = manifests.deploymentName(target);
-    steps.add(new Step.DeployColor(target, deployment, image, autoscalers, settings.deploymentTimeout()));
+    steps.add(new Step.DeployColor(target, manifests.deploymentNames(target), image, autoscalers,
+        settings.deploymentTimeout()));
     if (first) {
       manifests.seedJobs(target, tag).ifPresent(seed -> steps.add(new Step.SeedDatabase(
           seed.all(Job.class).stream().map(j -> j.getMetadata().getName()).toList(), settings.dbMigrationsJobTimeout())));
     } else if (settings.dbMigrationsStatusCommand().isPresent() || settings.dbMigrationsApplyCommand().isPresent()) {
-      steps.add(new Step.MigrateDatabase(deployment, settings.dbMigrationsStatusCommand(),
+      steps.add(new Step.MigrateDatabase(manifests.servedDeployment(target), settings.dbMigrationsStatusCommand(),
           settings.dbMigrationsApplyCommand()));
     }
     manifests.smokeService(target, tag).ifPresent(smoke -> steps.add(new Step.SmokeTest(
@@ -86,7 +86,7 @@ public final class Publisher {
         first ? Optional.empty() : settings.dbMigrationsRollbackCommand(), settings.smokeServiceTimeout())));
     steps.add(new Step.SwapService(manifests.serviceName(), target, settings.serviceTimeout()));
     if (!first && settings.scaleDownDelay().isPresent()) {
-      steps.add(new Step.ScaleDownPrevious(target.other(), manifests.deploymentName(target.other()),
+      steps.add(new Step.ScaleDownPrevious(target.other(), manifests.deploymentNames(target.other()),
           settings.scaleDownDelay().get()));
     }
     return new PublishPlan(image, target, live, steps, manifests.all(target, tag, first));
@@ -105,7 +105,9 @@ public final class Publisher {
       } else if (step instanceof Step.DeployColor deploy) {
         applyAll(cluster, manifests.deployment(deploy.color(), tag));
         manifests.hpa(deploy.color(), tag).ifPresent(hpa -> applyAll(cluster, hpa));
-        cluster.awaitDeployment(deploy.deployment(), tag, deploy.timeout());
+        for (String deployment : deploy.deployments()) {
+          cluster.awaitDeployment(deployment, tag, deploy.timeout());
+        }
       } else if (step instanceof Step.SeedDatabase seed) {
         seed(cluster, manifests.seedJobs(plan.target(), tag).orElseThrow(), seed.timeout());
       } else if (step instanceof Step.MigrateDatabase migrate) {
@@ -186,7 +188,7 @@ public final class Publisher {
     }
     String rolledBack = "";
     if (smoke.rollbackCommand().isPresent()) {
-      Deployment deployment = cluster.deployment(manifests.deploymentName(plan.target()))
+      Deployment deployment = cluster.deployment(manifests.servedDeployment(plan.target()))
           .orElseThrow(() -> new ClusterException("deployment of " + plan.target().label() + " disappeared"));
       runInPod(cluster, deployment, smoke.rollbackCommand().get() + " \"$1\"", List.of(statusOutput.orElse("")));
       rolledBack = "; ran the rollback command '" + smoke.rollbackCommand().get() + "' with the kept status output";
@@ -197,16 +199,18 @@ public final class Publisher {
   }
 
   private void scaleDown(KubeCluster cluster, Step.ScaleDownPrevious scaleDown) {
-    log.accept("waiting " + scaleDown.delay().toSeconds() + "s before scaling down " + scaleDown.deployment());
+    log.accept("waiting " + scaleDown.delay().toSeconds() + "s before scaling down " + scaleDown.color().label());
     try {
       sleeper.sleep(scaleDown.delay());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ClusterException("interrupted before scaling down " + scaleDown.deployment(), e);
+      throw new ClusterException("interrupted before scaling down " + scaleDown.color().label(), e);
     }
-    // An HPA would scale the Deployment straight back up to its minimum, so it goes first.
-    cluster.autoscalersOf(scaleDown.deployment()).forEach(cluster::delete);
-    cluster.scale(scaleDown.deployment(), 0);
+    for (String deployment : scaleDown.deployments()) {
+      // An HPA would scale the Deployment straight back up to its minimum, so it goes first.
+      cluster.autoscalersOf(deployment).forEach(cluster::delete);
+      cluster.scale(deployment, 0);
+    }
   }
 
   private Duration execTimeout() {

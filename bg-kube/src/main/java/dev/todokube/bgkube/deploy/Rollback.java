@@ -40,7 +40,7 @@ public final class Rollback {
         "nothing to roll back: service " + manifests.serviceName() + " does not exist in namespace "
             + cluster.namespace()));
     Color target = live.other();
-    String name = manifests.deploymentName(target);
+    String name = manifests.servedDeployment(target);
     Deployment deployment = cluster.deployment(name).orElseThrow(() -> new ClusterException(
         "refusing to roll back to " + target.label() + ": deployment " + name + " does not exist"));
     int ready = cluster.readyPods(deployment).size();

@@ -49,7 +49,9 @@ public final class ServiceManifests {
 
   public RenderedManifest deployment(Color color, String tag) {
     RenderedManifest rendered = render(deployment, color, tag);
-    rendered.single(Deployment.class);
+    if (rendered.all(Deployment.class).isEmpty()) {
+      throw new ConfigurationException(deployment.source() + ": no Deployment in the deployment config");
+    }
     return rendered;
   }
 
@@ -90,8 +92,33 @@ public final class ServiceManifests {
     });
   }
 
-  public String deploymentName(Color color) {
-    return deployment(color, "0").single(Deployment.class).getMetadata().getName();
+  /** Names of every Deployment of the color (e.g. a load-test master and its workers). */
+  public List<String> deploymentNames(Color color) {
+    return deployment(color, "0").all(Deployment.class).stream().map(d -> d.getMetadata().getName()).toList();
+  }
+
+  /**
+   * The Deployment the public Service sends this color's traffic to: the first whose pods carry
+   * the Service's selector. Migrations run in its pods; a rollback needs its pods ready.
+   */
+  public String servedDeployment(Color color) {
+    return served(color, "0").getMetadata().getName();
+  }
+
+  private Deployment served(Color color, String tag) {
+    Map<String, String> selector = selectorFor(color);
+    List<Deployment> deployments = deployment(color, tag).all(Deployment.class);
+    return deployments.stream()
+        .filter(d -> podLabels(d).entrySet().containsAll(selector.entrySet()))
+        .findFirst()
+        .orElseThrow(() -> new ConfigurationException(service.source() + ": with COLOR=" + color.label()
+            + " the Service selects " + selector + " but no Deployment of " + deployment.source()
+            + " has pods with those labels (they have " + deployments.stream().map(ServiceManifests::podLabels).toList()
+            + ")"));
+  }
+
+  private static Map<String, String> podLabels(Deployment deployment) {
+    return Optional.ofNullable(deployment.getSpec().getTemplate().getMetadata().getLabels()).orElse(Map.of());
   }
 
   public String serviceName() {
@@ -129,13 +156,7 @@ public final class ServiceManifests {
   private void check(String tag) {
     for (Color color : Color.values()) {
       all(color, tag, true);
-      Map<String, String> podLabels = Optional.ofNullable(deployment(color, tag).single(Deployment.class)
-          .getSpec().getTemplate().getMetadata().getLabels()).orElse(Map.of());
-      Map<String, String> selector = selectorFor(color);
-      if (!podLabels.entrySet().containsAll(selector.entrySet())) {
-        throw new ConfigurationException(service.source() + ": with COLOR=" + color.label() + " the Service selects "
-            + selector + " but the pods of " + deployment.source() + " are labelled " + podLabels);
-      }
+      served(color, tag);
     }
     if (selectorFor(Color.BLUE).equals(selectorFor(Color.GREEN))) {
       throw new ConfigurationException(service.source() + ": the Service's selector does not depend on $COLOR, "

@@ -24,17 +24,26 @@ public sealed interface Step {
     }
   }
 
-  record DeployColor(Color color, String deployment, ImageRef image, List<String> autoscalers, Duration timeout)
+  record DeployColor(Color color, List<String> deployments, ImageRef image, List<String> autoscalers, Duration timeout)
       implements Step {
+    public DeployColor {
+      deployments = List.copyOf(deployments);
+      autoscalers = List.copyOf(autoscalers);
+    }
+
     @Override
     public String describe() {
-      return "deploy " + color.label() + ": apply deployment " + deployment
+      return "deploy " + color.label() + ": apply deployment " + String.join(", ", deployments)
           + (autoscalers.isEmpty() ? "" : " and hpa " + String.join(", ", autoscalers))
           + ", wait up to " + timeout.toSeconds() + "s until it is available with a ready pod running tag " + image.tag();
     }
   }
 
   record SeedDatabase(List<String> jobs, Duration timeout) implements Step {
+    public SeedDatabase {
+      jobs = List.copyOf(jobs);
+    }
+
     @Override
     public String describe() {
       return "seed (first publish): run job " + String.join(", ", jobs) + ", wait up to " + timeout.toSeconds()
@@ -71,11 +80,15 @@ public sealed interface Step {
     }
   }
 
-  record ScaleDownPrevious(Color color, String deployment, Duration delay) implements Step {
+  record ScaleDownPrevious(Color color, List<String> deployments, Duration delay) implements Step {
+    public ScaleDownPrevious {
+      deployments = List.copyOf(deployments);
+    }
+
     @Override
     public String describe() {
       return "scale down " + color.label() + ": after " + delay.toSeconds() + "s delete its HPA and scale deployment "
-          + deployment + " to 0";
+          + String.join(", ", deployments) + " to 0";
     }
   }
 }

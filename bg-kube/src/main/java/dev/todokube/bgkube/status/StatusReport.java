@@ -21,7 +21,7 @@ public record StatusReport(String service, String namespace, Optional<Color> act
     colors = List.copyOf(colors);
   }
 
-  /** One color's Deployment (absent if not deployed) and its autoscaler's replica counts. */
+  /** One Deployment of a color (absent if not deployed) and its autoscaler's replica counts. */
   public record ColorStatus(
       Color color, String deployment, boolean exists, String tag, int ready, int desired, Optional<Duration> age,
       Optional<String> autoscaler) {}
@@ -30,19 +30,20 @@ public record StatusReport(String service, String namespace, Optional<Color> act
     Optional<Color> active = Publisher.liveColor(cluster, manifests);
     List<ColorStatus> colors = new ArrayList<>();
     for (Color color : Color.values()) {
-      String name = manifests.deploymentName(color);
-      Optional<Deployment> deployment = cluster.deployment(name);
-      if (deployment.isEmpty()) {
-        colors.add(new ColorStatus(color, name, false, "-", 0, 0, Optional.empty(), Optional.empty()));
-        continue;
+      for (String name : manifests.deploymentNames(color)) {
+        colors.add(cluster.deployment(name).map(d -> present(cluster, color, d, now))
+            .orElseGet(() -> new ColorStatus(color, name, false, "-", 0, 0, Optional.empty(), Optional.empty())));
       }
-      Deployment d = deployment.get();
-      int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-      int ready = d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
-      colors.add(new ColorStatus(color, name, true, tagOf(d), ready, desired, age(d, now),
-          cluster.autoscalersOf(name).stream().findFirst().map(StatusReport::autoscaler)));
     }
     return new StatusReport(manifests.serviceName(), cluster.namespace(), active, colors);
+  }
+
+  private static ColorStatus present(KubeCluster cluster, Color color, Deployment d, Instant now) {
+    String name = d.getMetadata().getName();
+    int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+    int ready = d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
+    return new ColorStatus(color, name, true, tagOf(d), ready, desired, age(d, now),
+        cluster.autoscalersOf(name).stream().findFirst().map(StatusReport::autoscaler));
   }
 
   private static String tagOf(Deployment d) {
