@@ -340,8 +340,14 @@ public final class LocustWorker implements AutoCloseable {
             return runner;
         }
         closeRunner();
-        runner = new LocalRunner(new Connections(target, settings.transport(), settings.channels()),
-                settings.profile(), stats);
+        Connections connections = new Connections(target, settings.transport(), settings.channels());
+        try {
+            // Bounded well below the master's heartbeat liveness (3 missed heartbeats).
+            connections.awaitShared(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        runner = new LocalRunner(connections, settings.profile(), stats);
         runnerTarget = target;
         return runner;
     }

@@ -32,7 +32,7 @@ public final class HtmlReport {
 
     static String render(RunResult result) {
         StringBuilder html = new StringBuilder();
-        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
                 .append("<title>Load test report</title>\n<style>\n")
                 .append("body{font-family:sans-serif;margin:2em;color:#222}")
                 .append("table{border-collapse:collapse;margin-bottom:1.5em}")

@@ -1,6 +1,7 @@
 package dev.todokube.loadtest.runner;
 
 import io.grpc.ChannelCredentials;
+import io.grpc.ConnectivityState;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -8,6 +9,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +41,35 @@ public final class Connections implements AutoCloseable {
 
     public Target target() {
         return target;
+    }
+
+    /**
+     * Connects the shared channels and waits until they are ready, at most {@code timeout}.
+     * Calls started on a channel that is still connecting queue up inside it, and thousands of
+     * them released at once when it connects stall it for seconds; so users start only once the
+     * pool is connected (or the target has proven unreachable, when calls fail fast anyway).
+     *
+     * @return true if every shared channel is ready
+     */
+    public boolean awaitShared(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            boolean ready = true;
+            for (ManagedChannel channel : shared) {
+                ConnectivityState state = channel.getState(true);
+                if (state == ConnectivityState.TRANSIENT_FAILURE) {
+                    return false;
+                }
+                ready &= state == ConnectivityState.READY;
+            }
+            if (ready) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
     }
 
     /** The channel of the user with this index; {@link #release} gives it back when the user stops. */

@@ -23,6 +23,9 @@ public final class StandaloneRun {
     /** How long, at most, the last calls may take to finish after the run time is up. */
     private static final Duration LAST_CALLS_GRACE = Duration.ofSeconds(5);
 
+    /** How long users wait for a shared channel pool to connect before they start anyway. */
+    private static final Duration CONNECT_WAIT = Duration.ofSeconds(5);
+
     private final RunPlan plan;
     private final Clock clock;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -62,6 +65,7 @@ public final class StandaloneRun {
                     progress.tick(aggregate, runner.userCount());
                 }
             };
+            connections.awaitShared(CONNECT_WAIT);
             runner.rampTo(plan.users(), plan.spawnRate(), () -> progress.spawned(plan.users()));
             reporter.scheduleAtFixedRate(tick, 1, 1, TimeUnit.SECONDS);
             stopRequested.await(plan.runTime().toNanos(), TimeUnit.NANOSECONDS);

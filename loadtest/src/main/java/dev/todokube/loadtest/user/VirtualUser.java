@@ -45,12 +45,17 @@ public final class VirtualUser {
         schedule(0);
     }
 
-    /** No new task starts after this; a call in flight still completes and is recorded. */
+    /**
+     * No new call starts once this returns (so the caller may shut the user's channel down); a call
+     * in flight still completes and is recorded.
+     */
     public void stop() {
-        stopped = true;
+        synchronized (this) {
+            stopped = true;
+        }
     }
 
-    private void runTask() {
+    private synchronized void runTask() {
         if (stopped) {
             return;
         }
