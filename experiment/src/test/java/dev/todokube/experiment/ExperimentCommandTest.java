@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The main job as a user runs it: replicas, load, report, and nothing left running afterwards. */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
@@ -26,9 +25,6 @@ class ExperimentCommandTest {
 
   private static final Pattern REPORT = Pattern.compile("HTML report: (\\S+)");
   private static final Pattern LOAD_STARTED = Pattern.compile("^Load: java -jar ");
-
-  @TempDir
-  Path reports;
 
   @Test
   void runsTheLoadAgainstTwoReplicasWritesTheReportAndStopsEverything() throws Exception {
@@ -65,9 +61,10 @@ class ExperimentCommandTest {
   }
 
   private ChildProcess experiment(String name, String... extra) throws Exception {
+    Path logs = ProcessLogs.dir(ExperimentCommandTest.class);
     return ChildJvm.mainClassOnCurrentClasspath(ExperimentCommand.class.getName()).name(name)
-        .logFile(ProcessLogs.dir(ExperimentCommandTest.class).resolve(name + ".log"))
-        .args("--project-dir", Jars.projectRoot().toString(), "--reports", reports.toString(),
+        .logFile(logs.resolve(name + ".log"))
+        .args("--project-dir", Jars.projectRoot().toString(), "--reports", logs.resolve(name).toString(),
             "--users", "10", "--spawn-rate", "10", "--wait-time", "constant:100ms", "--deadline", "30s")
         .args(extra)
         .start();
