@@ -32,7 +32,7 @@ class LocustMasterEndToEndTest {
                      .users(4).spawnRate(4).runTime(Duration.ofSeconds(8)).host(server.address())
                      .extraArgs(List.of("--grpc-tasks", "GetTodos=1,ListTodos=1", "--grpc-wait-time", "constant:50ms")))) {
             WorkerSettings settings = WorkerSettings.of("127.0.0.1", master.port(), Optional.empty(),
-                    Transport.plaintext(), new ChannelMode.Shared(2), UserProfile.defaults());
+                    Transport.plaintext(), new ChannelMode.Shared(2), UserProfile.defaults().withDeadline(Duration.ofSeconds(20)));
             LocustWorker worker = new LocustWorker(settings, Clock.systemUTC());
             try {
                 worker.start();

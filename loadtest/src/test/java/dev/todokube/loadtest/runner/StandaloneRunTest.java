@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Timeout;
 
 class StandaloneRunTest {
 
-    private static final UserProfile FAST = UserProfile.defaults().withWaitTime(WaitTime.parse("constant:20ms"));
+    /** Short waits; a long deadline, so a slow (shared, busy) machine cannot turn calls into DEADLINE_EXCEEDED. */
+    private static final UserProfile FAST = UserProfile.defaults().withWaitTime(WaitTime.parse("constant:20ms"))
+            .withDeadline(Duration.ofSeconds(20));
 
     @Test
     @Timeout(30)

@@ -1,0 +1,143 @@
+package dev.todokube.loadtest.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.todokube.loadtest.fixtures.Csv;
+import dev.todokube.loadtest.fixtures.TodosTestServer;
+import io.grpc.Status;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.w3c.dom.Document;
+
+class MainTest {
+
+    private record Outcome(int exitCode, String out, String err) {
+    }
+
+    private static Outcome execute(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "--users -1                    | --users must be at least 1, got -1",
+            "--spawn-rate 0                | --spawn-rate must be a positive number",
+            "--host localhost              | host 'localhost': 'localhost' is not HOST:PORT",
+            "--tasks GetTodos=1,Teleport=2 | unknown task 'Teleport'",
+            "--wait-time sometimes         | wait time 'sometimes'",
+            "--run-time soon               | --run-time: 'soon' is not a duration",
+            "--deadline 0s                 | deadline must be positive",
+            "--channels shared:0           | at least 1 channel",
+            "--users many                  | Invalid value for option '--users'"})
+    void invalidRunOptionsGiveOneClearErrorAndExitCode2(String badOption, String message) {
+        String[] bad = badOption.trim().split(" ");
+        List<String> args = new java.util.ArrayList<>(List.of("run"));
+        for (String[] valid : new String[][] {{"--host", "127.0.0.1:8001"}, {"--run-time", "1s"}}) {
+            if (!bad[0].equals(valid[0])) {
+                args.addAll(List.of(valid));
+            }
+        }
+        args.addAll(List.of(bad));
+        Outcome outcome = execute(args.toArray(String[]::new));
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.err()).contains(message.trim()).contains("loadtest run --help");
+        assertThat(outcome.err().lines().count()).isEqualTo(2);
+        assertThat(outcome.out()).isEmpty();
+    }
+
+    @Test
+    void invalidWorkerOptionsExitWith2() {
+        Outcome badPort = execute("worker", "--master-port", "0");
+        assertThat(badPort.exitCode()).isEqualTo(2);
+        assertThat(badPort.err()).contains("master port 0 is out of range");
+
+        Outcome badHost = execute("worker", "--host", "nowhere");
+        assertThat(badHost.exitCode()).isEqualTo(2);
+        assertThat(badHost.err()).contains("'nowhere' is not HOST:PORT");
+
+        assertThat(execute().exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    @Timeout(60)
+    void runWritesConsoleSummaryCsvHtmlAndJson(@TempDir Path dir) throws Exception {
+        try (TodosTestServer server = TodosTestServer.start().failEvery(3, Status.UNAVAILABLE)) {
+            Path html = dir.resolve("report.html");
+            Path json = dir.resolve("summary.json");
+            String prefix = dir.resolve("run").toString();
+            PrintStream stdout = System.out;
+            ByteArrayOutputStream console = new ByteArrayOutputStream();
+            int code;
+            try {
+                System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+                code = Main.execute(new String[] {"run", "--host", server.address(), "--users", "4", "--spawn-rate", "10",
+                        "--run-time", "3s", "--wait-time", "constant:20ms", "--deadline", "20s", "--tasks", "GetTodos=1,ListTodos=1",
+                        "--print-interval", "1s", "--csv", prefix, "--html", html.toString(), "--json", json.toString()},
+                        System.out, System.err);
+            } finally {
+                System.setOut(stdout);
+            }
+
+            assertThat(code).as("some calls failed").isEqualTo(1);
+            String out = console.toString(StandardCharsets.UTF_8);
+            assertThat(out).contains("All users spawned: 4 users", "Response time percentiles", "Error report",
+                    ": UNAVAILABLE", "Aggregated");
+
+            long served = server.calls("GetTodos") + server.calls("ListTodos");
+            JsonNode summary = new ObjectMapper().readTree(json.toFile());
+            assertThat(summary.get("total").get("requests").asLong()).isEqualTo(served);
+            assertThat(summary.get("total").get("failures").asLong())
+                    .isEqualTo(server.calls("GetTodos") / 3 + server.calls("ListTodos") / 3);
+            assertThat(summary.get("entries")).extracting(entry -> entry.get("name").asText())
+                    .containsExactly("GetTodos", "ListTodos");
+            for (JsonNode entry : summary.get("entries")) {
+                assertThat(entry.get("p50_ms").isNumber()).isTrue();
+                assertThat(entry.get("p99_ms").asDouble()).isGreaterThanOrEqualTo(entry.get("p50_ms").asDouble());
+            }
+            assertThat(summary.get("errors")).allSatisfy(error -> {
+                assertThat(error.get("error").asText()).isEqualTo("UNAVAILABLE");
+                assertThat(error.get("occurrences").asLong()).isPositive();
+            });
+
+            List<Map<String, String>> stats = Csv.read(Path.of(prefix + "_stats.csv"));
+            assertThat(Csv.header(Path.of(prefix + "_stats.csv"))).containsExactly("Type", "Name", "Request Count",
+                    "Failure Count", "Median Response Time", "Average Response Time", "Min Response Time",
+                    "Max Response Time", "Average Content Size", "Requests/s", "Failures/s", "50%", "66%", "75%",
+                    "80%", "90%", "95%", "98%", "99%", "99.9%", "99.99%", "100%");
+            assertThat(stats).extracting(row -> row.get("Name")).containsExactly("GetTodos", "ListTodos", "Aggregated");
+            assertThat(Long.parseLong(stats.get(2).get("Request Count"))).isEqualTo(served);
+            List<Map<String, String>> history = Csv.read(Path.of(prefix + "_stats_history.csv"));
+            assertThat(history).isNotEmpty().allSatisfy(row -> assertThat(row.get("Name")).isEqualTo("Aggregated"));
+            assertThat(Csv.header(Path.of(prefix + "_stats_history.csv"))).startsWith("Timestamp", "User Count", "Type",
+                    "Name", "Requests/s", "Failures/s", "50%").endsWith("Total Average Content Size");
+            assertThat(Csv.read(Path.of(prefix + "_failures.csv"))).allSatisfy(row ->
+                    assertThat(row).containsEntry("Error", "UNAVAILABLE").containsEntry("Method", "grpc"));
+            assertThat(Csv.header(Path.of(prefix + "_exceptions.csv"))).containsExactly("Count", "Message", "Traceback", "Nodes");
+
+            String page = Files.readString(html);
+            assertThat(page).doesNotContain("<script", "https://", "src=").contains("UNAVAILABLE");
+            Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(html.toFile());
+            assertThat(document.getElementsByTagName("svg").getLength()).isEqualTo(3);
+            assertThat(document.getElementsByTagName("polyline").getLength()).isEqualTo(5);
+            assertThat(document.getElementsByTagName("table").getLength()).isEqualTo(3);
+        }
+    }
+}
