@@ -56,7 +56,7 @@ public final class SeedCommand implements Callable<Integer> {
             out.printf("seed: %d inserted, %d already present (%s)%n", result.inserted(), result.alreadyPresent(), target);
             return 0;
         } catch (TodoException.StoreUnavailable e) {
-            err.println("todo-api seed: " + target + ": " + e.getMessage());
+            err.println("todo-api seed: " + e.getMessage());
             return 1;
         }
     }

@@ -32,6 +32,9 @@ public final class SeedFile {
     }
 
     public static List<SeedItem> read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new SeedFileException("seed file " + file + ": no such file", null);
+        }
         boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
         try (InputStream in = Files.newInputStream(file)) {
             return parse(json ? new JsonMapper() : new YAMLMapper(), in, "seed file " + file);

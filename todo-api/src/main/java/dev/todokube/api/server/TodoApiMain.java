@@ -20,7 +20,7 @@ import sun.misc.Signal;
  * {@code java -jar todo-api.jar} serves; {@code java -jar todo-api.jar seed [--file F]} seeds MongoDB.
  * Exit codes: 0 success (also after a graceful SIGTERM drain), 1 runtime failure, 2 bad configuration.
  */
-@Command(name = "todo-api", mixinStandardHelpOptions = true,
+@Command(name = "todo-api", mixinStandardHelpOptions = true, versionProvider = TodoApiMain.Version.class,
         description = "The gRPC Todo service. With no command it serves; configuration comes from the environment, .env and config.yml.")
 public final class TodoApiMain implements Callable<Integer> {
 
@@ -75,5 +75,14 @@ public final class TodoApiMain implements Callable<Integer> {
         stop.await();
         server.shutdown();
         return 0;
+    }
+
+    /** The version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = TodoApiMain.class.getPackage().getImplementationVersion();
+            return new String[] {"todo-api " + (version == null ? "(unpackaged)" : version)};
+        }
     }
 }
