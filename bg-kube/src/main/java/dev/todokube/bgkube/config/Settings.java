@@ -40,6 +40,7 @@ public record Settings(
     Optional<String> namespace,
     Optional<String> kubeContext,
     Optional<Path> hpaConfig,
+    List<Path> extraConfigs,
     Optional<Duration> scaleDownDelay,
     BuilderKind builder,
     Optional<Path> jibApp,
@@ -57,6 +58,7 @@ public record Settings(
   public Settings {
     variables = Map.copyOf(variables);
     dockerBuildArgs = List.copyOf(dockerBuildArgs);
+    extraConfigs = List.copyOf(extraConfigs);
   }
 
   /** Template variables for one color and tag: the env file's, plus TAG, COLOR and ENV_FILE. */

@@ -97,6 +97,7 @@ public final class SettingsLoader {
         r.optional(Option.NAMESPACE),
         r.optional(Option.KUBE_CONTEXT),
         r.optional(Option.HPA_CONFIG).map(Path::of),
+        r.list(Option.EXTRA_CONFIGS).stream().map(Path::of).toList(),
         r.optional(Option.SCALE_DOWN_DELAY).map(text -> r.duration(Option.SCALE_DOWN_DELAY)),
         builder,
         r.optional(Option.JIB_APP).map(Path::of),

@@ -13,11 +13,11 @@ import dev.todokube.bgkube.template.RenderedManifest;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -69,10 +69,12 @@ public final class Publisher {
       steps.add(new Step.BuildImage(image, builder.describeBuild(image)));
       steps.add(new Step.PushImage(image, builder.describePush(image)));
     }
-    List<String> autoscalers = manifests.hpa(target, tag)
-        .map(h -> h.all(HorizontalPodAutoscaler.class).stream().map(a -> a.getMetadata().getName()).toList())
-        .orElse(List.of());
-    steps.add(new Step.DeployColor(target, manifests.deploymentNames(target), image, autoscalers,
+    List<String> alsoApplied = new ArrayList<>();
+    manifests.extras(target, tag).forEach(extra -> extra.objects().forEach(o -> alsoApplied.add(describe(o))));
+    manifests.deployment(target, tag).objects().stream().filter(o -> !(o instanceof Deployment))
+        .forEach(o -> alsoApplied.add(describe(o)));
+    manifests.hpa(target, tag).ifPresent(hpa -> hpa.objects().forEach(o -> alsoApplied.add(describe(o))));
+    steps.add(new Step.DeployColor(target, manifests.deploymentNames(target), image, alsoApplied,
         settings.deploymentTimeout()));
     if (first) {
       manifests.seedJobs(target, tag).ifPresent(seed -> steps.add(new Step.SeedDatabase(
@@ -103,6 +105,7 @@ public final class Publisher {
       } else if (step instanceof Step.PushImage push) {
         builder.push(push.image());
       } else if (step instanceof Step.DeployColor deploy) {
+        manifests.extras(deploy.color(), tag).forEach(extra -> applyAll(cluster, extra));
         applyAll(cluster, manifests.deployment(deploy.color(), tag));
         manifests.hpa(deploy.color(), tag).ifPresent(hpa -> applyAll(cluster, hpa));
         for (String deployment : deploy.deployments()) {
@@ -116,13 +119,18 @@ public final class Publisher {
         smokeTest(cluster, plan, smoke, statusOutput);
       } else if (step instanceof Step.SwapService swap) {
         applyAll(cluster, manifests.service(swap.color(), tag));
-        cluster.awaitSelector(swap.service(), manifests.selectorFor(swap.color()), swap.timeout());
+        manifests.selectorsFor(swap.color()).forEach(
+            (service, selector) -> cluster.awaitSelector(service, selector, swap.timeout()));
         log.accept("service " + swap.service() + " now selects " + swap.color().label());
       } else if (step instanceof Step.ScaleDownPrevious scaleDown) {
         scaleDown(cluster, scaleDown);
       }
     }
     log.accept("published " + plan.image() + " as " + plan.target().label());
+  }
+
+  private static String describe(HasMetadata object) {
+    return object.getKind().toLowerCase(Locale.ROOT) + " " + object.getMetadata().getName();
   }
 
   private void applyAll(KubeCluster cluster, RenderedManifest manifest) {

@@ -57,7 +57,7 @@ public final class Rollback {
     for (HasMetadata object : plan.service().objects()) {
       cluster.apply(object);
     }
-    cluster.awaitSelector(manifests.serviceName(), manifests.selectorFor(plan.to()), serviceTimeout);
+    manifests.selectorsFor(plan.to()).forEach((service, selector) -> cluster.awaitSelector(service, selector, serviceTimeout));
     log.accept("rolled back: service " + manifests.serviceName() + " now selects " + plan.to().label());
   }
 }

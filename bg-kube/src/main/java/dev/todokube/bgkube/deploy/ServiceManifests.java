@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +27,7 @@ public final class ServiceManifests {
   private final Optional<Template> smokeService;
   private final Optional<Template> seedJobs;
   private final Optional<Template> hpa;
+  private final List<Template> extras;
 
   private ServiceManifests(Settings settings) {
     this.settings = settings;
@@ -34,6 +36,7 @@ public final class ServiceManifests {
     this.smokeService = settings.smokeServiceConfig().map(Template::load);
     this.seedJobs = settings.dbMigrationsJobConfigSeed().map(Template::load);
     this.hpa = settings.hpaConfig().map(Template::load);
+    this.extras = settings.extraConfigs().stream().map(Template::load).toList();
     if (settings.smokeTestsCommand().isPresent() && smokeService.isEmpty()) {
       throw new ConfigurationException("--smoke-tests-command needs --smoke-service-config (SMOKE_SERVICE_CONFIG): "
           + "the tests reach the new color through that Service");
@@ -57,9 +60,15 @@ public final class ServiceManifests {
 
   public RenderedManifest service(Color color, String tag) {
     RenderedManifest rendered = render(service, color, tag);
-    Service svc = rendered.single(Service.class);
-    if (svc.getSpec() == null || svc.getSpec().getSelector() == null || svc.getSpec().getSelector().isEmpty()) {
-      throw new ConfigurationException(service.source() + ": the Service has no selector");
+    List<Service> services = rendered.all(Service.class);
+    if (services.isEmpty()) {
+      throw new ConfigurationException(service.source() + ": no Service in the service config");
+    }
+    for (Service svc : services) {
+      if (svc.getSpec() == null || svc.getSpec().getSelector() == null || svc.getSpec().getSelector().isEmpty()) {
+        throw new ConfigurationException(service.source() + ": Service " + svc.getMetadata().getName()
+            + " has no selector");
+      }
     }
     return rendered;
   }
@@ -92,6 +101,11 @@ public final class ServiceManifests {
     });
   }
 
+  /** The extra configs for one color, applied before its Deployment. */
+  public List<RenderedManifest> extras(Color color, String tag) {
+    return extras.stream().map(t -> render(t, color, tag)).toList();
+  }
+
   /** Names of every Deployment of the color (e.g. a load-test master and its workers). */
   public List<String> deploymentNames(Color color) {
     return deployment(color, "0").all(Deployment.class).stream().map(d -> d.getMetadata().getName()).toList();
@@ -121,13 +135,25 @@ public final class ServiceManifests {
     return Optional.ofNullable(deployment.getSpec().getTemplate().getMetadata().getLabels()).orElse(Map.of());
   }
 
+  /** The public Service: the first of the service config (others, e.g. a headless one, swap with it). */
   public String serviceName() {
-    return service(Color.BLUE, "0").single(Service.class).getMetadata().getName();
+    return publicService(Color.BLUE, "0").getMetadata().getName();
+  }
+
+  /** Every Service of the service config with the selector it has for this color, in order. */
+  public Map<String, Map<String, String>> selectorsFor(Color color) {
+    Map<String, Map<String, String>> selectors = new LinkedHashMap<>();
+    service(color, "0").all(Service.class).forEach(s -> selectors.put(s.getMetadata().getName(), s.getSpec().getSelector()));
+    return selectors;
+  }
+
+  private Service publicService(Color color, String tag) {
+    return service(color, tag).all(Service.class).get(0);
   }
 
   /** The public Service's selector when it sends traffic to this color. */
   public Map<String, String> selectorFor(Color color) {
-    return service(color, "0").single(Service.class).getSpec().getSelector();
+    return publicService(color, "0").getSpec().getSelector();
   }
 
   /** Which color a live selector points at: the color whose rendered selector it contains. */
@@ -142,7 +168,7 @@ public final class ServiceManifests {
 
   /** Every rendered manifest for one color, in the order publish applies them. */
   public List<RenderedManifest> all(Color color, String tag, boolean firstPublish) {
-    List<RenderedManifest> all = new ArrayList<>();
+    List<RenderedManifest> all = new ArrayList<>(extras(color, tag));
     all.add(deployment(color, tag));
     hpa(color, tag).ifPresent(all::add);
     if (firstPublish) {
@@ -162,8 +188,8 @@ public final class ServiceManifests {
       throw new ConfigurationException(service.source() + ": the Service's selector does not depend on $COLOR, "
           + "so it cannot switch between blue and green");
     }
-    if (!serviceName().equals(service(Color.GREEN, tag).single(Service.class).getMetadata().getName())) {
-      throw new ConfigurationException(service.source() + ": the public Service's name must not depend on $COLOR");
+    if (!selectorsFor(Color.BLUE).keySet().equals(selectorsFor(Color.GREEN).keySet())) {
+      throw new ConfigurationException(service.source() + ": the Services' names must not depend on $COLOR");
     }
   }
 

@@ -24,17 +24,18 @@ public sealed interface Step {
     }
   }
 
-  record DeployColor(Color color, List<String> deployments, ImageRef image, List<String> autoscalers, Duration timeout)
+  /** {@code alsoApplied}: the other objects applied with the color, e.g. "horizontalpodautoscaler todo-api-blue". */
+  record DeployColor(Color color, List<String> deployments, ImageRef image, List<String> alsoApplied, Duration timeout)
       implements Step {
     public DeployColor {
       deployments = List.copyOf(deployments);
-      autoscalers = List.copyOf(autoscalers);
+      alsoApplied = List.copyOf(alsoApplied);
     }
 
     @Override
     public String describe() {
       return "deploy " + color.label() + ": apply deployment " + String.join(", ", deployments)
-          + (autoscalers.isEmpty() ? "" : " and hpa " + String.join(", ", autoscalers))
+          + (alsoApplied.isEmpty() ? "" : " with " + String.join(", ", alsoApplied))
           + ", wait up to " + timeout.toSeconds() + "s until it is available with a ready pod running tag " + image.tag();
     }
   }
