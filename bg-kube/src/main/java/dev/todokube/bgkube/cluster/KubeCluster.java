@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -169,15 +170,15 @@ public final class KubeCluster {
 
   /** Waits until the Service exists and its selector contains every entry of {@code selector}. */
   public void awaitSelector(String serviceName, Map<String, String> selector, Duration timeout) {
-    waiter.await("service " + serviceName + " to select " + selector, timeout, () -> {
+    waiter.await("service " + serviceName + " to select " + new TreeMap<>(selector), timeout, () -> {
       Service service = service(serviceName).orElse(null);
       if (service == null) {
         return Waiter.Poll.pending("not found");
       }
       Map<String, String> actual = service.getSpec().getSelector() == null ? Map.of() : service.getSpec().getSelector();
       return actual.entrySet().containsAll(selector.entrySet())
-          ? Waiter.Poll.done(service) : Waiter.Poll.pending("selects " + actual);
-    }, state -> "the service's selector is " + state);
+          ? Waiter.Poll.done(service) : Waiter.Poll.pending("selects " + new TreeMap<>(actual));
+    }, state -> "the service " + state + " (did something else change it, or reject bg-kube's update?)");
   }
 
   /**
