@@ -80,10 +80,12 @@ start_todo_api() { # start_todo_api NAME [ENV=VALUE...]; sets PORT
     env SERVER_HOST=127.0.0.1 SERVER_PORT=0 METRICS_PORT=0 "$@" \
     java "${IMAGE_JVM_FLAGS[@]}" -jar "$TODO_API_JAR"
   PORT="$(grpc_port "$READY_LINE")"
+  METRICS_URL="http://$(sed -E 's/.*metrics=([^ ]+).*/\1/' <<<"$READY_LINE")/metrics"
   SERVER_PID="$STARTED_PID"
 }
 
-start_ceiling() { # start_ceiling NAME EXECUTOR TODOS; sets PORT
+start_ceiling() { # start_ceiling NAME EXECUTOR TODOS; sets PORT (the ceiling server has no metrics)
+  METRICS_URL=""
   start_pinned "$SERVER_CPU" "$OUT/$1.log" 'ceiling-server ready:' \
     java "${IMAGE_JVM_FLAGS[@]}" -jar "$CEILING_JAR" --executor "$2" --todos "$3"
   PORT="$(grpc_port "$READY_LINE")"
@@ -111,15 +113,22 @@ H2LOAD_STREAMS="${H2LOAD_STREAMS:-16}"
 JAVA_USERS="${JAVA_USERS:-128}"
 JAVA_CHANNELS="${JAVA_CHANNELS:-shared:8}"
 
-# h2load_once PORT TAG -> "<req/s> <p50_ms> <p99_ms> <failed>"
+grpc_errors() { # non-OK calls todo-api counted so far (0 for a server without metrics)
+  if [[ -n "${METRICS_URL:-}" ]]; then "$PY" "$BENCH_DIR/stats.py" grpc-errors "$METRICS_URL"; else echo 0; fi
+}
+
+# h2load_once PORT TAG -> "<req/s> <p50_ms> <p99_ms> <failed>", failed = HTTP failures + gRPC statuses
+# other than OK (h2load only sees HTTP; a gRPC error travels in the trailers of an HTTP 200).
 h2load_once() {
-  local port="$1" tag="$2" log="$OUT/h2load-$2.log" out="$OUT/h2load-$2.txt" rps failed
+  local port="$1" tag="$2" log="$OUT/h2load-$2.log" out="$OUT/h2load-$2.txt" rps failed errors_before
+  errors_before="$(grpc_errors)"
   taskset -c "$LOAD_CPU" h2load -c "$H2LOAD_CONNECTIONS" -m "$H2LOAD_STREAMS" -D "$DURATION" --warm-up-time 1 \
     -d "$GRPC_BODY" -H 'content-type: application/grpc' -H 'te: trailers' --log-file "$log" \
     "http://127.0.0.1:$port/grpc.Todos/GetTodos" >"$out" 2>&1 || true
   rps="$(sed -nE 's/^finished in [^,]+, ([0-9.]+) req\/s.*/\1/p' "$out")"
   failed="$(sed -nE 's/^requests: .* ([0-9]+) failed.*/\1/p' "$out")"
-  echo "${rps:-nan} $("$PY" "$BENCH_DIR/stats.py" h2load-log "$log") ${failed:-nan}"
+  failed=$((${failed:-0} + $(grpc_errors) - errors_before))
+  echo "${rps:-nan} $("$PY" "$BENCH_DIR/stats.py" h2load-log "$log") $failed"
   rm -f "$log"
 }
 
@@ -128,7 +137,7 @@ loadtest_once() {
   local port="$1" tag="$2" users="${3:-$JAVA_USERS}" json="$OUT/loadtest-$2.json" cpu="$OUT/loadtest-$2.cpu"
   taskset -c "$LOAD_CPU" "$PY" "$BENCH_DIR/cpu_time.py" "$cpu" -- \
     java -jar "$LOADTEST_JAR" run --host "127.0.0.1:$port" --users "$users" --spawn-rate 10000 \
-    --run-time "${DURATION}s" --wait-time constant:0s --channels "$JAVA_CHANNELS" --json "$json" \
+    --run-time "${DURATION}s" --wait-time constant:0s --channels "$JAVA_CHANNELS" --deadline 10s --json "$json" \
     >"$OUT/loadtest-$tag.log" 2>&1 || true
   if [[ -f "$json" ]]; then
     echo "$("$PY" "$BENCH_DIR/stats.py" loadtest-json "$json" "$DURATION") $(cat "$cpu")"

@@ -4,9 +4,12 @@
     python3 stats.py h2load-log FILE               -> "<p50_ms> <p99_ms>" from h2load --log-file
     python3 stats.py loadtest-json FILE SECONDS    -> "<req/s> <p50_ms> <p99_ms> <failures>"
     python3 stats.py locust-json FILE              -> "<req/s> <p50_ms> <p99_ms> <failures>"
+    python3 stats.py grpc-errors METRICS_URL       -> calls todo-api answered with a status other than OK
 """
 import json
+import re
 import sys
+import urllib.request
 
 
 def median(values):
@@ -46,6 +49,17 @@ def loadtest_json(path, seconds):
         total["failures"]
 
 
+def grpc_errors(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        text = response.read().decode("utf-8")
+    total = 0.0
+    for line in text.splitlines():
+        match = re.match(r'^grpc_server_handled_total\{([^}]*)\}\s+(\S+)', line)
+        if match and 'code="OK"' not in match.group(1):
+            total += float(match.group(2))
+    return int(total)
+
+
 def main(argv):
     command = argv[1] if len(argv) > 1 else ""
     if command == "median":
@@ -59,6 +73,8 @@ def main(argv):
         with open(argv[2]) as file:
             data = json.load(file)
         print("%.1f %.2f %.2f %d" % (data["rps"], data["p50_ms"], data["p99_ms"], data["failures"]))
+    elif command == "grpc-errors":
+        print(grpc_errors(argv[2]))
     else:
         print(__doc__, file=sys.stderr)
         return 2

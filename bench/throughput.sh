@@ -19,7 +19,7 @@ measure() {
   done
   printf '%s\n' "${h2[@]}" >"$OUT/$key.h2load"
   printf '%s\n' "${jv[@]}" >"$OUT/$key.loadtest"
-  H2[$key]="$(median $(col 1 <"$OUT/$key.h2load")) $(median $(col 2 <"$OUT/$key.h2load")) $(median $(col 3 <"$OUT/$key.h2load"))"
+  H2[$key]="$(median $(col 1 <"$OUT/$key.h2load")) $(median $(col 2 <"$OUT/$key.h2load")) $(median $(col 3 <"$OUT/$key.h2load")) $(awk '{s+=$4} END {print s}' "$OUT/$key.h2load")"
   JV[$key]="$(median $(col 1 <"$OUT/$key.loadtest")) $(median $(col 2 <"$OUT/$key.loadtest")) $(median $(col 3 <"$OUT/$key.loadtest")) $(awk '{s+=$4} END {print s}' "$OUT/$key.loadtest")"
   echo "  $key: h2load ${H2[$key]} | loadtest ${JV[$key]}" >&2
 }
@@ -47,21 +47,22 @@ stop_all
 
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "n/a" }'; }
 row() { # row LABEL TODOS KEY CEILING_KEY
-  read -r hr hp50 hp99 <<<"${H2[$3]}"
+  read -r hr hp50 hp99 hf <<<"${H2[$3]}"
   read -r jr jp50 jp99 jf <<<"${JV[$3]}"
-  read -r cr _ _ <<<"${H2[$4]}"
+  read -r cr _ _ _ <<<"${H2[$4]}"
   read -r cjr _ _ _ <<<"${JV[$4]}"
-  echo "| $1 | $2 | $hr | $hp50 | $hp99 | $(pct "$hr" "$cr") | $jr | $jp50 | $jp99 | $jf | $(pct "$jr" "$cjr") |"
+  echo "| $1 | $2 | $hr | $hp50 | $hp99 | $hf | $(pct "$hr" "$cr") | $jr | $jp50 | $jp99 | $jf | $(pct "$jr" "$cjr") |"
 }
 
 echo
 echo "### GetTodos throughput and latency (medians of $RUNS runs of ${DURATION}s; server on CPU $SERVER_CPU, load on CPU $LOAD_CPU)"
 echo
 echo "h2load: $H2LOAD_CONNECTIONS connections x $H2LOAD_STREAMS streams; Java load generator: $JAVA_USERS users, wait 0, channels $JAVA_CHANNELS."
+echo "failures: HTTP failures plus gRPC statuses other than OK counted by todo-api (the ceiling server counts none)."
 echo "% of ceiling: against the ceiling server with the direct executor and the same number of todos, same tool."
 echo
-echo "| Server | Todos | h2load req/s | p50 ms | p99 ms | % of ceiling | loadtest req/s | p50 ms | p99 ms | failures | % of ceiling |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| Server | Todos | h2load req/s | p50 ms | p99 ms | failures | % of ceiling | loadtest req/s | p50 ms | p99 ms | failures | % of ceiling |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for todos in 10 100; do
   row "ceiling, directExecutor" "$todos" "ceiling-direct-$todos" "ceiling-direct-$todos"
   row "ceiling, default executor" "$todos" "ceiling-pool-$todos" "ceiling-direct-$todos"
