@@ -45,6 +45,9 @@ import org.zeromq.ZContext;
 public final class LocustWorker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocustWorker.class);
+    /** Unanswered client_ready messages after which the connection is replaced. */
+    private static final int RESET_AFTER_ATTEMPTS = 3;
+    private static final long RECONNECT_PAUSE_MILLIS = 500;
 
     private final WorkerSettings settings;
     private final Clock clock;
@@ -118,17 +121,23 @@ public final class LocustWorker implements AutoCloseable {
             long nextHeartbeat = System.nanoTime();
             long nextStats = System.nanoTime() + settings.statsInterval().toNanos();
             boolean quit = false;
+            boolean lostConnection = false;
             while (!quit && !closeRequested) {
                 flushOutbox(link);
                 Optional<MasterLink.LinkEvent> event;
                 while ((event = link.nextEvent()).isPresent()) {
-                    if (event.get() == MasterLink.LinkEvent.DISCONNECTED && acknowledged) {
-                        LOG.warn("Lost the Locust master at {}:{}; users stopped; rejoining as soon as it is back",
-                                settings.masterHost(), settings.masterPort());
-                        stopUsers();
-                        acknowledged = false;
-                        readyAttempts = 0;
-                    } else if (event.get() == MasterLink.LinkEvent.CONNECTED && !acknowledged) {
+                    if (event.get() == MasterLink.LinkEvent.DISCONNECTED) {
+                        lostConnection = true;
+                        if (acknowledged) {
+                            LOG.warn("Lost the Locust master at {}:{}; users stopped; rejoining as soon as it is back",
+                                    settings.masterHost(), settings.masterPort());
+                            stopUsers();
+                            acknowledged = false;
+                            readyAttempts = 0;
+                        }
+                    } else if (lostConnection) {
+                        // A master that comes back (restarted) knows nothing of this worker until client_ready.
+                        lostConnection = false;
                         readySentAt = sendReady(link);
                     }
                 }
@@ -137,6 +146,11 @@ public final class LocustWorker implements AutoCloseable {
                     LOG.warn("No answer from the Locust master at {}:{} after {} attempt(s); retrying every {}",
                             settings.masterHost(), settings.masterPort(), readyAttempts,
                             Durations.format(settings.readyRetry()));
+                    if (readyAttempts % RESET_AFTER_ATTEMPTS == 0) {
+                        // A connection the master dropped without closing it (e.g. it still held our
+                        // identity when we reconnected) never recovers by itself: start a fresh one.
+                        link = resetLink(context, link, ++generation);
+                    }
                     readySentAt = sendReady(link);
                 }
                 if (acknowledged && now >= nextHeartbeat) {
@@ -172,8 +186,7 @@ public final class LocustWorker implements AutoCloseable {
                         LOG.warn("The Locust master asked for a reconnect: resetting the connection");
                         stopUsers();
                         acknowledged = false;
-                        link.close();
-                        link = new MasterLink(context, settings.masterHost(), settings.masterPort(), nodeId, ++generation);
+                        link = resetLink(context, link, ++generation);
                         readySentAt = sendReady(link);
                     }
                     case "heartbeat" -> LOG.trace("heartbeat from master");
@@ -194,6 +207,17 @@ public final class LocustWorker implements AutoCloseable {
             closeRunner();
             terminated.countDown();
         }
+    }
+
+    private MasterLink resetLink(ZContext context, MasterLink old, int generation) {
+        old.abandon();
+        try {
+            // Give the master a moment to see the old connection go before the same identity returns.
+            Thread.sleep(RECONNECT_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new MasterLink(context, settings.masterHost(), settings.masterPort(), nodeId, generation);
     }
 
     private long sendReady(MasterLink link) {

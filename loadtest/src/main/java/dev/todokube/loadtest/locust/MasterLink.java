@@ -60,6 +60,13 @@ final class MasterLink implements AutoCloseable {
         };
     }
 
+    /** Closes at once, dropping unsent messages (before a reconnect: the master must see this connection go). */
+    void abandon() {
+        socket.setLinger(0);
+        close();
+    }
+
+    /** Closes after sending what is queued (up to a second). */
     @Override
     public void close() {
         socket.monitor(null, 0);
