@@ -14,6 +14,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +33,9 @@ class MongoOutageTest {
 
             mongo.stop();
 
-            assertThatThrownBy(() -> server.todos().getTodo(GetTodoRequest.newBuilder().setId(created.getId()).build()))
+            // A 5 s deadline: a hang would end as DEADLINE_EXCEEDED, so UNAVAILABLE proves the bound.
+            assertThatThrownBy(() -> server.todos().withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .getTodo(GetTodoRequest.newBuilder().setId(created.getId()).build()))
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
                         assertThat(e.getStatus().getDescription()).startsWith("MongoDB " + mongo.uri() + "/TodosDB unavailable");
