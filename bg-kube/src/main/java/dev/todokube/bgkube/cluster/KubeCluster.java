@@ -110,9 +110,9 @@ public final class KubeCluster {
 
   /**
    * Waits until the Deployment is fully available (all desired replicas updated and available, the
-   * latest generation observed) and a ready pod runs an image with the given tag.
+   * latest generation observed) and, when a tag is given, a ready pod runs an image with that tag.
    */
-  public void awaitDeployment(String name, String tag, Duration timeout) {
+  public void awaitDeployment(String name, Optional<String> tag, Duration timeout) {
     waiter.await("deployment " + name, timeout, () -> {
       Deployment d = deployment(name).orElse(null);
       if (d == null) {
@@ -130,8 +130,11 @@ public final class KubeCluster {
       if (!observed || updated < desired || available < desired) {
         return Waiter.Poll.pending(state);
       }
-      boolean tagged = readyPods(d).stream().anyMatch(p -> runsTag(p, tag));
-      return tagged ? Waiter.Poll.done(d) : Waiter.Poll.pending(state + ", no ready pod with tag " + tag + " yet");
+      if (tag.isEmpty()) {
+        return Waiter.Poll.done(d);
+      }
+      boolean tagged = readyPods(d).stream().anyMatch(p -> runsTag(p, tag.get()));
+      return tagged ? Waiter.Poll.done(d) : Waiter.Poll.pending(state + ", no ready pod with tag " + tag.get() + " yet");
     }, state -> deployment(name).map(d -> Diagnosis.of(podsOf(d), eventsAbout(d, podsOf(d))))
         .orElse("the deployment does not exist"));
   }

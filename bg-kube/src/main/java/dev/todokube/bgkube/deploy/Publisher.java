@@ -108,8 +108,12 @@ public final class Publisher {
         manifests.extras(deploy.color(), tag).forEach(extra -> applyAll(cluster, extra));
         applyAll(cluster, manifests.deployment(deploy.color(), tag));
         manifests.hpa(deploy.color(), tag).ifPresent(hpa -> applyAll(cluster, hpa));
-        for (String deployment : deploy.deployments()) {
-          cluster.awaitDeployment(deployment, tag, deploy.timeout());
+        for (Deployment deployment : manifests.deployment(deploy.color(), tag).all(Deployment.class)) {
+          // A Deployment that does not run the built image (e.g. a stock Locust master) has no tag to wait for.
+          boolean runsImage = deployment.getSpec().getTemplate().getSpec().getContainers().stream()
+              .anyMatch(c -> plan.image().toString().equals(c.getImage()));
+          cluster.awaitDeployment(deployment.getMetadata().getName(), runsImage ? Optional.of(tag) : Optional.empty(),
+              deploy.timeout());
         }
       } else if (step instanceof Step.SeedDatabase seed) {
         seed(cluster, manifests.seedJobs(plan.target(), tag).orElseThrow(), seed.timeout());

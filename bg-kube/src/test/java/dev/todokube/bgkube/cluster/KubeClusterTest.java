@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,7 +61,7 @@ class KubeClusterTest {
 
   @Test
   void missingDeploymentTimesOutAsNotFound() {
-    assertThatThrownBy(() -> cluster.awaitDeployment("ghost", "1", Duration.ofMillis(300)))
+    assertThatThrownBy(() -> cluster.awaitDeployment("ghost", Optional.of("1"), Duration.ofMillis(300)))
         .isInstanceOf(ClusterException.class)
         .hasMessage("timed out after 0s waiting for deployment ghost (not found): the deployment does not exist");
   }

@@ -222,6 +222,46 @@ class PublishFlowTest {
   }
 
   @Test
+  void severalDeploymentsPerColorAreAllAwaitedAndOnlyTheServedOneRunsMigrations() {
+    project.writeFile("deployment.yaml", """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: master-config-$COLOR}
+        data: {file: "x"}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: cache-$COLOR}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: cache, color: $COLOR}}
+          template:
+            metadata: {labels: {app: cache, color: $COLOR}}
+            spec: {containers: [{name: cache, image: "stock/cache:7"}]}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: $SERVICE_NAME-$COLOR}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: $SERVICE_NAME, color: $COLOR}}
+          template:
+            metadata: {labels: {app: $SERVICE_NAME, color: $COLOR}}
+            spec: {containers: [{name: api, image: "${IMAGE_NAME}:$TAG"}]}
+        """);
+    assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+
+    TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(deployment("cache-green").getSpec().getReplicas()).isEqualTo(1);
+    assertThat(client.configMaps().inNamespace(NS).withName("master-config-green").get()).isNotNull();
+    assertThat(project.podExec().calls()).isNotEmpty().allSatisfy(c -> assertThat(c.pod()).startsWith("todo-api-green-"));
+    assertThat(run.out()).contains("apply deployment cache-green, todo-api-green with configmap master-config-green");
+    assertThat(selector("todo-api")).containsEntry("color", "green");
+  }
+
+  @Test
   void statusShowsTheActiveColorAndBothDeployments() {
     assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
     assertThat(project.run(cluster, "publish", "--tag", "2").exitCode()).isZero();

@@ -61,6 +61,7 @@ public final class MockCluster implements AutoCloseable {
     client.v1().events().inNamespace(NAMESPACE).delete();
     client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NAMESPACE).delete();
     client.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).delete();
+    client.configMaps().inNamespace(NAMESPACE).delete();
     simulator.resetBehaviour();
     simulator.resume();
   }
