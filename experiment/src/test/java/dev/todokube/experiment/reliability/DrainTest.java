@@ -63,7 +63,7 @@ class DrainTest {
     Path totals = logs.resolve("drain-totals.json");
     ChildProcess load = track(ChildJvm.jar(Jars.loadtest()).name("loadtest").logFile(logs.resolve("loadtest.log"))
         .args("run", "--host", first.grpc() + "," + second.grpc(),
-            "--users", "20", "--spawn-rate", "20", "--run-time", "30s",
+            "--users", "20", "--spawn-rate", "20", "--run-time", "20s",
             "--wait-time", "constant:50ms", "--deadline", "30s", "--json", totals.toString())
         .start());
 
