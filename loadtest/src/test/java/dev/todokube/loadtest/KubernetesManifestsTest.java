@@ -61,7 +61,7 @@ class KubernetesManifestsTest {
         assertThat(service.at("/spec/ports").findValuesAsText("port")).containsExactlyInAnyOrder("8089", "5557");
         JsonNode master = objects.get("Deployment/locust-master-blue");
         JsonNode masterLabels = master.at("/spec/template/metadata/labels");
-        service.at("/spec/selector").fields().forEachRemaining(selector ->
+        service.at("/spec/selector").properties().forEach(selector ->
                 assertThat(masterLabels.get(selector.getKey()).asText()).as(selector.getKey()).isEqualTo(selector.getValue().asText()));
         JsonNode masterContainer = master.at("/spec/template/spec/containers/0");
         assertThat(masterContainer.get("image").asText()).startsWith("locustio/locust:");

@@ -55,13 +55,7 @@ final class WorkerCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         LocustWorker worker = new LocustWorker(settings, Clock.systemUTC());
-        Thread onSigterm = new Thread(() -> {
-            try {
-                worker.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "loadtest-worker-shutdown");
+        Thread onSigterm = new Thread(worker::close, "loadtest-worker-shutdown");
         Runtime.getRuntime().addShutdownHook(onSigterm);
         worker.start();
         while (!worker.awaitTermination(Duration.ofDays(1))) {

@@ -103,12 +103,16 @@ public final class LocustWorker implements AutoCloseable {
         return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Stops the users, sends the last stats and quit to the master, and ends the worker. */
+    /** Stops the users, sends the last stats and quit to the master, and ends the worker (waits up to 10 s). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         closeRequested = true;
         if (ioThread.isAlive()) {
-            ioThread.join(10_000);
+            try {
+                ioThread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.todokube.loadtest.locust;
 import java.util.Optional;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
+import org.zeromq.ZEvent;
 import org.zeromq.ZMQ;
 
 /**
@@ -17,12 +18,10 @@ final class MasterLink implements AutoCloseable {
 
     private static final int RECEIVE_TIMEOUT_MILLIS = 50;
 
-    private final ZContext context;
     private final ZMQ.Socket socket;
     private final ZMQ.Socket monitor;
 
     MasterLink(ZContext context, String host, int port, String nodeId, int generation) {
-        this.context = context;
         this.socket = context.createSocket(SocketType.DEALER);
         socket.setIdentity(nodeId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         socket.setLinger(1000);
@@ -49,13 +48,13 @@ final class MasterLink implements AutoCloseable {
     }
 
     Optional<LinkEvent> nextEvent() {
-        ZMQ.Event event = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT);
+        ZEvent event = ZEvent.recv(monitor, ZMQ.DONTWAIT);
         if (event == null) {
             return Optional.empty();
         }
         return switch (event.getEvent()) {
-            case ZMQ.EVENT_CONNECTED -> Optional.of(LinkEvent.CONNECTED);
-            case ZMQ.EVENT_DISCONNECTED -> Optional.of(LinkEvent.DISCONNECTED);
+            case CONNECTED -> Optional.of(LinkEvent.CONNECTED);
+            case DISCONNECTED -> Optional.of(LinkEvent.DISCONNECTED);
             default -> nextEvent();
         };
     }
@@ -70,7 +69,7 @@ final class MasterLink implements AutoCloseable {
     @Override
     public void close() {
         socket.monitor(null, 0);
-        context.destroySocket(monitor);
-        context.destroySocket(socket);
+        monitor.close();
+        socket.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.todokube.loadtest.runner;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
 import io.grpc.Status;
+import io.grpc.StatusOr;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ final class StaticResolverFactory extends NameResolver.Factory {
                     }
                     groups.add(new EquivalentAddressGroup(socketAddress));
                 }
-                listener.onResult(ResolutionResult.newBuilder().setAddresses(groups).build());
+                listener.onResult(ResolutionResult.newBuilder().setAddressesOrError(StatusOr.fromValue(groups)).build());
             }
 
             @Override

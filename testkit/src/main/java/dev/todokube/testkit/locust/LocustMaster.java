@@ -184,15 +184,21 @@ public final class LocustMaster implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Kills the master if it still runs. */
+    /** Kills the master if it still runs (SIGTERM, then SIGKILL after 5 s). */
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroy();
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
             }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 
