@@ -14,6 +14,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -77,6 +78,8 @@ public final class TodoApiServer implements AutoCloseable {
         return server;
     }
 
+    // ProtoReflectionService (v1alpha) is deprecated but kept next to v1 for older grpcurl and IDE clients.
+    @SuppressWarnings("deprecation")
     private static Server buildGrpc(ApiConfig config, TodoStore store, StoreExecutor storeExecutor,
                                     HealthStatusManager health, MetricsServer metrics) {
         MetricsInterceptor metricsInterceptor = new MetricsInterceptor(metrics.registry());
@@ -97,7 +100,8 @@ public final class TodoApiServer implements AutoCloseable {
                 .maxInboundMessageSize(config.maxInboundMessageSize())
                 .addService(guardedTodos)
                 .addService(ServerInterceptors.intercept(health.getHealthService(), metricsInterceptor))
-                .addService(ProtoReflectionServiceV1.newInstance());
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .addService(ProtoReflectionService.newInstance());
         if (!config.maxConnectionAge().isZero()) {
             builder.maxConnectionAge(config.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
                     .maxConnectionAgeGrace(config.maxConnectionAgeGrace().toMillis(), TimeUnit.MILLISECONDS);
