@@ -29,7 +29,7 @@ public enum Option {
   DB_MIGRATIONS_STATUS_COMMAND("COMMAND", "Shell command run in a new pod before migrating; its output is kept for a rollback.", null, false),
   DB_MIGRATIONS_APPLY_COMMAND("COMMAND", "Shell command run in a new pod to migrate the database.", null, false),
   DB_MIGRATIONS_ROLLBACK_COMMAND("COMMAND", "Shell command run in a new pod when smoke tests fail, with the kept status output as its argument.", null, false),
-  KOPS_STATE_STORE("URL", "kops state store (kept for compatibility; exported to commands bg-kube runs).", null, false),
+  KOPS_STATE_STORE("URL", "kops state store (kept for compatibility; exported as KOPS_STATE_STORE to the smoke-tests command).", null, false),
   CONTAINER_REGISTRY("KIND", "gcr, ecr, local (nothing to push), any (any registry docker or Jib can push to), or the class name of your own ContainerRegistry.", "any", false),
 
   NAMESPACE("NAMESPACE", "Kubernetes namespace (default: the kubeconfig context's namespace, else default).", null, false),

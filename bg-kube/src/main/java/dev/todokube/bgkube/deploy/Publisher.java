@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -191,8 +192,10 @@ public final class Publisher {
         return;
       }
       log.accept("running smoke tests with TEST_HOST=" + address + ": " + smoke.command().get());
+      Map<String, String> environment = new HashMap<>(Map.of("TEST_HOST", address));
+      settings.kopsStateStore().ifPresent(store -> environment.put("KOPS_STATE_STORE", store));
       result = localCommands.run(CommandRunner.Command.of(List.of("sh", "-c", smoke.command().get()))
-          .withEnvironment(Map.of("TEST_HOST", address)));
+          .withEnvironment(environment));
     }
     if (result.succeeded()) {
       log.accept("smoke tests passed");

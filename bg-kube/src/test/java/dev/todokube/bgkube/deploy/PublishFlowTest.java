@@ -192,6 +192,8 @@ class PublishFlowTest {
   @Test
   void smokeServiceWithoutAnAddressIsReachedThroughAPortForward() {
     project.set("SMOKE_SERVICE_TIMEOUT", "1s");
+    project.set("KOPS_STATE_STORE", "s3://kops-state");
+    project.set("SMOKE_TESTS_COMMAND", "echo \"$TEST_HOST $KOPS_STATE_STORE\" >> " + project.file("smoke-hosts.txt"));
     cluster.simulator().withholdAddress("todo-api-smoke");
 
     TestProject.Run run = project.run(cluster, "publish", "--tag", "5");
@@ -201,7 +203,7 @@ class PublishFlowTest {
         .contains("falling back to a port-forward");
     assertThat(project.portForwarder().opened()).containsExactly("todo-api-smoke:8001");
     assertThat(project.portForwarder().closed()).containsExactly("todo-api-smoke:8001");
-    assertThat(project.smokeHosts()).containsExactly("127.0.0.1:18001");
+    assertThat(project.smokeHosts()).containsExactly("127.0.0.1:18001 s3://kops-state");
   }
 
   @Test
