@@ -31,6 +31,8 @@ final class Experiment {
   private final Settings settings;
   private final PrintStream out;
   private final Children children = new Children();
+  // Stopped before its workers, so that it ends the test itself and writes its report.
+  private final Children locustMaster = new Children();
 
   /** Everything the user chose on the command line. */
   record Settings(int replicas, StoreChoice store, LoadProfile load, Path reportDir, Locust locust) {
@@ -79,6 +81,7 @@ final class Experiment {
 
   /** Stops everything this experiment started; idempotent, called on exit and from the shutdown hook. */
   void stop() {
+    locustMaster.stopAll(CHILD_GRACE);
     children.stopAll(CHILD_GRACE);
   }
 
@@ -166,7 +169,7 @@ final class Experiment {
         settings.reportDir().resolve("locust-report.html").toString()));
     ChildProcess masterProcess;
     try {
-      masterProcess = children.add(ChildProcess.start("locust-master", master, Map.of(), layout.root(),
+      masterProcess = locustMaster.add(ChildProcess.start("locust-master", master, Map.of(), layout.root(),
           logs.resolve("locust-master.log"), null));
     } catch (IOException e) {
       throw new ExperimentException("cannot start Locust with " + locust.python()
