@@ -38,6 +38,8 @@ import picocli.CommandLine.ParseResult;
     footer = {"", "Exit codes: 0 success, 2 bad configuration or usage, 3 cluster failure, 4 smoke tests failed."})
 public final class BgKube {
 
+  private static final int MAX_MESSAGE = 4000;
+
   private final Toolbox toolbox;
 
   @CommandLine.Option(names = "--env-file", paramLabel = "FILE",
@@ -125,11 +127,31 @@ public final class BgKube {
       exitCode = 1;
       message = "unexpected error: " + e;
     }
-    toolbox.err().println("bg-kube: " + message);
+    toolbox.err().println("bg-kube: " + oneLine(message));
     if (verbose) {
       e.printStackTrace(toolbox.err());
     }
     return exitCode;
+  }
+
+  /**
+   * Errors are one line: control characters (from a garbage env file, or a command's output
+   * quoted in the message) would break it up, so they are shown escaped; very long ones are cut.
+   */
+  private static String oneLine(String message) {
+    StringBuilder line = new StringBuilder();
+    String text = String.valueOf(message);
+    for (int i = 0; i < text.length() && line.length() < MAX_MESSAGE; i++) {
+      char c = text.charAt(i);
+      if (c == '\n') {
+        line.append(" | ");
+      } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || c == '\u0085') {
+        line.append(String.format("\\u%04x", (int) c));
+      } else {
+        line.append(c);
+      }
+    }
+    return line.length() >= MAX_MESSAGE ? line + "..." : line.toString();
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -4,6 +4,9 @@ import dev.todokube.bgkube.ConfigurationException;
 import io.github.cdimascio.dotenv.Dotenv;
 import io.github.cdimascio.dotenv.DotenvEntry;
 import io.github.cdimascio.dotenv.DotenvException;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,6 +113,13 @@ public final class SettingsLoader {
   private static Map<String, String> readEnvFile(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new ConfigurationException("env file " + file + " does not exist");
+    }
+    try {
+      Files.readString(file, StandardCharsets.UTF_8);
+    } catch (CharacterCodingException e) {
+      throw new ConfigurationException("env file " + file + " is not UTF-8 text", e);
+    } catch (IOException e) {
+      throw new ConfigurationException("cannot read env file " + file + ": " + e.getMessage(), e);
     }
     try {
       Path parent = file.toAbsolutePath().getParent();

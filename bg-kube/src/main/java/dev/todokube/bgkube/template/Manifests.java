@@ -60,6 +60,9 @@ public final class Manifests {
     }
     if (parsed instanceof KubernetesList list) {
       list.getItems().forEach(item -> into.add(checked(where, item)));
+    } else if (parsed instanceof GenericKubernetesResource generic
+        && (generic.getApiVersion() == null || generic.getKind() == null)) {
+      throw new ConfigurationException(where + ": not a Kubernetes object (missing apiVersion or kind)");
     } else if (parsed instanceof HasMetadata object) {
       into.add(checked(where, object));
     } else {

@@ -121,6 +121,15 @@ class CommandLineTest {
   }
 
   @Test
+  void controlCharactersCannotSplitTheErrorLine() {
+    TestProject.Run run = project.run(cluster, "--builder", "dock\rer\nx", "publish", "--dry-run");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().lines()).singleElement().asString()
+        .isEqualTo("bg-kube: --builder: invalid value 'dock\\u000der | x' (from --builder): expected docker or jib");
+  }
+
+  @Test
   void missingRequiredOptionsAreListedInOneMessage() {
     project.remove("CLUSTER_ZONE").remove("IMAGE_NAME");
 

@@ -92,6 +92,16 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void envFileThatIsNotTextIsNamed() throws Exception {
+    Path file = dir.resolve(".env.bin");
+    Files.write(file, new byte[] {'A', '=', (byte) 0xff, (byte) 0xfe, '\n'});
+
+    assertThatThrownBy(() -> SettingsLoader.load(Map.of(), Optional.of(file)))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("env file " + file + " is not UTF-8 text");
+  }
+
+  @Test
   void invalidValuesNameTheOptionAndTheirSource() throws Exception {
     Path file = envFile(REQUIRED + "BUILDER=kaniko\n");
     assertThatThrownBy(() -> SettingsLoader.load(Map.of(), Optional.of(file)))
