@@ -15,6 +15,7 @@ import java.util.Map;
  */
 public final class Manifests {
 
+  private static final int MAX_EXPLANATION = 300;
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private Manifests() {}
@@ -56,7 +57,7 @@ public final class Manifests {
     try {
       parsed = SERIALIZATION.unmarshal(document);
     } catch (RuntimeException e) {
-      throw new ConfigurationException(where + ": not a valid Kubernetes object: " + firstLine(e), e);
+      throw new ConfigurationException(where + ": not a valid Kubernetes object: " + explain(e), e);
     }
     if (parsed instanceof KubernetesList list) {
       list.getItems().forEach(item -> into.add(checked(where, item)));
@@ -82,9 +83,13 @@ public final class Manifests {
     return object;
   }
 
-  private static String firstLine(Exception e) {
-    String message = String.valueOf(e.getMessage());
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
+  /** The parser's explanation on one line, from the innermost exception that has one (it names line and column). */
+  private static String explain(Exception e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause && cause.getCause().getMessage() != null) {
+      cause = cause.getCause();
+    }
+    String message = String.valueOf(cause.getMessage()).replaceAll("\\s*\\n\\s*", " ").strip();
+    return message.length() <= MAX_EXPLANATION ? message : message.substring(0, MAX_EXPLANATION) + "...";
   }
 }
