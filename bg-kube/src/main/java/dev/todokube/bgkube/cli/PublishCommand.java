@@ -37,17 +37,17 @@ final class PublishCommand implements Callable<Integer> {
     Settings settings = root.settings();
     String imageTag = tag != null ? tag : String.valueOf(toolbox.clock().instant().getEpochSecond());
     ServiceManifests manifests = ServiceManifests.load(settings, imageTag);
-    ImageBuilder builder = root.imageBuilder(settings);
+    Optional<ImageBuilder> builder = tag == null ? Optional.of(root.imageBuilder(settings)) : Optional.empty();
     Publisher publisher = new Publisher(settings, manifests, builder, toolbox.commands(), toolbox.sleeper(),
         toolbox.out()::println);
     if (dryRun) {
-      PublishPlan plan = publisher.plan(imageTag, tag == null, liveColorIfReachable(settings, manifests));
+      PublishPlan plan = publisher.plan(imageTag, liveColorIfReachable(settings, manifests));
       DryRun.print(toolbox.out(), plan.manifests(), plan.describe());
       return 0;
     }
     try (KubernetesClient client = toolbox.connect().connect(settings, false)) {
       KubeCluster cluster = root.cluster(settings, client);
-      PublishPlan plan = publisher.plan(imageTag, tag == null, Publisher.liveColor(cluster, manifests));
+      PublishPlan plan = publisher.plan(imageTag, Publisher.liveColor(cluster, manifests));
       toolbox.out().print("cluster " + settings.clusterName() + " (" + settings.clusterZone() + "), namespace "
           + cluster.namespace() + "\n" + plan.describe());
       publisher.execute(plan, cluster);

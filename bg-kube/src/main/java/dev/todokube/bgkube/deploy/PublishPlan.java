@@ -17,10 +17,6 @@ public record PublishPlan(
     manifests = List.copyOf(manifests);
   }
 
-  public boolean firstPublish() {
-    return live.isEmpty();
-  }
-
   /** The plan as printed by --dry-run and before a publish starts. */
   public String describe() {
     StringBuilder out = new StringBuilder();

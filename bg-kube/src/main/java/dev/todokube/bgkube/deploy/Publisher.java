@@ -30,12 +30,14 @@ public final class Publisher {
 
   private final Settings settings;
   private final ServiceManifests manifests;
-  private final ImageBuilder builder;
+  private final Optional<ImageBuilder> builder;
   private final CommandRunner localCommands;
   private final Sleeper sleeper;
   private final Consumer<String> log;
 
-  public Publisher(Settings settings, ServiceManifests manifests, ImageBuilder builder, CommandRunner localCommands,
+  /** @param builder empty when the image exists already (publish --tag): no build, no push */
+  public Publisher(Settings settings, ServiceManifests manifests, Optional<ImageBuilder> builder,
+      CommandRunner localCommands,
       Sleeper sleeper, Consumer<String> log) {
     this.settings = settings;
     this.manifests = manifests;
@@ -57,19 +59,16 @@ public final class Publisher {
         + " nor " + manifests.selectorFor(Color.GREEN) + ": fix it by hand before publishing")));
   }
 
-  /**
-   * @param buildImage false when the image with this tag already exists (publish --tag)
-   * @param live the color the public Service selects now
-   */
-  public PublishPlan plan(String tag, boolean buildImage, Optional<Color> live) {
+  /** @param live the color the public Service selects now; empty on the first publish */
+  public PublishPlan plan(String tag, Optional<Color> live) {
     ImageRef image = new ImageRef(settings.imageName(), tag);
     Color target = live.map(Color::other).orElse(Color.BLUE);
     boolean first = live.isEmpty();
     List<Step> steps = new ArrayList<>();
-    if (buildImage) {
-      steps.add(new Step.BuildImage(image, builder.describeBuild(image)));
-      steps.add(new Step.PushImage(image, builder.describePush(image)));
-    }
+    builder.ifPresent(b -> {
+      steps.add(new Step.BuildImage(image, b.describeBuild(image)));
+      steps.add(new Step.PushImage(image, b.describePush(image)));
+    });
     List<String> alsoApplied = new ArrayList<>();
     manifests.extras(target, tag).forEach(extra -> extra.objects().forEach(o -> alsoApplied.add(describe(o))));
     manifests.deployment(target, tag).objects().stream().filter(o -> !(o instanceof Deployment))
@@ -102,9 +101,9 @@ public final class Publisher {
       Step step = plan.steps().get(i);
       log.accept("==> " + (i + 1) + "/" + plan.steps().size() + " " + step.describe());
       if (step instanceof Step.BuildImage build) {
-        builder.build(build.image());
+        builder.orElseThrow().build(build.image());
       } else if (step instanceof Step.PushImage push) {
-        builder.push(push.image());
+        builder.orElseThrow().push(push.image());
       } else if (step instanceof Step.DeployColor deploy) {
         manifests.extras(deploy.color(), tag).forEach(extra -> applyAll(cluster, extra));
         applyAll(cluster, manifests.deployment(deploy.color(), tag));

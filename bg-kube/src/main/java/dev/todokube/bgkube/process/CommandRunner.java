@@ -30,10 +30,6 @@ public interface CommandRunner {
       return new Command(argv, all, stdin);
     }
 
-    public Command withStdin(String input) {
-      return new Command(argv, environment, Optional.of(input));
-    }
-
     @Override
     public String toString() {
       return String.join(" ", argv);

@@ -3,7 +3,6 @@ package dev.todokube.bgkube.template;
 import dev.todokube.bgkube.ConfigurationException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
-import java.util.Optional;
 
 /** One rendered template: its text (as printed by --dry-run) and the typed objects it holds. */
 public record RenderedManifest(String source, String text, List<HasMetadata> objects) {
@@ -20,10 +19,6 @@ public record RenderedManifest(String source, String text, List<HasMetadata> obj
           + type.getSimpleName() + ", found " + matches.size());
     }
     return matches.get(0);
-  }
-
-  public <T extends HasMetadata> Optional<T> first(Class<T> type) {
-    return all(type).stream().findFirst();
   }
 
   public <T extends HasMetadata> List<T> all(Class<T> type) {

@@ -130,6 +130,19 @@ class CommandLineTest {
   }
 
   @Test
+  void deployingAnExistingTagNeedsNothingToBuildFrom() {
+    project.set("BUILDER", "jib").set("JIB_APP", project.file("not-built.jar"));
+
+    TestProject.Run existingTag = project.run(cluster, "publish", "--dry-run", "--tag", "9");
+    TestProject.Run build = project.run(cluster, "publish", "--dry-run");
+
+    assertThat(existingTag.exitCode()).as(existingTag.err()).isZero();
+    assertThat(existingTag.out()).contains("#   1. deploy blue").doesNotContain(". build ");
+    assertThat(build.exitCode()).isEqualTo(2);
+    assertThat(build.err()).isEqualTo("bg-kube: --jib-app " + project.file("not-built.jar") + " does not exist\n");
+  }
+
+  @Test
   void missingRequiredOptionsAreListedInOneMessage() {
     project.remove("CLUSTER_ZONE").remove("IMAGE_NAME");
 

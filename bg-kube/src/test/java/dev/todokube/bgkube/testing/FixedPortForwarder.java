@@ -27,11 +27,6 @@ public final class FixedPortForwarder implements PortForwarder {
     return List.copyOf(closed);
   }
 
-  public void clear() {
-    opened.clear();
-    closed.clear();
-  }
-
   @Override
   public Tunnel open(String namespace, String service, int port) {
     String target = service + ":" + port;

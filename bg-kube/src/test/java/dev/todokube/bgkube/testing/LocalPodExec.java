@@ -23,10 +23,6 @@ public final class LocalPodExec implements PodExec {
     return List.copyOf(calls);
   }
 
-  public void clear() {
-    calls.clear();
-  }
-
   @Override
   public ExecResult exec(String namespace, String pod, String container, List<String> command, Duration timeout) {
     try {

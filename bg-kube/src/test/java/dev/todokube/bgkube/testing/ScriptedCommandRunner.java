@@ -28,10 +28,6 @@ public final class ScriptedCommandRunner implements CommandRunner {
     return List.copyOf(commands);
   }
 
-  public void clear() {
-    commands.clear();
-  }
-
   @Override
   public Result run(Command command) {
     commands.add(command);

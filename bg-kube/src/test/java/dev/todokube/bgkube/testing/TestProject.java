@@ -69,7 +69,6 @@ public final class TestProject {
     env.put("SERVICE_TIMEOUT", "20s");
     env.put("DOCKER_BUILD_ARGS", "VERSION=1.2,PROFILE=prod");
     env.put("REPLICAS", "2");
-    env.put("DB_SECRET", "todo-api-db");
   }
 
   public Path dir() {
