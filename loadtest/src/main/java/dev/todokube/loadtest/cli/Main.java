@@ -4,12 +4,17 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** Entry point of {@code loadtest.jar}: {@code run} (standalone) and {@code worker} (Locust worker). */
 @Command(name = "loadtest", mixinStandardHelpOptions = true, version = "loadtest 0.1.0",
         description = "gRPC load generator for the Todos service: standalone, or as workers of a Locust 2.x master.",
         subcommands = {RunCommand.class, WorkerCommand.class})
 public final class Main implements Runnable {
+
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(execute(args, System.out, System.err));
@@ -39,6 +44,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required: run or worker");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run or worker");
     }
 }

@@ -73,7 +73,10 @@ class MainTest {
         assertThat(badHost.exitCode()).isEqualTo(2);
         assertThat(badHost.err()).contains("'nowhere' is not HOST:PORT");
 
-        assertThat(execute().exitCode()).isEqualTo(2);
+        Outcome noCommand = execute();
+        assertThat(noCommand.exitCode()).isEqualTo(2);
+        assertThat(noCommand.err()).isEqualTo(String.format("loadtest: a command is required: run or worker%n"
+                + "Try 'loadtest --help' for the options.%n"));
     }
 
     @Test
