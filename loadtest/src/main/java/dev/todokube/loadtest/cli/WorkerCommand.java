@@ -46,11 +46,8 @@ final class WorkerCommand implements Callable<Integer> {
         WorkerSettings settings;
         try {
             Optional<Target> target = host == null ? Optional.empty() : Optional.of(Target.parse(host));
-            WorkerSettings base = WorkerSettings.of(masterHost, masterPort, target, userOptions.transport(),
-                    userOptions.channelMode(), userOptions.profile());
-            settings = new WorkerSettings(base.masterHost(), base.masterPort(), base.defaultTarget(), base.transport(),
-                    base.channels(), base.profile(), userClass, base.heartbeatInterval(), base.statsInterval(),
-                    base.readyRetry());
+            settings = WorkerSettings.of(masterHost, masterPort, target, userOptions.transport(),
+                    userOptions.channelMode(), userOptions.profile()).withUserClass(userClass);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

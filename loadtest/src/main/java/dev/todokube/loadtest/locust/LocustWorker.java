@@ -79,19 +79,9 @@ public final class LocustWorker implements AutoCloseable {
         return nodeId;
     }
 
-    /** ready, spawning or running, as reported in heartbeats. */
-    public String state() {
-        return state;
-    }
-
     /** Whether the master has acknowledged this worker (and not been lost since). */
     public boolean connected() {
         return acknowledged;
-    }
-
-    /** How many client_ready messages were sent since the last ack. */
-    public int readyAttempts() {
-        return readyAttempts;
     }
 
     public void start() {

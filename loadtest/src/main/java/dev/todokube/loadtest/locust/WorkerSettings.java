@@ -37,8 +37,8 @@ public record WorkerSettings(String masterHost, int masterPort, Optional<Target>
                 DEFAULT_USER_CLASS, Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(5));
     }
 
-    public WorkerSettings withReadyRetry(Duration retry) {
-        return new WorkerSettings(masterHost, masterPort, defaultTarget, transport, channels, profile, userClass,
-                heartbeatInterval, statsInterval, retry);
+    public WorkerSettings withUserClass(String className) {
+        return new WorkerSettings(masterHost, masterPort, defaultTarget, transport, channels, profile, className,
+                heartbeatInterval, statsInterval, readyRetry);
     }
 }

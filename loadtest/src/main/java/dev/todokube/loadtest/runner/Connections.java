@@ -39,10 +39,6 @@ public final class Connections implements AutoCloseable {
         }
     }
 
-    public Target target() {
-        return target;
-    }
-
     /**
      * Connects the shared channels and waits until they are ready, at most {@code timeout}.
      * Calls started on a channel that is still connecting queue up inside it, and thousands of

@@ -52,10 +52,6 @@ public final class LocalRunner implements AutoCloseable {
         this.profile = newProfile;
     }
 
-    public synchronized UserProfile profile() {
-        return profile;
-    }
-
     /**
      * Moves to {@code target} users: stops surplus users at once, or spawns the missing ones at
      * {@code spawnRate} per second (infinite: all at once). Replaces a ramp still in progress.
