@@ -52,8 +52,9 @@ class LocustMasterEndToEndTest {
                 long failures = Long.parseLong(row.get("Failure Count"));
                 assertThat(row.get("Type")).isEqualTo("grpc");
                 assertThat(requests).as(name).isPositive().isLessThanOrEqualTo(server.calls(name));
-                // The server fails every 5th call per method; the master saw a prefix of them in time order.
-                assertThat(failures).as(name).isBetween(requests / 5 - 2, requests / 5 + 2);
+                // The server fails every 5th call per method; the master saw the calls completed up to
+                // some moment, i.e. a prefix in arrival order give or take the 4 users' calls in flight.
+                assertThat(failures).as(name).isBetween(requests / 5 - 4, requests / 5 + 4).isPositive();
                 assertThat(Long.parseLong(row.get("50%"))).as(name).isNotNegative();
                 assertThat(Long.parseLong(row.get("100%"))).as(name).isGreaterThanOrEqualTo(Long.parseLong(row.get("50%")));
             }
