@@ -2,6 +2,7 @@ package dev.todokube.api.server;
 
 import dev.todokube.api.config.ApiConfig;
 import dev.todokube.api.grpc.AuthInterceptor;
+import dev.todokube.api.grpc.InFlightCalls;
 import dev.todokube.api.grpc.MetricsInterceptor;
 import dev.todokube.api.grpc.RequestParseGuard;
 import dev.todokube.api.grpc.StoreExecutor;
@@ -35,12 +36,14 @@ public final class TodoApiServer implements AutoCloseable {
     private final StoreExecutor storeExecutor;
     private final StoreHealthProbe probe;
     private final MetricsServer metrics;
+    private final InFlightCalls todoCalls;
     private boolean stopped;
 
-    private TodoApiServer(ApiConfig config, Server grpc, TodoStore store, StoreExecutor storeExecutor,
-                          StoreHealthProbe probe, MetricsServer metrics) {
+    private TodoApiServer(ApiConfig config, Server grpc, InFlightCalls todoCalls, TodoStore store,
+                          StoreExecutor storeExecutor, StoreHealthProbe probe, MetricsServer metrics) {
         this.config = config;
         this.grpc = grpc;
+        this.todoCalls = todoCalls;
         this.store = store;
         this.storeExecutor = storeExecutor;
         this.probe = probe;
@@ -61,9 +64,10 @@ public final class TodoApiServer implements AutoCloseable {
                 : StoreExecutor.inline();
         HealthStatusManager health = new HealthStatusManager();
         StoreHealthProbe probe = new StoreHealthProbe(store, health, PROBE_INTERVAL);
+        InFlightCalls todoCalls = new InFlightCalls();
         Server grpc;
         try {
-            grpc = buildGrpc(config, store, storeExecutor, health, metrics).start();
+            grpc = buildGrpc(config, store, storeExecutor, todoCalls, health, metrics).start();
         } catch (IOException | RuntimeException e) {
             probe.close();
             storeExecutor.close();
@@ -72,7 +76,7 @@ public final class TodoApiServer implements AutoCloseable {
             throw e;
         }
         probe.start();
-        TodoApiServer server = new TodoApiServer(config, grpc, store, storeExecutor, probe, metrics);
+        TodoApiServer server = new TodoApiServer(config, grpc, todoCalls, store, storeExecutor, probe, metrics);
         log.info("todo-api ready: grpc={}:{} metrics={}:{} store={}", config.serverHost(), server.grpcPort(),
                 config.metricsHost(), server.metricsPort(), config.storeType().label());
         return server;
@@ -81,7 +85,7 @@ public final class TodoApiServer implements AutoCloseable {
     // ProtoReflectionService (v1alpha) is deprecated but kept next to v1 for older grpcurl and IDE clients.
     @SuppressWarnings("deprecation")
     private static Server buildGrpc(ApiConfig config, TodoStore store, StoreExecutor storeExecutor,
-                                    HealthStatusManager health, MetricsServer metrics) {
+                                    InFlightCalls todoCalls, HealthStatusManager health, MetricsServer metrics) {
         MetricsInterceptor metricsInterceptor = new MetricsInterceptor(metrics.registry());
         ServerServiceDefinition todos = new TodosService(store, storeExecutor).bindService();
         if (config.authEnabled()) {
@@ -90,7 +94,7 @@ public final class TodoApiServer implements AutoCloseable {
         // Parse requests inside the guard (so a bad one becomes INVALID_ARGUMENT); the last
         // interceptor runs first, so metrics also count parse and auth rejections.
         ServerServiceDefinition guardedTodos = ServerInterceptors.intercept(
-                ServerInterceptors.useInputStreamMessages(todos), new RequestParseGuard(), metricsInterceptor);
+                ServerInterceptors.useInputStreamMessages(todos), new RequestParseGuard(), todoCalls, metricsInterceptor);
 
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.serverHost(), config.serverPort()))
@@ -119,8 +123,9 @@ public final class TodoApiServer implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: health NOT_SERVING, no new calls (GOAWAY), in-flight calls get up to
-     * SHUTDOWN_GRACE to finish, then the rest is cancelled and the store and metrics are closed.
+     * Graceful stop: health NOT_SERVING, no new calls (GOAWAY), in-flight Todos calls get up to
+     * SHUTDOWN_GRACE to finish; then whatever still runs (long-lived health Watch or reflection
+     * streams, or Todos calls past the grace) is cancelled, and the store and metrics are closed.
      */
     public synchronized void shutdown() throws InterruptedException {
         if (stopped) {
@@ -131,11 +136,12 @@ public final class TodoApiServer implements AutoCloseable {
         log.info("shutting down: draining in-flight calls for up to {} ms", grace.toMillis());
         probe.shutdown();
         grpc.shutdown();
-        if (!grpc.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-            log.warn("grace period over; cancelling the calls still running");
-            grpc.shutdownNow();
-            grpc.awaitTermination(5, TimeUnit.SECONDS);
+        int unfinished = todoCalls.awaitIdle(grace);
+        if (unfinished > 0) {
+            log.warn("grace period over; cancelling {} Todos calls still running", unfinished);
         }
+        grpc.shutdownNow();
+        grpc.awaitTermination(5, TimeUnit.SECONDS);
         storeExecutor.shutdown(Duration.ofSeconds(1));
         store.close();
         metrics.close();

@@ -8,6 +8,11 @@ import dev.todokube.proto.Request;
 import dev.todokube.proto.Response;
 import dev.todokube.proto.TodosGrpc;
 import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.StreamObserver;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +24,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -39,20 +46,25 @@ class ProcessLifecycleTest {
 
     @Test
     void sigtermLetsInFlightCallsFinishAndExitsZero() throws Exception {
-        // MEMORY_STORE_DELAY holds every call in the store for 1.5 s, so they are surely in flight.
-        try (ChildJvm child = ChildJvm.start(MAIN, env(Map.of("MEMORY_STORE_DELAY", "1500ms", "SHUTDOWN_GRACE", "20s")), dir)) {
+        // MEMORY_STORE_DELAY holds every call in the store for 3 s, so they are surely in flight.
+        // The grace is longer than the exit timeout below: the drain must not wait for the open
+        // health Watch stream, only for the Todos calls.
+        try (ChildJvm child = ChildJvm.start(MAIN, env(Map.of("MEMORY_STORE_DELAY", "3s", "SHUTDOWN_GRACE", "90s")), dir)) {
             Matcher ready = child.awaitLine(READY, Duration.ofSeconds(30));
             int grpcPort = Integer.parseInt(ready.group(1));
             int metricsPort = Integer.parseInt(ready.group(2));
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
             try {
                 TodosGrpc.TodosFutureStub stub = TodosGrpc.newFutureStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+                HealthWatch watch = new HealthWatch();
+                HealthGrpc.newStub(channel).watch(HealthCheckRequest.newBuilder().setService("grpc.Todos").build(), watch);
+                Await.until(Duration.ofSeconds(20), "the first health status", () -> !watch.statuses.isEmpty());
                 List<Future<Response>> calls = new ArrayList<>();
                 for (int i = 0; i < IN_FLIGHT; i++) {
                     calls.add(stub.getTodos(Request.getDefaultInstance()));
                 }
                 Await.until(Duration.ofSeconds(20), IN_FLIGHT + " calls in flight",
-                        () -> inFlight(metricsPort) >= IN_FLIGHT);
+                        () -> inFlight(metricsPort) >= IN_FLIGHT + 1);
 
                 child.terminate();
 
@@ -61,6 +73,8 @@ class ProcessLifecycleTest {
                             .anySatisfy(todo -> assertThat(todo.getTitle()).isEqualTo("Add my todos"));
                 }
                 assertThat(child.awaitExit(Duration.ofSeconds(30))).isZero();
+                assertThat(watch.ended.await(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(watch.statuses).containsSubsequence(ServingStatus.SERVING, ServingStatus.NOT_SERVING);
                 assertThat(child.stdout()).anySatisfy(line -> assertThat(line).contains("shutting down"))
                         .anySatisfy(line -> assertThat(line).endsWith("stopped"));
             } finally {
@@ -89,6 +103,27 @@ class ProcessLifecycleTest {
             assertThat(child.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
             assertThat(child.stderr()).containsExactly(
                     "todo-api: SERVER_PORT=\"abc\" (from environment): not a port number (0-65535)");
+        }
+    }
+
+    /** Records what a health Watch stream reports until it ends. */
+    private static final class HealthWatch implements StreamObserver<HealthCheckResponse> {
+        final List<ServingStatus> statuses = new CopyOnWriteArrayList<>();
+        final CountDownLatch ended = new CountDownLatch(1);
+
+        @Override
+        public void onNext(HealthCheckResponse response) {
+            statuses.add(response.getStatus());
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            ended.countDown();
+        }
+
+        @Override
+        public void onCompleted() {
+            ended.countDown();
         }
     }
 
