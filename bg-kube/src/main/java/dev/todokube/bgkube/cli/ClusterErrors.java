@@ -1,6 +1,7 @@
 package dev.todokube.bgkube.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
 
 /** One line for a fabric8 error: the API's status message, or the connection problem. */
 final class ClusterErrors {
@@ -16,7 +17,12 @@ final class ClusterErrors {
       root = root.getCause();
     }
     String first = firstLine(e.getMessage());
-    return root == e ? first : first + ": " + root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
+    if (root == e) {
+      return first;
+    }
+    String hint = root instanceof IOException
+        ? " (cannot reach the API server: check KUBECONFIG or ~/.kube/config, and --kube-context)" : "";
+    return first + ": " + root.getClass().getSimpleName() + ": " + firstLine(root.getMessage()) + hint;
   }
 
   private static String firstLine(String message) {

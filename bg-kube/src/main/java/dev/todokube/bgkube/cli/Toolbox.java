@@ -63,6 +63,10 @@ public record Toolbox(
       config.setConnectionTimeout(5_000);
       config.setRequestTimeout(5_000);
       config.setRequestRetryBackoffLimit(0);
+    } else {
+      // A few retries ride out a blip of the API server; fabric8's default of ten makes an
+      // unreachable cluster take half a minute to report.
+      config.setRequestRetryBackoffLimit(3);
     }
     return new KubernetesClientBuilder().withConfig(config).build();
   }
