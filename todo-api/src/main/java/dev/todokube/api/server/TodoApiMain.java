@@ -67,6 +67,9 @@ public final class TodoApiMain implements Callable<Integer> {
         TodoApiServer server;
         try {
             server = TodoApiServer.start(config);
+        } catch (ConfigException e) {
+            err.println("todo-api: " + e.getMessage());
+            return 2;
         } catch (IOException e) {
             err.println("todo-api: cannot listen on " + config.serverHost() + ":" + config.serverPort()
                     + " or metrics " + config.metricsHost() + ":" + config.metricsPort() + ": " + e.getMessage());

@@ -1,6 +1,7 @@
 package dev.todokube.api.server;
 
 import dev.todokube.api.config.ApiConfig;
+import dev.todokube.api.config.ConfigException;
 import dev.todokube.api.grpc.AuthInterceptor;
 import dev.todokube.api.grpc.InFlightCalls;
 import dev.todokube.api.grpc.MetricsInterceptor;
@@ -54,6 +55,7 @@ public final class TodoApiServer implements AutoCloseable {
      * Starts everything and logs the ready line.
      *
      * @throws IOException when a port cannot be bound
+     * @throws ConfigException when the TLS files cannot be used
      */
     public static TodoApiServer start(ApiConfig config) throws IOException {
         log.info("configuration: {}", config.render());
@@ -110,7 +112,14 @@ public final class TodoApiServer implements AutoCloseable {
             builder.maxConnectionAge(config.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
                     .maxConnectionAgeGrace(config.maxConnectionAgeGrace().toMillis(), TimeUnit.MILLISECONDS);
         }
-        config.tls().ifPresent(tls -> builder.useTransportSecurity(tls.certChain().toFile(), tls.privateKey().toFile()));
+        config.tls().ifPresent(tls -> {
+            try {
+                builder.useTransportSecurity(tls.certChain().toFile(), tls.privateKey().toFile());
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new ConfigException("TLS_CERT_FILE=\"" + tls.certChain() + "\", TLS_KEY_FILE=\"" + tls.privateKey()
+                        + "\": not a PEM certificate chain and matching PKCS#8 private key: " + e.getMessage(), e);
+            }
+        });
         return builder.build();
     }
 

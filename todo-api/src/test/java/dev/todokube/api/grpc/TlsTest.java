@@ -3,6 +3,7 @@ package dev.todokube.api.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.todokube.api.config.ConfigException;
 import dev.todokube.api.fixtures.TestServer;
 import dev.todokube.proto.Request;
 import dev.todokube.proto.TodosGrpc;
@@ -13,10 +14,12 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.File;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** TLS with the committed self-signed certificate for localhost and 127.0.0.1. */
 class TlsTest {
@@ -41,6 +44,16 @@ class TlsTest {
                     .isInstanceOfSatisfying(StatusRuntimeException.class,
                             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
         }
+    }
+
+    @Test
+    void unusableKeyIsAConfigurationError(@TempDir Path dir) throws Exception {
+        Path badKey = Files.writeString(dir.resolve("bad.key"), "not a key\n");
+
+        assertThatThrownBy(() -> TestServer.start(Map.of(
+                "TLS_CERT_FILE", resource("tls/server.crt").toString(), "TLS_KEY_FILE", badKey.toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("TLS_KEY_FILE=\"" + badKey + "\": not a PEM certificate chain and matching PKCS#8 private key");
     }
 
     private static Path resource(String name) throws URISyntaxException {
