@@ -9,12 +9,14 @@ import dev.todokube.loadtest.runner.Transport;
 import dev.todokube.loadtest.user.UserProfile;
 import dev.todokube.testkit.locust.LocustMaster;
 import io.grpc.Status;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +71,34 @@ class LocustMasterEndToEndTest {
                 assertThat(row.get("Error")).contains("UNAVAILABLE");
                 assertThat(Long.parseLong(row.get("Occurrences"))).isPositive();
             });
+        }
+    }
+
+    /** The worker command line, as the Kubernetes pods run it: joins, runs, and exits 0 when the master quits. */
+    @Test
+    @Timeout(90)
+    void workerCommandRunsUntilTheMasterSaysQuit(@TempDir Path dir) throws Exception {
+        try (TodosTestServer server = TodosTestServer.start();
+             LocustMaster master = LocustMaster.start(LocustMaster.Options.of(LOCUSTFILE, dir)
+                     .users(2).spawnRate(2).runTime(Duration.ofSeconds(4)))) {
+            Path workerLog = dir.resolve("worker.log");
+            Process worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "dev.todokube.loadtest.cli.Main", "worker",
+                    "--master-host", "127.0.0.1", "--master-port", Integer.toString(master.port()),
+                    "--host", server.address(), "--wait-time", "constant:50ms", "--channels", "shared:1")
+                    .redirectErrorStream(true).redirectOutput(workerLog.toFile()).start();
+            try {
+                master.awaitExit(Duration.ofSeconds(60));
+                assertThat(worker.waitFor(30, TimeUnit.SECONDS)).as("worker exits after quit").isTrue();
+                assertThat(worker.exitValue()).isZero();
+            } finally {
+                worker.destroyForcibly();
+            }
+            String log = Files.readString(workerLog);
+            assertThat(log).contains("Connected to the Locust master at 127.0.0.1:" + master.port(),
+                    "Running 2 users against " + server.address(), "The Locust master said quit");
+            long masterCount = Long.parseLong(Csv.read(master.statsCsv()).get(0).get("Request Count"));
+            assertThat(masterCount).isPositive().isLessThanOrEqualTo(server.calls("GetTodos"));
         }
     }
 }
