@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
 
 /** The bg-kube command line: global options, then a command. */
 @Command(
@@ -42,11 +43,12 @@ public final class BgKube {
 
   private final Toolbox toolbox;
 
-  @CommandLine.Option(names = "--env-file", paramLabel = "FILE",
+  @CommandLine.Option(names = "--env-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
       description = "The .env file with the options and the template variables (e.g. .env.prod).")
   Path envFile;
 
-  @CommandLine.Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors.")
+  @CommandLine.Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+      description = "Print stack traces of errors.")
   boolean verbose;
 
   @CommandLine.Spec
@@ -67,6 +69,7 @@ public final class BgKube {
     for (Option option : Option.values()) {
       commandLine.getCommandSpec().addOption(OptionSpec.builder(option.flag())
           .paramLabel(option.label())
+          .scopeType(ScopeType.INHERIT)
           .type(String.class)
           .description(option.description() + " [" + option.envName()
               + option.defaultValue().map(d -> d.isEmpty() ? "" : "; default " + d).orElse("")
@@ -85,11 +88,13 @@ public final class BgKube {
 
   /** Settings from the flags given before the command and the env file. */
   Settings settings() {
-    ParseResult parsed = spec.commandLine().getParseResult();
+    // Options may come before the command or, as with the original bg-kube, after it.
     Map<Option, String> flags = new EnumMap<>(Option.class);
-    for (Option option : Option.values()) {
-      if (parsed.hasMatchedOption(option.flag())) {
-        flags.put(option, parsed.matchedOptionValue(option.flag(), ""));
+    for (ParseResult parsed = spec.commandLine().getParseResult(); parsed != null; parsed = parsed.subcommand()) {
+      for (Option option : Option.values()) {
+        if (parsed.hasMatchedOption(option.flag())) {
+          flags.put(option, parsed.matchedOptionValue(option.flag(), ""));
+        }
       }
     }
     return SettingsLoader.load(flags, Optional.ofNullable(envFile));

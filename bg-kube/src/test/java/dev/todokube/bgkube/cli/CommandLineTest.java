@@ -163,6 +163,15 @@ class CommandLineTest {
   }
 
   @Test
+  void optionsMayFollowTheCommandAsWithTheOriginal() {
+    TestProject.Run run = project.runExactly(cluster, "publish", "--env-file", project.file(".env.test"), "--dry-run",
+        "--service-name", "after-api");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("name: after-api-blue");
+  }
+
+  @Test
   void invalidValueNamesTheOptionAndWhereItCameFrom() {
     project.set("DEPLOYMENT_TIMEOUT", "soon");
 

@@ -125,17 +125,26 @@ public final class TestProject {
     }
   }
 
-  /** Runs bg-kube with the env file written from the current settings. */
+  /** Runs {@code bg-kube --env-file <the env file written from the current settings> args...}. */
   public Run run(MockCluster cluster, String... args) {
-    return run(Optional.of(cluster), args);
+    List<String> argv = new ArrayList<>(List.of("--env-file", file(".env.test")));
+    argv.addAll(Arrays.asList(args));
+    return execute(Optional.of(cluster), argv);
   }
 
   /** Runs bg-kube against an API server that refuses connections. */
   public Run runUnreachable(String... args) {
-    return run(Optional.empty(), args);
+    List<String> argv = new ArrayList<>(List.of("--env-file", file(".env.test")));
+    argv.addAll(Arrays.asList(args));
+    return execute(Optional.empty(), argv);
   }
 
-  private Run run(Optional<MockCluster> cluster, String... args) {
+  /** Runs bg-kube with exactly these arguments (the env file is still written, for --env-file to name). */
+  public Run runExactly(MockCluster cluster, String... args) {
+    return execute(Optional.of(cluster), Arrays.asList(args));
+  }
+
+  private Run execute(Optional<MockCluster> cluster, List<String> argv) {
     StringBuilder text = new StringBuilder();
     env.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
     writeFile(".env.test", text.toString());
@@ -152,8 +161,6 @@ public final class TestProject {
         Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC),
         Duration.ofMillis(100),
         Optional.of(dir.resolve("jib-cache")));
-    List<String> argv = new ArrayList<>(List.of("--env-file", file(".env.test")));
-    argv.addAll(Arrays.asList(args));
     int exitCode = BgKube.commandLine(toolbox).execute(argv.toArray(String[]::new));
     return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
