@@ -15,7 +15,6 @@ import dev.todokube.proto.TodosGrpc;
 import dev.todokube.testkit.process.ChildJvm;
 import dev.todokube.testkit.process.ChildProcess;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.InetSocketAddress;
@@ -67,6 +66,9 @@ class DrainTest {
             "--wait-time", "constant:50ms", "--deadline", "30s", "--json", totals.toString())
         .start());
 
+    // A grpc-java client of our own beside the load generator, to name any failure precisely.
+    CallLoop direct = startCallLoop(new SwitchableAddresses(List.of(address(first), address(second))));
+
     Await.until("both replicas serve the load", Duration.ofSeconds(60),
         () -> getTodosHandled(first) >= 5 && getTodosHandled(second) >= 5, load::tail);
     first.stop(Duration.ofSeconds(40));
@@ -74,6 +76,8 @@ class DrainTest {
     double secondAtDrain = getTodosHandled(second);
 
     int exit = load.waitFor(Duration.ofSeconds(90));
+    direct.stop();
+    assertThat(direct.failures).as("failed calls of the test's own client (%d OK)", direct.ok.get()).isEmpty();
     LoadSummary summary = LoadSummary.read(totals);
     assertThat(summary.requests()).as("requests sent").isPositive();
     assertThat(summary.failures()).as("failed requests while a replica drained; errors: %s", summary.errors())
@@ -89,17 +93,7 @@ class DrainTest {
   // again when a connection ends: max connection age is what brings a new replica into rotation.
   private void rebalancesToANewReplica(TodoApiReplica existing, Path logs) throws Exception {
     SwitchableAddresses addresses = new SwitchableAddresses(List.of(address(existing)));
-    @SuppressWarnings("deprecation")
-    ManagedChannel channel = NettyChannelBuilder.forTarget(SwitchableAddresses.SCHEME + ":///todo-api")
-        .nameResolverFactory(addresses)
-        .defaultLoadBalancingPolicy("round_robin")
-        .usePlaintext()
-        .build();
-    started.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-    CallLoop calls = new CallLoop(TodosGrpc.newBlockingStub(channel));
-    Thread loop = new Thread(calls, "get-todos-loop");
-    loop.start();
-    started.add(calls::stop);
+    CallLoop calls = startCallLoop(addresses);
     Await.until("the client calls the existing replica", Duration.ofSeconds(20), () -> calls.ok.get() >= 10);
 
     TodoApiReplica third = replica("todo-api-3", logs);
@@ -109,10 +103,23 @@ class DrainTest {
     Await.until("the new replica receives calls", bound, () -> getTodosHandled(third) > 0,
         () -> "client: " + calls.ok.get() + " OK, failures " + calls.failures);
     calls.stop();
-    loop.join(TimeUnit.SECONDS.toMillis(10));
 
     assertThat(getTodosHandled(third)).as("calls the new replica handled").isPositive();
     assertThat(calls.failures).as("failed calls while the new replica joined").isEmpty();
+  }
+
+  private CallLoop startCallLoop(SwitchableAddresses addresses) {
+    @SuppressWarnings("deprecation")
+    ManagedChannel channel = NettyChannelBuilder.forTarget(SwitchableAddresses.SCHEME + ":///todo-api")
+        .nameResolverFactory(addresses)
+        .defaultLoadBalancingPolicy("round_robin")
+        .usePlaintext()
+        .build();
+    started.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+    CallLoop calls = new CallLoop(TodosGrpc.newBlockingStub(channel));
+    calls.start();
+    started.add(calls::stop);
+    return calls;
   }
 
   private TodoApiReplica replica(String name, Path logs) throws Exception {
@@ -140,22 +147,28 @@ class DrainTest {
     }
   }
 
-  /** GetTodos in a loop, bounded in count and time, counting failures by status code. */
+  /** GetTodos in a loop on its own thread, bounded in count and time, counting failures by status. */
   private static final class CallLoop implements Runnable {
     private static final int MAX_CALLS = 20_000;
-    private static final Duration MAX_TIME = Duration.ofSeconds(60);
+    private static final Duration MAX_TIME = Duration.ofSeconds(90);
 
     private final TodosGrpc.TodosBlockingStub stub;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread = new Thread(this, "get-todos-loop");
     final AtomicLong ok = new AtomicLong();
-    final Map<Status.Code, Long> failures = new ConcurrentHashMap<>();
+    final Map<String, Long> failures = new ConcurrentHashMap<>();
 
     CallLoop(TodosGrpc.TodosBlockingStub stub) {
       this.stub = stub;
     }
 
-    void stop() {
+    void start() {
+      thread.start();
+    }
+
+    void stop() throws InterruptedException {
       running.set(false);
+      thread.join(TimeUnit.SECONDS.toMillis(40));
     }
 
     @Override
@@ -166,7 +179,7 @@ class DrainTest {
           stub.withDeadlineAfter(30, TimeUnit.SECONDS).getTodos(Request.getDefaultInstance());
           ok.incrementAndGet();
         } catch (StatusRuntimeException e) {
-          failures.merge(e.getStatus().getCode(), 1L, Long::sum);
+          failures.merge(e.getStatus().getCode() + ": " + e.getStatus().getDescription(), 1L, Long::sum);
         }
         try {
           Thread.sleep(5);
