@@ -42,7 +42,8 @@ final class PublishCommand implements Callable<Integer> {
         toolbox.out()::println);
     if (dryRun) {
       PublishPlan plan = publisher.plan(imageTag, liveColorIfReachable(settings, manifests));
-      DryRun.print(toolbox.out(), plan.manifests(), plan.describe());
+      DryRun.print(toolbox.out(), plan.manifests(),
+          "cluster " + settings.clusterName() + " (" + settings.clusterZone() + ")\n" + plan.describe());
       return 0;
     }
     try (KubernetesClient client = toolbox.connect().connect(settings, false)) {

@@ -49,7 +49,7 @@ class CommandLineTest {
         .contains("name: todo-api-blue")
         .contains("image: registry.example/team/todo-api:" + TestProject.NOW)
         .contains("name: todo-api-seed")
-        .contains("# publish registry.example/team/todo-api:" + TestProject.NOW
+        .contains("# cluster test-cluster (europe-west1-b)\n# publish registry.example/team/todo-api:" + TestProject.NOW
             + " as blue (first publish: no public Service yet)")
         .contains("#   1. build registry.example/team/todo-api:" + TestProject.NOW + ": docker build . -f ./Dockerfile")
         .contains("seed (first publish): run job todo-api-seed")
