@@ -17,9 +17,9 @@ public enum Option {
   SERVICE_NAME("NAME", "Name of the service being deployed (template variable $SERVICE_NAME).", null, true),
   SERVICE_CONFIG("FILE", "Template of the public Service; COLOR selects the live color.", null, true),
   SERVICE_TIMEOUT("DURATION", "How long to wait for the public Service to select the new color.", "120s", false),
-  DEPLOYMENT_CONFIG("FILE", "Template of the Deployment of one color.", null, true),
+  DEPLOYMENT_CONFIG("FILE", "Template of one color's Deployment(s), with any ConfigMaps they need.", null, true),
   DEPLOYMENT_TIMEOUT("DURATION", "How long to wait for the Deployment to be available with the new tag.", "120s", false),
-  CONTEXT("DIR", "Docker build context (for Jib: the directory relative paths start from).", ".", false),
+  CONTEXT("DIR", "Docker build context (with Jib, build writes the image tarball under its target/bg-kube/).", ".", false),
   DOCKERFILE("FILE", "Dockerfile to build.", "./Dockerfile", false),
   SMOKE_SERVICE_CONFIG("FILE", "Template of the Service the smoke tests reach the new color through.", null, false),
   SMOKE_SERVICE_TIMEOUT("DURATION", "How long to wait for the smoke Service's external address.", "120s", false),
@@ -42,7 +42,7 @@ public enum Option {
   JIB_LIBS("DIR", "For jib with a classes directory: directory of dependency jars.", null, false),
   JIB_MAIN_CLASS("CLASS", "For jib with a classes directory: the main class.", null, false),
   JIB_BASE_IMAGE("IMAGE", "For jib: base image with a Java runtime ('scratch' for none).", "eclipse-temurin:17-jre", false),
-  INSECURE_REGISTRY("BOOLEAN", "For jib: allow pushing over plain HTTP (a registry on localhost).", "false", false);
+  INSECURE_REGISTRY("BOOLEAN", "For jib: allow plain HTTP to registries (a local registry), for the base image and the push.", "false", false);
 
   private final String label;
   private final String description;
