@@ -3,9 +3,9 @@ package dev.todokube.api.server;
 import dev.todokube.api.config.ApiConfig;
 import dev.todokube.api.config.ConfigException;
 import dev.todokube.api.grpc.AuthInterceptor;
-import dev.todokube.api.grpc.InFlightCalls;
 import dev.todokube.api.grpc.MetricsInterceptor;
 import dev.todokube.api.grpc.RequestParseGuard;
+import dev.todokube.api.grpc.ShutdownClosableStreams;
 import dev.todokube.api.grpc.StoreExecutor;
 import dev.todokube.api.grpc.TodosService;
 import dev.todokube.api.health.StoreHealthProbe;
@@ -14,6 +14,7 @@ import dev.todokube.api.store.TodoStore;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
@@ -37,14 +38,14 @@ public final class TodoApiServer implements AutoCloseable {
     private final StoreExecutor storeExecutor;
     private final StoreHealthProbe probe;
     private final MetricsServer metrics;
-    private final InFlightCalls todoCalls;
+    private final ShutdownClosableStreams healthStreams;
     private boolean stopped;
 
-    private TodoApiServer(ApiConfig config, Server grpc, InFlightCalls todoCalls, TodoStore store,
+    private TodoApiServer(ApiConfig config, Server grpc, ShutdownClosableStreams healthStreams, TodoStore store,
                           StoreExecutor storeExecutor, StoreHealthProbe probe, MetricsServer metrics) {
         this.config = config;
         this.grpc = grpc;
-        this.todoCalls = todoCalls;
+        this.healthStreams = healthStreams;
         this.store = store;
         this.storeExecutor = storeExecutor;
         this.probe = probe;
@@ -66,10 +67,10 @@ public final class TodoApiServer implements AutoCloseable {
                 : StoreExecutor.inline();
         HealthStatusManager health = new HealthStatusManager();
         StoreHealthProbe probe = new StoreHealthProbe(store, health, PROBE_INTERVAL);
-        InFlightCalls todoCalls = new InFlightCalls();
+        ShutdownClosableStreams healthStreams = new ShutdownClosableStreams();
         Server grpc;
         try {
-            grpc = buildGrpc(config, store, storeExecutor, todoCalls, health, metrics).start();
+            grpc = buildGrpc(config, store, storeExecutor, healthStreams, health, metrics).start();
         } catch (IOException | RuntimeException e) {
             probe.close();
             storeExecutor.close();
@@ -78,7 +79,7 @@ public final class TodoApiServer implements AutoCloseable {
             throw e;
         }
         probe.start();
-        TodoApiServer server = new TodoApiServer(config, grpc, todoCalls, store, storeExecutor, probe, metrics);
+        TodoApiServer server = new TodoApiServer(config, grpc, healthStreams, store, storeExecutor, probe, metrics);
         log.info("todo-api ready: grpc={}:{} metrics={}:{} store={}", config.serverHost(), server.grpcPort(),
                 config.metricsHost(), server.metricsPort(), config.storeType().label());
         return server;
@@ -87,7 +88,8 @@ public final class TodoApiServer implements AutoCloseable {
     // ProtoReflectionService (v1alpha) is deprecated but kept next to v1 for older grpcurl and IDE clients.
     @SuppressWarnings("deprecation")
     private static Server buildGrpc(ApiConfig config, TodoStore store, StoreExecutor storeExecutor,
-                                    InFlightCalls todoCalls, HealthStatusManager health, MetricsServer metrics) {
+                                    ShutdownClosableStreams healthStreams, HealthStatusManager health,
+                                    MetricsServer metrics) {
         MetricsInterceptor metricsInterceptor = new MetricsInterceptor(metrics.registry());
         ServerServiceDefinition todos = new TodosService(store, storeExecutor).bindService();
         if (config.authEnabled()) {
@@ -96,7 +98,7 @@ public final class TodoApiServer implements AutoCloseable {
         // Parse requests inside the guard (so a bad one becomes INVALID_ARGUMENT); the last
         // interceptor runs first, so metrics also count parse and auth rejections.
         ServerServiceDefinition guardedTodos = ServerInterceptors.intercept(
-                ServerInterceptors.useInputStreamMessages(todos), new RequestParseGuard(), todoCalls, metricsInterceptor);
+                ServerInterceptors.useInputStreamMessages(todos), new RequestParseGuard(), metricsInterceptor);
 
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.serverHost(), config.serverPort()))
@@ -105,7 +107,7 @@ public final class TodoApiServer implements AutoCloseable {
                 .directExecutor()
                 .maxInboundMessageSize(config.maxInboundMessageSize())
                 .addService(guardedTodos)
-                .addService(ServerInterceptors.intercept(health.getHealthService(), metricsInterceptor))
+                .addService(ServerInterceptors.intercept(health.getHealthService(), healthStreams, metricsInterceptor))
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(ProtoReflectionService.newInstance());
         if (!config.maxConnectionAge().isZero()) {
@@ -132,9 +134,9 @@ public final class TodoApiServer implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: health NOT_SERVING, no new calls (GOAWAY), in-flight Todos calls get up to
-     * SHUTDOWN_GRACE to finish; then whatever still runs (long-lived health Watch or reflection
-     * streams, or Todos calls past the grace) is cancelled, and the store and metrics are closed.
+     * Graceful stop: health NOT_SERVING (open Watch streams see it, then end), no new calls (GOAWAY),
+     * and every call the transport accepted, up to the final GOAWAY, gets up to SHUTDOWN_GRACE to
+     * finish; then whatever still runs is cancelled, and the store and metrics are closed.
      */
     public synchronized void shutdown() throws InterruptedException {
         if (stopped) {
@@ -145,12 +147,12 @@ public final class TodoApiServer implements AutoCloseable {
         log.info("shutting down: draining in-flight calls for up to {} ms", grace.toMillis());
         probe.shutdown();
         grpc.shutdown();
-        int unfinished = todoCalls.awaitIdle(grace);
-        if (unfinished > 0) {
-            log.warn("grace period over; cancelling {} Todos calls still running", unfinished);
+        healthStreams.closeAll(Status.UNAVAILABLE.withDescription("server shutting down"));
+        if (!grpc.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            log.warn("grace period over; cancelling the calls still running");
+            grpc.shutdownNow();
+            grpc.awaitTermination(5, TimeUnit.SECONDS);
         }
-        grpc.shutdownNow();
-        grpc.awaitTermination(5, TimeUnit.SECONDS);
         storeExecutor.shutdown(Duration.ofSeconds(1));
         store.close();
         metrics.close();
