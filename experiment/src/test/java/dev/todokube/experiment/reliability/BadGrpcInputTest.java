@@ -9,7 +9,6 @@ import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import dev.todokube.experiment.fixtures.Jars;
 import dev.todokube.experiment.fixtures.ProcessLogs;
-import dev.todokube.experiment.fixtures.RawMethods;
 import dev.todokube.experiment.service.Store;
 import dev.todokube.experiment.service.TodoApiReplica;
 import dev.todokube.proto.CreateTodoRequest;
@@ -19,6 +18,7 @@ import dev.todokube.proto.ListTodosRequest;
 import dev.todokube.proto.Request;
 import dev.todokube.proto.TodosGrpc;
 import dev.todokube.proto.UpdateTodoRequest;
+import dev.todokube.testkit.grpc.RawTodosMethods;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -101,7 +101,7 @@ class BadGrpcInputTest {
 
   @Test
   void everyMalformedRequestGetsAClearStatusTheServerKeepsServingAndNothingIsWritten() throws Exception {
-    for (String method : RawMethods.METHODS) {
+    for (String method : RawTodosMethods.METHODS) {
       for (int i = 0; i < 250; i++) {
         expectUnparseableRejected("random body", method, unparseable(method, this::randomBytes));
       }
@@ -176,7 +176,7 @@ class BadGrpcInputTest {
 
   private Status call(String method, byte[] body) {
     try {
-      ClientCalls.blockingUnaryCall(channel, RawMethods.unary(method),
+      ClientCalls.blockingUnaryCall(channel, RawTodosMethods.unary(method),
           CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), body);
       return Status.OK;
     } catch (StatusRuntimeException e) {

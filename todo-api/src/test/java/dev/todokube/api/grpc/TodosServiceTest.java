@@ -3,7 +3,6 @@ package dev.todokube.api.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.todokube.api.fixtures.RawCalls;
 import dev.todokube.api.fixtures.TestServer;
 import dev.todokube.api.original.Request;
 import dev.todokube.api.original.Response;
@@ -15,12 +14,15 @@ import dev.todokube.proto.GetTodoRequest;
 import dev.todokube.proto.ListTodosRequest;
 import dev.todokube.proto.ListTodosResponse;
 import dev.todokube.proto.UpdateTodoRequest;
+import dev.todokube.testkit.grpc.RawTodosMethods;
+import io.grpc.CallOptions;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -176,7 +178,8 @@ class TodosServiceTest {
         // CreateTodoRequest{title = bytes C3 28}: field 1, wire type 2, length 2, not valid UTF-8.
         byte[] request = {0x0a, 0x02, (byte) 0xc3, 0x28};
 
-        assertThatThrownBy(() -> RawCalls.unary(server.channel(), "grpc.Todos/CreateTodo", request))
+        assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(server.channel(), RawTodosMethods.unary("CreateTodo"),
+                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), request))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
                     assertThat(e.getStatus().getDescription())
