@@ -4,7 +4,7 @@
     python3 stats.py h2load-log FILE               -> "<p50_ms> <p99_ms>" from h2load --log-file
     python3 stats.py loadtest-json FILE SECONDS    -> "<req/s> <p50_ms> <p99_ms> <failures>"
     python3 stats.py locust-json FILE              -> "<req/s> <p50_ms> <p99_ms> <failures>"
-    python3 stats.py grpc-errors METRICS_URL       -> calls todo-api answered with a status other than OK
+    python3 stats.py grpc-errors METRICS_URL       -> calls todo-api answered with neither OK nor CANCELLED
 """
 import json
 import re
@@ -55,7 +55,8 @@ def grpc_errors(url):
     total = 0.0
     for line in text.splitlines():
         match = re.match(r'^grpc_server_handled_total\{([^}]*)\}\s+(\S+)', line)
-        if match and 'code="OK"' not in match.group(1):
+        # CANCELLED is the client walking away (h2load closes its streams when its window ends).
+        if match and 'code="OK"' not in match.group(1) and 'code="CANCELLED"' not in match.group(1):
             total += float(match.group(2))
     return int(total)
 

@@ -58,7 +58,7 @@ echo
 echo "### GetTodos throughput and latency (medians of $RUNS runs of ${DURATION}s; server on CPU $SERVER_CPU, load on CPU $LOAD_CPU)"
 echo
 echo "h2load: $H2LOAD_CONNECTIONS connections x $H2LOAD_STREAMS streams; Java load generator: $JAVA_USERS users, wait 0, channels $JAVA_CHANNELS."
-echo "failures: HTTP failures plus gRPC statuses other than OK counted by todo-api (the ceiling server counts none)."
+echo "failures: HTTP failures plus gRPC statuses other than OK and CANCELLED counted by todo-api (the ceiling server counts none)."
 echo "% of ceiling: against the ceiling server with the direct executor and the same number of todos, same tool."
 echo
 echo "| Server | Todos | h2load req/s | p50 ms | p99 ms | failures | % of ceiling | loadtest req/s | p50 ms | p99 ms | failures | % of ceiling |"
