@@ -26,6 +26,8 @@ public final class TodosService extends TodosGrpc.TodosImplBase {
 
     private final TodoStore store;
     private final StoreCalls calls;
+    // The memory store returns the same list until it changes; so does GetTodos' Response then.
+    private volatile AllTodos lastAll = new AllTodos(List.of(), Response.getDefaultInstance());
 
     public TodosService(TodoStore store, StoreExecutor executor) {
         this.store = store;
@@ -34,8 +36,7 @@ public final class TodosService extends TodosGrpc.TodosImplBase {
 
     @Override
     public void getTodos(Request request, StreamObserver<Response> observer) {
-        calls.run(observer, () -> request,
-                r -> Response.newBuilder().addAllTodos(toProto(store.all())).build());
+        calls.run(observer, () -> request, r -> allTodos());
     }
 
     @Override
@@ -80,6 +81,17 @@ public final class TodosService extends TodosGrpc.TodosImplBase {
                 });
     }
 
+    private Response allTodos() {
+        List<Todo> todos = store.all();
+        AllTodos last = lastAll;
+        if (last.todos() == todos) {
+            return last.response();
+        }
+        Response response = Response.newBuilder().addAllTodos(toProto(todos)).build();
+        lastAll = new AllTodos(todos, response);
+        return response;
+    }
+
     private static List<Response.Todo> toProto(List<Todo> todos) {
         return todos.stream().map(TodosService::toProto).toList();
     }
@@ -94,5 +106,8 @@ public final class TodosService extends TodosGrpc.TodosImplBase {
     }
 
     private record Update(TodoId id, TodoPatch patch) {
+    }
+
+    private record AllTodos(List<Todo> todos, Response response) {
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The embedded default store: a concurrent sorted map, so every call is non-blocking and cheap
@@ -14,6 +15,11 @@ public final class MemoryTodoStore implements TodoStore {
     public static final TodoFields ORIGINAL_SEED = new TodoFields("Add my todos", "default", 1);
 
     private final ConcurrentSkipListMap<TodoId, Todo> todos = new ConcurrentSkipListMap<>();
+    // all() is the hot read (GetTodos) and writes are rare: hand out one immutable snapshot until a
+    // write bumps the version. A snapshot copied concurrently with a write carries the version read
+    // before the copy, so it is discarded once that write's bump lands.
+    private final AtomicLong version = new AtomicLong();
+    private volatile Snapshot snapshot = new Snapshot(-1, List.of());
 
     private MemoryTodoStore() {
     }
@@ -32,6 +38,7 @@ public final class MemoryTodoStore implements TodoStore {
     public Todo create(TodoFields fields) {
         Todo todo = Todo.of(TodoId.generate(), fields);
         todos.put(todo.id(), todo);
+        version.incrementAndGet();
         return todo;
     }
 
@@ -50,6 +57,7 @@ public final class MemoryTodoStore implements TodoStore {
         if (updated == null) {
             throw new TodoException.NotFound(id);
         }
+        version.incrementAndGet();
         return updated;
     }
 
@@ -58,11 +66,19 @@ public final class MemoryTodoStore implements TodoStore {
         if (todos.remove(id) == null) {
             throw new TodoException.NotFound(id);
         }
+        version.incrementAndGet();
     }
 
     @Override
     public List<Todo> all() {
-        return List.copyOf(todos.values());
+        long current = version.get();
+        Snapshot last = snapshot;
+        if (last.version() == current) {
+            return last.todos();
+        }
+        List<Todo> copy = List.copyOf(todos.values());
+        snapshot = new Snapshot(current, copy);
+        return copy;
     }
 
     @Override
@@ -93,5 +109,9 @@ public final class MemoryTodoStore implements TodoStore {
     @Override
     public void close() {
         todos.clear();
+        version.incrementAndGet();
+    }
+
+    private record Snapshot(long version, List<Todo> todos) {
     }
 }

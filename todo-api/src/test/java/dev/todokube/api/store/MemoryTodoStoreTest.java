@@ -19,6 +19,21 @@ class MemoryTodoStoreTest {
     }
 
     @Test
+    void allIsReusedUntilAWriteAndThenShowsEveryWrite() {
+        Todo kept = store.create(new TodoFields("kept", "a", 1));
+        Todo removed = store.create(new TodoFields("removed", "a", 1));
+        List<Todo> before = store.all();
+        assertThat(store.all()).isSameAs(before);
+
+        Todo added = store.create(new TodoFields("added", "b", 2));
+        assertThat(store.all()).containsExactlyInAnyOrder(kept, removed, added);
+
+        Todo updated = store.update(kept.id(), new TodoPatch(Optional.of("renamed"), Optional.empty(), Optional.empty()));
+        store.delete(removed.id());
+        assertThat(store.all()).containsExactlyInAnyOrder(updated, added).isNotSameAs(before);
+    }
+
+    @Test
     void lastFullPageHasNoNextToken() {
         for (int i = 0; i < 4; i++) {
             store.create(new TodoFields("t" + i, "", 0));
