@@ -26,6 +26,8 @@ public final class ChildJvm {
   private String name;
   private Path workingDirectory;
   private Path logFile;
+  private Path errorFile;
+  private boolean inheritEnvironment = true;
   private PrintStream echo;
   private List<String> prefix = List.of();
 
@@ -97,6 +99,18 @@ public final class ChildJvm {
     return this;
   }
 
+  /** Sends stderr to this file instead of merging it into the log. */
+  public ChildJvm errorFile(Path value) {
+    this.errorFile = value;
+    return this;
+  }
+
+  /** Starts the child with only the variables given by {@link #env}, none of this process's. */
+  public ChildJvm withoutInheritedEnvironment() {
+    this.inheritEnvironment = false;
+    return this;
+  }
+
   /** Also copies every output line to this stream (e.g. System.out), as the child writes it. */
   public ChildJvm echoTo(PrintStream value) {
     this.echo = value;
@@ -121,6 +135,6 @@ public final class ChildJvm {
 
   public ChildProcess start() throws IOException {
     Path log = logFile != null ? logFile : Files.createTempFile(name + "-", ".log");
-    return ChildProcess.start(name, command(), env, workingDirectory, log, echo);
+    return ChildProcess.start(name, command(), env, inheritEnvironment, workingDirectory, log, errorFile, echo);
   }
 }

@@ -33,12 +33,14 @@ public final class ChildProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path logFile;
+  private final Path errorFile;
   private final Thread pump;
 
-  private ChildProcess(String name, Process process, Path logFile, Thread pump) {
+  private ChildProcess(String name, Process process, Path logFile, Path errorFile, Thread pump) {
     this.name = name;
     this.process = process;
     this.logFile = logFile;
+    this.errorFile = errorFile;
     this.pump = pump;
   }
 
@@ -48,24 +50,46 @@ public final class ChildProcess implements AutoCloseable {
    */
   public static ChildProcess start(String name, List<String> command, Map<String, String> env,
       Path workingDirectory, Path logFile, PrintStream echo) throws IOException {
-    Path parent = logFile.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
+    return start(name, command, env, true, workingDirectory, logFile, null, echo);
+  }
+
+  /**
+   * As {@link #start(String, List, Map, Path, Path, PrintStream)}, and: with {@code inheritEnvironment}
+   * false the child sees only {@code env}; with an {@code errorFile}, stderr goes there instead of
+   * into the log.
+   */
+  public static ChildProcess start(String name, List<String> command, Map<String, String> env,
+      boolean inheritEnvironment, Path workingDirectory, Path logFile, Path errorFile, PrintStream echo)
+      throws IOException {
+    createParent(logFile);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(errorFile == null);
+    if (errorFile != null) {
+      createParent(errorFile);
+      builder.redirectError(errorFile.toFile());
     }
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    if (!inheritEnvironment) {
+      builder.environment().clear();
+    }
     builder.environment().putAll(env);
     if (workingDirectory != null) {
       builder.directory(workingDirectory.toFile());
     }
     if (echo == null) {
       builder.redirectOutput(logFile.toFile());
-      return new ChildProcess(name, builder.start(), logFile, null);
+      return new ChildProcess(name, builder.start(), logFile, errorFile, null);
     }
     Process process = builder.start();
     Thread pump = new Thread(() -> copyLines(process.getInputStream(), logFile, echo), name + "-output");
     pump.setDaemon(true);
     pump.start();
-    return new ChildProcess(name, process, logFile, pump);
+    return new ChildProcess(name, process, logFile, errorFile, pump);
+  }
+
+  private static void createParent(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
   }
 
   private static void copyLines(InputStream from, Path logFile, PrintStream echo) {
@@ -103,10 +127,19 @@ public final class ChildProcess implements AutoCloseable {
     return logFile;
   }
 
-  /** Everything the child has written so far. */
+  /** Everything the child has written so far (without stderr when it goes to an error file). */
   public String output() {
+    return read(logFile);
+  }
+
+  /** What the child has written to stderr so far, when started with an error file; else empty. */
+  public String errorOutput() {
+    return errorFile == null ? "" : read(errorFile);
+  }
+
+  private static String read(Path file) {
     try {
-      return Files.exists(logFile) ? Files.readString(logFile, StandardCharsets.UTF_8) : "";
+      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -3,10 +3,11 @@ package dev.todokube.api.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todokube.api.fixtures.Await;
-import dev.todokube.api.fixtures.ChildJvm;
 import dev.todokube.proto.Request;
 import dev.todokube.proto.Response;
 import dev.todokube.proto.TodosGrpc;
+import dev.todokube.testkit.process.ChildJvm;
+import dev.todokube.testkit.process.ChildProcess;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -14,6 +15,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.StreamObserver;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -49,8 +52,8 @@ class ProcessLifecycleTest {
         // MEMORY_STORE_DELAY holds every call in the store for 3 s, so they are surely in flight.
         // The grace is longer than the exit timeout below: the drain must not wait for the open
         // health Watch stream, only for the Todos calls.
-        try (ChildJvm child = ChildJvm.start(MAIN, env(Map.of("MEMORY_STORE_DELAY", "3s", "SHUTDOWN_GRACE", "90s")), dir)) {
-            Matcher ready = child.awaitLine(READY, Duration.ofSeconds(30));
+        try (ChildProcess child = start(env(Map.of("MEMORY_STORE_DELAY", "3s", "SHUTDOWN_GRACE", "90s")))) {
+            MatchResult ready = child.awaitLine(READY, Duration.ofSeconds(30));
             int grpcPort = Integer.parseInt(ready.group(1));
             int metricsPort = Integer.parseInt(ready.group(2));
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
@@ -72,10 +75,10 @@ class ProcessLifecycleTest {
                     assertThat(call.get(30, TimeUnit.SECONDS).getTodosList())
                             .anySatisfy(todo -> assertThat(todo.getTitle()).isEqualTo("Add my todos"));
                 }
-                assertThat(child.awaitExit(Duration.ofSeconds(30))).isZero();
+                assertThat(child.waitFor(Duration.ofSeconds(30))).isZero();
                 assertThat(watch.ended.await(10, TimeUnit.SECONDS)).isTrue();
                 assertThat(watch.statuses).containsSubsequence(ServingStatus.SERVING, ServingStatus.NOT_SERVING);
-                assertThat(child.stdout()).anySatisfy(line -> assertThat(line).contains("shutting down"))
+                assertThat(child.output().lines()).anySatisfy(line -> assertThat(line).contains("shutting down"))
                         .anySatisfy(line -> assertThat(line).endsWith("stopped"));
             } finally {
                 channel.shutdownNow();
@@ -85,13 +88,13 @@ class ProcessLifecycleTest {
 
     @Test
     void readyLineAndMaskedConfigurationAreLoggedOnce() throws Exception {
-        try (ChildJvm child = ChildJvm.start(MAIN, env(Map.of("AUTH_TOKENS", "very-secret")), dir)) {
+        try (ChildProcess child = start(env(Map.of("AUTH_TOKENS", "very-secret")))) {
             child.awaitLine(READY, Duration.ofSeconds(30));
             child.terminate();
-            assertThat(child.awaitExit(Duration.ofSeconds(30))).isZero();
+            assertThat(child.waitFor(Duration.ofSeconds(30))).isZero();
 
-            assertThat(child.stdout()).filteredOn(line -> READY.matcher(line).find()).hasSize(1);
-            assertThat(child.stdout()).filteredOn(line -> line.contains("configuration: ")).singleElement()
+            assertThat(child.output().lines()).filteredOn(line -> READY.matcher(line).find()).hasSize(1);
+            assertThat(child.output().lines()).filteredOn(line -> line.contains("configuration: ")).singleElement()
                     .satisfies(line -> assertThat(line).contains("AUTH_TOKENS=***(1 tokens) (environment)")
                             .doesNotContain("very-secret"));
         }
@@ -99,9 +102,9 @@ class ProcessLifecycleTest {
 
     @Test
     void badConfigurationIsOneLineOnStderrAndExitTwo() throws Exception {
-        try (ChildJvm child = ChildJvm.start(MAIN, env(Map.of("SERVER_PORT", "abc")), dir)) {
-            assertThat(child.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
-            assertThat(child.stderr()).containsExactly(
+        try (ChildProcess child = start(env(Map.of("SERVER_PORT", "abc")))) {
+            assertThat(child.waitFor(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(child.errorOutput().lines()).containsExactly(
                     "todo-api: SERVER_PORT=\"abc\" (from environment): not a port number (0-65535)");
         }
     }
@@ -125,6 +128,19 @@ class ProcessLifecycleTest {
         public void onCompleted() {
             ended.countDown();
         }
+    }
+
+    /** The service's main class in a child JVM on the test classpath, seeing only {@code env}. */
+    private ChildProcess start(Map<String, String> env) throws IOException {
+        return ChildJvm.mainClassOnCurrentClasspath(MAIN)
+                .name("todo-api")
+                .jvmArgs("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m")
+                .withoutInheritedEnvironment()
+                .env(env)
+                .workingDirectory(dir)
+                .logFile(dir.resolve("todo-api.stdout"))
+                .errorFile(dir.resolve("todo-api.stderr"))
+                .start();
     }
 
     private static Map<String, String> env(Map<String, String> extra) {
