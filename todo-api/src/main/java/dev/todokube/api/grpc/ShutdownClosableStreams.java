@@ -1,6 +1,7 @@
 package dev.todokube.api.grpc;
 
 import io.grpc.ForwardingServerCall;
+import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -31,7 +32,25 @@ public final class ShutdownClosableStreams implements ServerInterceptor {
         if (status != null) {
             closable.close(status, new Metadata());
         }
-        return listener;
+        // A stream the client cancels is never closed by the service: forget it here.
+        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+            @Override
+            public void onCancel() {
+                open.remove(closable);
+                super.onCancel();
+            }
+
+            @Override
+            public void onComplete() {
+                open.remove(closable);
+                super.onComplete();
+            }
+        };
+    }
+
+    /** How many streams are open now. */
+    int openStreams() {
+        return open.size();
     }
 
     /** Closes every open stream, and every one that starts from now on, with this status. */
