@@ -10,17 +10,19 @@ start_todo_api "todo-api-generators" DB_TYPE=memory
 seed_todos "$PORT" 10
 h2load_once "$PORT" "generators-warmup" >/dev/null
 
-py=() jv=() jv_many=() h2=()
+py=() py_many=() jv=() jv_many=() h2=()
 for r in $(seq 1 "$RUNS"); do
   py+=("$(locust_once "$PORT" "generators-$r" "$USERS")")
+  py_many+=("$(locust_once "$PORT" "generators-many-$r" "$JAVA_USERS")")
   jv+=("$(loadtest_once "$PORT" "generators-$r" "$USERS")")
   jv_many+=("$(loadtest_once "$PORT" "generators-many-$r" "$JAVA_USERS")")
   h2+=("$(h2load_once "$PORT" "generators-$r")")
-  echo "  run $r: python ${py[-1]} | java ${jv[-1]} | java $JAVA_USERS users ${jv_many[-1]} | h2load ${h2[-1]}" >&2
+  echo "  run $r: python ${py[-1]} | python $JAVA_USERS users ${py_many[-1]} | java ${jv[-1]} | java $JAVA_USERS users ${jv_many[-1]} | h2load ${h2[-1]}" >&2
 done
 stop_all
 
 printf '%s\n' "${py[@]}" >"$OUT/generators.python"
+printf '%s\n' "${py_many[@]}" >"$OUT/generators.python-many"
 printf '%s\n' "${jv[@]}" >"$OUT/generators.java"
 printf '%s\n' "${jv_many[@]}" >"$OUT/generators.java-many"
 printf '%s\n' "${h2[@]}" >"$OUT/generators.h2load"
@@ -33,15 +35,16 @@ jv_eff="$(median $(per_cpu "$OUT/generators.java"))"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a" }'; }
 
 echo
-echo "### Load generators on one core (medians of $RUNS runs of ${DURATION}s; wait 0; todo-api in-memory, 10 todos)"
+echo "### Load generators on one core (medians of $RUNS runs of ${DURATION}s after a ${WARMUP}s warm-up; wait 0; todo-api in-memory, 10 todos)"
 echo
 echo "| Generator | req/s | p50 ms | p99 ms | failures | req per CPU-second |"
 echo "|---|---:|---:|---:|---:|---:|"
 echo "| Python Locust 2.12 + grpcio (gevent), $USERS users | $py_rps | $(median $(col 2 <"$OUT/generators.python")) | $(median $(col 3 <"$OUT/generators.python")) | $(awk '{s+=$4} END {print s}' "$OUT/generators.python") | $py_eff |"
+echo "| Python Locust, $JAVA_USERS users | $(median $(col 1 <"$OUT/generators.python-many")) | $(median $(col 2 <"$OUT/generators.python-many")) | $(median $(col 3 <"$OUT/generators.python-many")) | $(awk '{s+=$4} END {print s}' "$OUT/generators.python-many") | $(median $(per_cpu "$OUT/generators.python-many")) |"
 echo "| Java load generator (loadtest run), $USERS users | $jv_rps | $(median $(col 2 <"$OUT/generators.java")) | $(median $(col 3 <"$OUT/generators.java")) | $(awk '{s+=$4} END {print s}' "$OUT/generators.java") | $jv_eff |"
 echo "| Java load generator, $JAVA_USERS users | $(median $(col 1 <"$OUT/generators.java-many")) | $(median $(col 2 <"$OUT/generators.java-many")) | $(median $(col 3 <"$OUT/generators.java-many")) | $(awk '{s+=$4} END {print s}' "$OUT/generators.java-many") | $(median $(per_cpu "$OUT/generators.java-many")) |"
 echo "| h2load ($H2LOAD_CONNECTIONS x $H2LOAD_STREAMS streams) | $h2_rps | $(median $(col 2 <"$OUT/generators.h2load")) | $(median $(col 3 <"$OUT/generators.h2load")) | $(awk '{s+=$4} END {print s}' "$OUT/generators.h2load") | |"
 echo
 echo "Java / Python, both $USERS users: $(ratio "$jv_rps" "$py_rps") in req/s, $(ratio "$jv_eff" "$py_eff") in requests per CPU-second of the generator."
-echo "Java with $JAVA_USERS users / Python: $(ratio "$(median $(col 1 <"$OUT/generators.java-many"))" "$py_rps") in req/s."
+echo "Java / Python, both $JAVA_USERS users: $(ratio "$(median $(col 1 <"$OUT/generators.java-many"))" "$(median $(col 1 <"$OUT/generators.python-many"))") in req/s, $(ratio "$(median $(per_cpu "$OUT/generators.java-many"))" "$(median $(per_cpu "$OUT/generators.python-many"))") in requests per CPU-second of the generator."
 echo "Raw runs: $OUT"

@@ -5,6 +5,7 @@ project's hand-written Python client did: the reference the Java worker is compa
         --host 127.0.0.1:8001 --csv /tmp/py --only-summary
 """
 import grpc.experimental.gevent as grpc_gevent
+import gevent
 
 grpc_gevent.init_gevent()
 
@@ -18,6 +19,14 @@ from locust import User, constant, events, task  # noqa: E402
 from grpc_raw import GET_TODOS, get_todos_request  # noqa: E402
 
 REQUEST = get_todos_request()
+
+
+@events.test_start.add_listener
+def _reset_after_warm_up(environment, **_kwargs):
+    """Drops the first $BENCH_WARMUP seconds from the stats, as the Java generator's --warm-up-time does."""
+    warm_up = float(os.environ.get("BENCH_WARMUP", "0"))
+    if warm_up > 0:
+        gevent.spawn_later(warm_up, environment.stats.reset_all)
 
 
 @events.quitting.add_listener

@@ -9,6 +9,9 @@ SERVER_CPU="${SERVER_CPU:-0}"
 LOAD_CPU="${LOAD_CPU:-1}"
 RUNS="${RUNS:-3}"
 DURATION="${DURATION:-10}"
+# Seconds each load generator runs before its DURATION starts; their calls and CPU time are left
+# out (h2load --warm-up-time, loadtest --warm-up-time, the Locust file's BENCH_WARMUP).
+WARMUP="${WARMUP:-5}"
 OUT="${OUT:-$ROOT/bench/results/$(date -u +%Y%m%d-%H%M%S)}"
 # The JVM flags of todo-api's container image (todo-api/pom.xml, jib jvmFlags).
 IMAGE_JVM_FLAGS=(-XX:+UseSerialGC -XX:MaxRAMPercentage=75 -Xss512k -XX:+ExitOnOutOfMemoryError)
@@ -122,7 +125,7 @@ grpc_errors() { # non-OK calls todo-api counted so far (0 for a server without m
 h2load_once() {
   local port="$1" tag="$2" log="$OUT/h2load-$2.log" out="$OUT/h2load-$2.txt" rps failed errors_before
   errors_before="$(grpc_errors)"
-  taskset -c "$LOAD_CPU" h2load -c "$H2LOAD_CONNECTIONS" -m "$H2LOAD_STREAMS" -D "$DURATION" --warm-up-time 1 \
+  taskset -c "$LOAD_CPU" h2load -c "$H2LOAD_CONNECTIONS" -m "$H2LOAD_STREAMS" -D "$DURATION" --warm-up-time "$WARMUP" \
     -d "$GRPC_BODY" -H 'content-type: application/grpc' -H 'te: trailers' --log-file "$log" \
     "http://127.0.0.1:$port/grpc.Todos/GetTodos" >"$out" 2>&1 || true
   rps="$(sed -nE 's/^finished in [^,]+, ([0-9.]+) req\/s.*/\1/p' "$out")"
@@ -135,9 +138,9 @@ h2load_once() {
 # loadtest_once PORT TAG [USERS] -> "<req/s> <p50_ms> <p99_ms> <failures> <cpu_s>"
 loadtest_once() {
   local port="$1" tag="$2" users="${3:-$JAVA_USERS}" json="$OUT/loadtest-$2.json" cpu="$OUT/loadtest-$2.cpu"
-  taskset -c "$LOAD_CPU" "$PY" "$BENCH_DIR/cpu_time.py" "$cpu" -- \
+  taskset -c "$LOAD_CPU" "$PY" "$BENCH_DIR/cpu_time.py" "$cpu" --from "$WARMUP" -- \
     java -jar "$LOADTEST_JAR" run --host "127.0.0.1:$port" --users "$users" --spawn-rate 10000 \
-    --run-time "${DURATION}s" --wait-time constant:0s --channels "$JAVA_CHANNELS" --deadline 10s --json "$json" \
+    --warm-up-time "${WARMUP}s" --run-time "${DURATION}s" --wait-time constant:0s --channels "$JAVA_CHANNELS" --deadline 10s --json "$json" \
     >"$OUT/loadtest-$tag.log" 2>&1 || true
   if [[ -f "$json" ]]; then
     echo "$("$PY" "$BENCH_DIR/stats.py" loadtest-json "$json" "$DURATION") $(cat "$cpu")"
@@ -149,9 +152,10 @@ loadtest_once() {
 # locust_once PORT TAG USERS -> "<req/s> <p50_ms> <p99_ms> <failures> <cpu_s>"
 locust_once() {
   local port="$1" tag="$2" users="$3" json="$OUT/locust-$2.json" cpu="$OUT/locust-$2.cpu"
-  (cd "$BENCH_DIR" && BENCH_JSON="$json" taskset -c "$LOAD_CPU" "$PY" "$BENCH_DIR/cpu_time.py" "$cpu" -- \
+  (cd "$BENCH_DIR" && BENCH_JSON="$json" BENCH_WARMUP="$WARMUP" taskset -c "$LOAD_CPU" \
+    "$PY" "$BENCH_DIR/cpu_time.py" "$cpu" --from "$WARMUP" -- \
     "$PY" -m locust -f "$BENCH_DIR/grpc_locustfile.py" --headless -u "$users" -r "$users" \
-    -t "${DURATION}s" --host "127.0.0.1:$port" --only-summary >"$OUT/locust-$tag.log" 2>&1) || true
+    -t "$((WARMUP + DURATION))s" --host "127.0.0.1:$port" --only-summary >"$OUT/locust-$tag.log" 2>&1) || true
   if [[ -f "$json" ]]; then
     echo "$("$PY" "$BENCH_DIR/stats.py" locust-json "$json") $(cat "$cpu")"
   else

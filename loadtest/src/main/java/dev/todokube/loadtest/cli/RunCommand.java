@@ -47,6 +47,11 @@ final class RunCommand implements Callable<Integer> {
             description = "How long to run, e.g. 30s, 5m (default: ${DEFAULT-VALUE}).")
     String runTime;
 
+    @Option(names = "--warm-up-time", defaultValue = "0s", paramLabel = "DURATION",
+            description = "Let the users run this long before the run time starts, and leave those calls out of "
+                    + "every report (as h2load's option of that name; default: ${DEFAULT-VALUE}).")
+    String warmUpTime;
+
     @Mixin
     UserOptions userOptions;
 
@@ -80,8 +85,9 @@ final class RunCommand implements Callable<Integer> {
         }, "loadtest-shutdown");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         try {
-            out.printf("Running %d users (spawn rate %s/s) against %s for %s: tasks %s, wait %s, channels %s%n",
+            out.printf("Running %d users (spawn rate %s/s) against %s for %s%s: tasks %s, wait %s, channels %s%n",
                     plan.users(), plan.spawnRate(), plan.target(), Durations.format(plan.runTime()),
+                    plan.warmUp().isZero() ? "" : " after a warm-up of " + Durations.format(plan.warmUp()),
                     plan.profile().tasks(), plan.profile().waitTime(), plan.channels());
             RunResult result = run.execute(console);
             console.summary(result);
@@ -118,7 +124,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             Target target = Target.parse(host);
             return new RunPlan(target, userOptions.transport(), userOptions.channelMode(), users, spawnRate,
-                    parse("--run-time", runTime), userOptions.profile());
+                    parseWarmUp(), parse("--run-time", runTime), userOptions.profile());
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
         }
@@ -133,6 +139,14 @@ final class RunCommand implements Callable<Integer> {
             return duration;
         } catch (IllegalArgumentException e) {
             throw invalid(option + ": " + e.getMessage());
+        }
+    }
+
+    private Duration parseWarmUp() {
+        try {
+            return Durations.parse(warmUpTime);
+        } catch (IllegalArgumentException e) {
+            throw invalid("--warm-up-time: " + e.getMessage());
         }
     }
 

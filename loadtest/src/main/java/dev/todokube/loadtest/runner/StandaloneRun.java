@@ -15,8 +15,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A run without a Locust master: spawn the users, let them work for the run time, stop them,
- * wait briefly for their last calls, and add up the stats every second on the way.
+ * A run without a Locust master: spawn the users, let them warm up if asked (their calls are
+ * dropped), let them work for the run time, stop them, wait briefly for their last calls, and add
+ * up the stats every second on the way.
  */
 public final class StandaloneRun {
 
@@ -44,14 +45,14 @@ public final class StandaloneRun {
         RequestStats stats = new RequestStats(clock);
         StatsAggregate aggregate = new StatsAggregate();
         List<HistoryPoint> history = new ArrayList<>();
-        Instant startedAt = clock.instant();
-        long startNanos = System.nanoTime();
         ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "loadtest-reporter");
             thread.setDaemon(true);
             return thread;
         });
         Connections connections = new Connections(plan.target(), plan.transport(), plan.channels());
+        Instant startedAt;
+        long startNanos;
         try (LocalRunner runner = new LocalRunner(connections, plan.profile(), stats)) {
             long[] lastTick = {System.nanoTime()};
             Runnable tick = () -> {
@@ -67,6 +68,13 @@ public final class StandaloneRun {
             };
             connections.awaitShared(CONNECT_WAIT);
             runner.rampTo(plan.users(), plan.spawnRate(), () -> progress.spawned(plan.users()));
+            if (!plan.warmUp().isZero()
+                    && !stopRequested.await(plan.warmUp().toNanos(), TimeUnit.NANOSECONDS)) {
+                stats.drain();
+            }
+            startedAt = clock.instant();
+            startNanos = System.nanoTime();
+            lastTick[0] = startNanos;
             reporter.scheduleAtFixedRate(tick, 1, 1, TimeUnit.SECONDS);
             stopRequested.await(plan.runTime().toNanos(), TimeUnit.NANOSECONDS);
             runner.stopAll();

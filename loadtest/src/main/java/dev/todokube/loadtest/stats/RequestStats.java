@@ -68,7 +68,9 @@ public final class RequestStats {
     }
 
     private StatsEntry entry(String name, double now) {
-        return entries.computeIfAbsent(name, n -> new StatsEntry(n, METHOD, now));
+        // A plain get first: computeIfAbsent locks its bin even when the entry is already there.
+        StatsEntry entry = entries.get(name);
+        return entry != null ? entry : entries.computeIfAbsent(name, n -> new StatsEntry(n, METHOD, now));
     }
 
     private double now() {

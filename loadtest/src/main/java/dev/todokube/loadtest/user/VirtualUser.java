@@ -13,6 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One simulated user: pick a task, call it asynchronously, record the outcome, wait, repeat.
  * It owns no thread: each step is a task on the shared scheduler or the completion of a call, so
  * ten thousand users cost ten thousand small objects, not ten thousand threads.
+ *
+ * <p>When the next task is due at once (wait time 0, or a constant-throughput user running
+ * late), it starts on the thread that completed the previous call, the channel's event loop, so
+ * a closed loop pays no thread hand-off per call. A call that completes while it is still being
+ * started (a channel that fails it at once) goes through the scheduler instead, so a failing
+ * target cannot recurse down the stack.
  */
 public final class VirtualUser {
 
@@ -23,6 +29,8 @@ public final class VirtualUser {
     private final SplittableRandom random;
     private final TodosCalls calls;
     private volatile boolean stopped;
+    /** True while {@link #runTask} is starting a call, on whichever thread runs it. */
+    private volatile boolean starting;
     /** The schedule of a constant-throughput user: when its next task should start. */
     private long intendedStartNanos;
 
@@ -64,10 +72,13 @@ public final class VirtualUser {
                 ? intendedStartNanos
                 : System.nanoTime();
         inFlight.incrementAndGet();
+        starting = true;
         try {
             calls.call(rpc, result -> completed(rpc, startNanos, result));
         } catch (RuntimeException e) {
             completed(rpc, startNanos, new CallResult(Status.fromThrowable(e).getCode(), 0));
+        } finally {
+            starting = false;
         }
     }
 
@@ -83,11 +94,17 @@ public final class VirtualUser {
         if (stopped) {
             return;
         }
+        long delayNanos;
         if (profile.waitTime() instanceof WaitTime.ConstantThroughput throughput) {
             intendedStartNanos += throughput.periodNanos();
-            schedule(Math.max(0, intendedStartNanos - now));
+            delayNanos = Math.max(0, intendedStartNanos - now);
         } else {
-            schedule(profile.waitTime().nextWaitNanos(random));
+            delayNanos = profile.waitTime().nextWaitNanos(random);
+        }
+        if (delayNanos == 0 && !starting) {
+            runTask();
+        } else {
+            schedule(delayNanos);
         }
     }
 

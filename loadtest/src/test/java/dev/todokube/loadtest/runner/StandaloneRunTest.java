@@ -89,6 +89,20 @@ class StandaloneRunTest {
 
     @Test
     @Timeout(30)
+    void callsDuringTheWarmUpAreLeftOutOfTheResult() throws Exception {
+        try (TodosTestServer server = TodosTestServer.start()) {
+            RunResult result = run(server.address(), 2, new ChannelMode.Shared(1), FAST, Duration.ofSeconds(1),
+                    Duration.ofSeconds(1));
+
+            long served = server.calls("GetTodos");
+            assertThat(result.total().requests()).isPositive().isLessThan(served);
+            assertThat(result.history()).isNotEmpty().allSatisfy(point ->
+                    assertThat(point.epochSecond()).isGreaterThanOrEqualTo(result.startedAt().getEpochSecond()));
+        }
+    }
+
+    @Test
+    @Timeout(30)
     void unreachableTargetCountsUnavailableAndEndsOnTime() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -116,7 +130,7 @@ class StandaloneRunTest {
             AtomicInteger spawned = new AtomicInteger();
             AtomicInteger threadsWhenSpawned = new AtomicInteger();
             RunPlan plan = new RunPlan(Target.parse(server.address()), Transport.plaintext(), new ChannelMode.Shared(4),
-                    10_000, 10_000, Duration.ofSeconds(5),
+                    10_000, 10_000, Duration.ZERO, Duration.ofSeconds(5),
                     UserProfile.defaults().withWaitTime(WaitTime.parse("constant:5s")).withDeadline(Duration.ofSeconds(10)));
             RunResult result = new StandaloneRun(plan, Clock.systemUTC()).execute(new ProgressListener() {
                 @Override
@@ -139,7 +153,12 @@ class StandaloneRunTest {
 
     private static RunResult run(String host, int users, ChannelMode channels, UserProfile profile, Duration runTime)
             throws InterruptedException {
-        RunPlan plan = new RunPlan(Target.parse(host), Transport.plaintext(), channels, users, 100, runTime, profile);
+        return run(host, users, channels, profile, Duration.ZERO, runTime);
+    }
+
+    private static RunResult run(String host, int users, ChannelMode channels, UserProfile profile, Duration warmUp,
+                                 Duration runTime) throws InterruptedException {
+        RunPlan plan = new RunPlan(Target.parse(host), Transport.plaintext(), channels, users, 100, warmUp, runTime, profile);
         return new StandaloneRun(plan, Clock.systemUTC()).execute(new ProgressListener() {
             @Override
             public void spawned(int count) {

@@ -7,6 +7,7 @@ import dev.todokube.loadtest.stats.EntrySnapshot;
 import dev.todokube.loadtest.stats.RequestStats;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -61,6 +62,37 @@ class VirtualUserTest {
         assertThat(calls.numRequests()).isBetween(1L, 7L);
         assertThat(calls.minResponseTime()).isGreaterThanOrEqualTo((double) SERVER_DELAY_MS);
         assertThat(calls.totalResponseTime()).isGreaterThanOrEqualTo(calls.numRequests() * (double) SERVER_DELAY_MS);
+    }
+
+    /**
+     * A channel that fails every call while it is being started, with no wait between calls: the
+     * next call must not start inside the failing one (it would recurse until the stack
+     * overflows and the user silently died), so the user keeps calling for as long as it runs.
+     */
+    @Test
+    void callsThatFailAtOnceWithNoWaitDoNotRecurse() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        ManagedChannel refused = ManagedChannelBuilder.forAddress("127.0.0.1", closedPort).usePlaintext()
+                .directExecutor().build();
+        try {
+            RequestStats stats = new RequestStats(Clock.systemUTC());
+            VirtualUser user = new VirtualUser(refused, UserProfile.defaults().withWaitTime(new WaitTime.Constant(Duration.ZERO)),
+                    stats, scheduler, new AtomicInteger(), 1);
+            user.start();
+            Thread.sleep(500);
+            long first = stats.drain().total().numFailures();
+            Thread.sleep(500);
+            long second = stats.drain().total().numFailures();
+            user.stop();
+
+            assertThat(first).as("failures in the first half second").isPositive();
+            assertThat(second).as("failures in the second half second: the user still runs").isPositive();
+        } finally {
+            refused.shutdownNow();
+        }
     }
 
     private EntrySnapshot run(WaitTime wait, Duration howLong) throws InterruptedException {
