@@ -98,7 +98,7 @@ public final class TodoApiServer implements AutoCloseable {
         // Parse requests inside the guard (so a bad one becomes INVALID_ARGUMENT); the last
         // interceptor runs first, so metrics also count parse and auth rejections.
         ServerServiceDefinition guardedTodos = ServerInterceptors.intercept(
-                ServerInterceptors.useInputStreamMessages(todos), new RequestParseGuard(), metricsInterceptor);
+                RequestParseGuard.parseInside(todos), new RequestParseGuard(), metricsInterceptor);
 
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.serverHost(), config.serverPort()))
