@@ -82,6 +82,7 @@ public final class TodoApiServer implements AutoCloseable {
         TodoApiServer server = new TodoApiServer(config, grpc, healthStreams, store, storeExecutor, probe, metrics);
         log.info("todo-api ready: grpc={}:{} metrics={}:{} store={}", config.serverHost(), server.grpcPort(),
                 config.metricsHost(), server.metricsPort(), config.storeType().label());
+        metrics.bindJvmMetrics();
         return server;
     }
 
