@@ -12,6 +12,7 @@ trap - EXIT INT TERM
   echo
   machine_note
   ./throughput.sh
+  ./ceiling-ratio.sh
   ./generators.sh
   ./footprint.sh
   echo

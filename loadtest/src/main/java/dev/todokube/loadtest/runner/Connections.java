@@ -107,9 +107,6 @@ public final class Connections implements AutoCloseable {
         return builder
                 .defaultLoadBalancingPolicy("round_robin")
                 .directExecutor()
-                // Each attempt is a measured request: a load generator must not retry behind the
-                // stats' back, and the retry buffer costs a copy of every call.
-                .disableRetry()
                 .userAgent("todokube-loadtest")
                 .build();
     }
