@@ -20,6 +20,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -33,6 +36,8 @@ import java.util.stream.Stream;
 public final class JibBuilder implements ImageBuilder {
 
   private static final String APP_DIR = "/app";
+  /** How long the build steps still running after a failure may take to finish before they are cancelled. */
+  private static final long STEPS_FINISH_TIMEOUT_SECONDS = 60;
 
   private final Path app;
   private final Optional<Path> libs;
@@ -117,7 +122,11 @@ public final class JibBuilder implements ImageBuilder {
   }
 
   private void containerize(Containerizer containerizer, ImageRef image) {
-    containerizer.setToolName("bg-kube").setAllowInsecureRegistries(allowInsecureRegistries);
+    // Jib's own executor is only shut down, not awaited: when one step fails (a push), others
+    // (writing layers to the cache) would go on after this returns. With ours, nothing does.
+    ExecutorService steps = Executors.newCachedThreadPool();
+    containerizer.setToolName("bg-kube").setAllowInsecureRegistries(allowInsecureRegistries)
+        .setExecutorService(steps);
     cacheDirectory.ifPresent(dir -> containerizer.setBaseImageLayersCache(dir.resolve("base"))
         .setApplicationLayersCache(dir.resolve("application")));
     try {
@@ -129,6 +138,22 @@ public final class JibBuilder implements ImageBuilder {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ClusterException("jib: interrupted while building " + image, e);
+    } finally {
+      finish(steps, image);
+    }
+  }
+
+  private void finish(ExecutorService steps, ImageRef image) {
+    steps.shutdown();
+    try {
+      if (!steps.awaitTermination(STEPS_FINISH_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        steps.shutdownNow();
+        log.accept("jib: steps for " + image + " still running after " + STEPS_FINISH_TIMEOUT_SECONDS
+            + " s; cancelled");
+      }
+    } catch (InterruptedException e) {
+      steps.shutdownNow();
+      Thread.currentThread().interrupt();
     }
   }
 
