@@ -163,6 +163,51 @@ locust_once() {
   fi
 }
 
+# locust_worker_once PORT TAG USERS -> "<req/s> <p50_ms> <p99_ms> <failures> <cpu_s>": one Java
+# worker (loadtest worker) under a real Locust master, both on LOAD_CPU. req/s and failures come
+# from todo-api's own call counter over DURATION seconds that start WARMUP seconds after the calls
+# do; cpu_s is the worker's CPU time over that window, scaled to DURATION (the master's is not
+# counted: it is Locust's UI and bookkeeping); p50/p99 are the master's, over the whole run.
+locust_worker_once() {
+  local port="$1" tag="$2" users="$3" prefix="$OUT/locust-worker-$2" master_port master worker i
+  local t1 n1 c1 t2 n2 c2 errors_before
+  master_port="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  taskset -c "$LOAD_CPU" "$PY" -m locust -f "$ROOT/loadtest/locustfile.py" --master --master-bind-host 127.0.0.1 \
+    --master-bind-port "$master_port" --headless --expect-workers 1 -u "$users" -r "$users" \
+    -t "$((WARMUP + DURATION + 5))s" --host "127.0.0.1:$port" --csv "$prefix" --only-summary \
+    --grpc-wait-time constant:0s --grpc-deadline 10s >"$prefix-master.log" 2>&1 &
+  master=$!
+  STARTED+=("$master")
+  taskset -c "$LOAD_CPU" java -jar "$LOADTEST_JAR" worker --master-host 127.0.0.1 --master-port "$master_port" \
+    --channels "$JAVA_CHANNELS" >"$prefix-worker.log" 2>&1 &
+  worker=$!
+  STARTED+=("$worker")
+  read -r t1 n1 < <("$PY" "$BENCH_DIR/stats.py" grpc-handled "$METRICS_URL")
+  for i in $(seq 1 300); do
+    read -r t2 n2 < <("$PY" "$BENCH_DIR/stats.py" grpc-handled "$METRICS_URL")
+    ((n2 > n1)) && break
+    sleep 0.1
+  done
+  sleep "$WARMUP"
+  errors_before="$(grpc_errors)"
+  c1="$(cpu_seconds "$worker")"
+  read -r t1 n1 < <("$PY" "$BENCH_DIR/stats.py" grpc-handled "$METRICS_URL")
+  sleep "$DURATION"
+  read -r t2 n2 < <("$PY" "$BENCH_DIR/stats.py" grpc-handled "$METRICS_URL")
+  c2="$(cpu_seconds "$worker")"
+  local failed=$(($(grpc_errors) - errors_before))
+  wait "$master" 2>/dev/null || true
+  stop_pid "$worker"
+  awk -v n="$((n2 - n1))" -v t1="$t1" -v t2="$t2" -v c="$(awk -v a="$c1" -v b="$c2" 'BEGIN { print b - a }')" \
+    -v d="$DURATION" -v f="$failed" -v pct="$("$PY" "$BENCH_DIR/stats.py" locust-csv "${prefix}_stats.csv" 2>/dev/null || echo "nan nan")" \
+    'BEGIN { split(pct, p, " "); printf "%.1f %s %s %d %.3f\n", n / (t2 - t1), p[1], p[2], f, c * d / (t2 - t1) }'
+}
+
+# CPU seconds (user + system, all threads) a running process has used so far.
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"
+}
+
 median() { "$PY" "$BENCH_DIR/stats.py" median "$@"; }
 
 # column N of each line on stdin

@@ -5,10 +5,14 @@
     python3 stats.py loadtest-json FILE SECONDS    -> "<req/s> <p50_ms> <p99_ms> <failures>"
     python3 stats.py locust-json FILE              -> "<req/s> <p50_ms> <p99_ms> <failures>"
     python3 stats.py grpc-errors METRICS_URL       -> calls todo-api answered with neither OK nor CANCELLED
+    python3 stats.py locust-csv FILE               -> "<p50_ms> <p99_ms>" of the Aggregated row of a Locust *_stats.csv
+    python3 stats.py grpc-handled METRICS_URL      -> "<epoch_s> <calls>": every call todo-api answered so far
 """
+import csv
 import json
 import re
 import sys
+import time
 import urllib.request
 
 
@@ -49,16 +53,27 @@ def loadtest_json(path, seconds):
         total["failures"]
 
 
-def grpc_errors(url):
+def handled_counts(url):
+    """(labels, count) of every grpc_server_handled_total series todo-api exposes."""
     with urllib.request.urlopen(url, timeout=10) as response:
         text = response.read().decode("utf-8")
-    total = 0.0
     for line in text.splitlines():
         match = re.match(r'^grpc_server_handled_total\{([^}]*)\}\s+(\S+)', line)
-        # CANCELLED is the client walking away (h2load closes its streams when its window ends).
-        if match and 'code="OK"' not in match.group(1) and 'code="CANCELLED"' not in match.group(1):
-            total += float(match.group(2))
-    return int(total)
+        if match:
+            yield match.group(1), float(match.group(2))
+
+
+def grpc_errors(url):
+    # CANCELLED is the client walking away (h2load closes its streams when its window ends).
+    return int(sum(count for labels, count in handled_counts(url)
+                   if 'code="OK"' not in labels and 'code="CANCELLED"' not in labels))
+
+
+def grpc_handled(url):
+    """The time and the calls answered so far, the time taken halfway through the scrape."""
+    before = time.time()
+    calls = sum(count for labels, count in handled_counts(url) if 'service="grpc.Todos"' in labels)
+    return (before + time.time()) / 2, int(calls)
 
 
 def main(argv):
@@ -76,6 +91,12 @@ def main(argv):
         print("%.1f %.2f %.2f %d" % (data["rps"], data["p50_ms"], data["p99_ms"], data["failures"]))
     elif command == "grpc-errors":
         print(grpc_errors(argv[2]))
+    elif command == "locust-csv":
+        with open(argv[2], newline="") as file:
+            row = next(r for r in csv.DictReader(file) if r["Name"] == "Aggregated")
+        print("%s %s" % (row["50%"], row["99%"]))
+    elif command == "grpc-handled":
+        print("%.3f %d" % grpc_handled(argv[2]))
     else:
         print(__doc__, file=sys.stderr)
         return 2
