@@ -11,9 +11,9 @@ import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -41,7 +41,8 @@ class JibBuilderTest {
   @TempDir
   Path dir;
 
-  private final List<String> log = new ArrayList<>();
+  /** Jib logs from its step threads. */
+  private final List<String> log = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void startRegistry() throws Exception {

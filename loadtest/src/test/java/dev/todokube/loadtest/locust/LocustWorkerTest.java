@@ -163,14 +163,18 @@ class LocustWorkerTest {
 
     private void awaitLog(String line) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
+        List<String> lines = List.of();
         while (System.nanoTime() < deadline) {
-            List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+            // The worker's threads append while holding the appender's monitor; read under it too.
+            synchronized (log) {
+                lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+            }
             if (lines.stream().anyMatch(l -> l.contains(line))) {
                 return;
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no log line '" + line + "' in " + log.list);
+        throw new AssertionError("no log line '" + line + "' in " + lines);
     }
 
     private static long requestsIn(Message stats) {
