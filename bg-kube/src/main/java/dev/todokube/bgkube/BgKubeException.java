@@ -5,11 +5,11 @@ package dev.todokube.bgkube;
  * (the contract: 2 bad configuration or usage, 3 cluster failure, 4 smoke tests failed).
  */
 public abstract sealed class BgKubeException extends RuntimeException
-    permits ConfigurationException, ClusterException, SmokeTestException {
+        permits ConfigurationException, ClusterException, SmokeTestException {
 
-  protected BgKubeException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    protected BgKubeException(String message, Throwable cause) {
+        super(message, cause);
+    }
 
-  public abstract int exitCode();
+    public abstract int exitCode();
 }

@@ -3,18 +3,18 @@ package dev.todokube.bgkube;
 /** The cluster (or image build/push) did not reach the awaited state: timeouts, failed Jobs, unreachable API. */
 public final class ClusterException extends BgKubeException {
 
-  public static final int EXIT_CODE = 3;
+    public static final int EXIT_CODE = 3;
 
-  public ClusterException(String message) {
-    super(message, null);
-  }
+    public ClusterException(String message) {
+        super(message, null);
+    }
 
-  public ClusterException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public ClusterException(String message, Throwable cause) {
+        super(message, cause);
+    }
 
-  @Override
-  public int exitCode() {
-    return EXIT_CODE;
-  }
+    @Override
+    public int exitCode() {
+        return EXIT_CODE;
+    }
 }

@@ -3,14 +3,14 @@ package dev.todokube.bgkube;
 /** The smoke tests failed against the new color; the public Service was left as it was. */
 public final class SmokeTestException extends BgKubeException {
 
-  public static final int EXIT_CODE = 4;
+    public static final int EXIT_CODE = 4;
 
-  public SmokeTestException(String message) {
-    super(message, null);
-  }
+    public SmokeTestException(String message) {
+        super(message, null);
+    }
 
-  @Override
-  public int exitCode() {
-    return EXIT_CODE;
-  }
+    @Override
+    public int exitCode() {
+        return EXIT_CODE;
+    }
 }

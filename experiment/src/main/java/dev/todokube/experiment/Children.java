@@ -11,37 +11,37 @@ import java.util.Deque;
  */
 final class Children {
 
-  private final Deque<ChildProcess> started = new ArrayDeque<>();
+    private final Deque<ChildProcess> started = new ArrayDeque<>();
 
-  synchronized <T extends ChildProcess> T add(T child) {
-    started.push(child);
-    return child;
-  }
-
-  void stopAll(Duration grace) {
-    while (true) {
-      ChildProcess next;
-      synchronized (this) {
-        next = started.poll();
-      }
-      if (next == null) {
-        return;
-      }
-      stop(next, grace);
+    synchronized <T extends ChildProcess> T add(T child) {
+        started.push(child);
+        return child;
     }
-  }
 
-  private static void stop(ChildProcess child, Duration grace) {
-    try {
-      if (child.isAlive()) {
-        child.terminate(grace);
-      }
-    } catch (IllegalStateException e) {
-      System.err.println("experiment: " + child + " ignored SIGTERM for " + grace + " and was killed");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      child.close();
+    void stopAll(Duration grace) {
+        while (true) {
+            ChildProcess next;
+            synchronized (this) {
+                next = started.poll();
+            }
+            if (next == null) {
+                return;
+            }
+            stop(next, grace);
+        }
     }
-  }
+
+    private static void stop(ChildProcess child, Duration grace) {
+        try {
+            if (child.isAlive()) {
+                child.terminate(grace);
+            }
+        } catch (IllegalStateException e) {
+            System.err.println("experiment: " + child + " ignored SIGTERM for " + grace + " and was killed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            child.close();
+        }
+    }
 }

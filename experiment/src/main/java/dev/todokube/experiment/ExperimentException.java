@@ -3,7 +3,7 @@ package dev.todokube.experiment;
 /** A problem the user can fix (a missing jar, a port in use, a child that failed): shown as one line. */
 final class ExperimentException extends RuntimeException {
 
-  ExperimentException(String message) {
-    super(message);
-  }
+    ExperimentException(String message) {
+        super(message);
+    }
 }

@@ -11,25 +11,25 @@ import picocli.CommandLine.Command;
  * port, until killed. Its own process so that benchmarks can pin it to a core.
  */
 @Command(name = "mongo-server", mixinStandardHelpOptions = true,
-    description = "Serves an in-memory MongoDB on 127.0.0.1 (ephemeral port) until stopped; "
-        + "prints 'mongo ready: uri=<uri>'.")
+        description = "Serves an in-memory MongoDB on 127.0.0.1 (ephemeral port) until stopped; "
+                + "prints 'mongo ready: uri=<uri>'.")
 final class MongoServerCommand implements Callable<Integer> {
 
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new MongoServerCommand()).execute(args));
-  }
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new MongoServerCommand()).execute(args));
+    }
 
-  @Override
-  public Integer call() throws InterruptedException {
-    InProcessMongo mongo = InProcessMongo.start();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      mongo.close();
-      stopped.countDown();
-    }, "mongo-shutdown"));
-    System.out.println("mongo ready: uri=" + mongo.uri());
-    System.out.flush();
-    stopped.await();
-    return 0;
-  }
+    @Override
+    public Integer call() throws InterruptedException {
+        InProcessMongo mongo = InProcessMongo.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            mongo.close();
+            stopped.countDown();
+        }, "mongo-shutdown"));
+        System.out.println("mongo ready: uri=" + mongo.uri());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
 }

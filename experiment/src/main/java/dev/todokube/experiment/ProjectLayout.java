@@ -6,27 +6,27 @@ import java.nio.file.Path;
 /** Where the built jars and the locustfile are, relative to the project's root directory. */
 record ProjectLayout(Path root) {
 
-  ProjectLayout {
-    root = root.toAbsolutePath().normalize();
-  }
-
-  Path todoApiJar() {
-    return root.resolve("todo-api/target/todo-api.jar");
-  }
-
-  Path loadtestJar() {
-    return root.resolve("loadtest/target/loadtest.jar");
-  }
-
-  Path locustfile() {
-    return root.resolve("loadtest/locustfile.py");
-  }
-
-  /** Fails with one clear line when a file the experiment needs is missing. */
-  static Path require(Path file, String hint) {
-    if (!Files.isRegularFile(file)) {
-      throw new ExperimentException("missing " + file + " (" + hint + ")");
+    ProjectLayout {
+        root = root.toAbsolutePath().normalize();
     }
-    return file;
-  }
+
+    Path todoApiJar() {
+        return root.resolve("todo-api/target/todo-api.jar");
+    }
+
+    Path loadtestJar() {
+        return root.resolve("loadtest/target/loadtest.jar");
+    }
+
+    Path locustfile() {
+        return root.resolve("loadtest/locustfile.py");
+    }
+
+    /** Fails with one clear line when a file the experiment needs is missing. */
+    static Path require(Path file, String hint) {
+        if (!Files.isRegularFile(file)) {
+            throw new ExperimentException("missing " + file + " (" + hint + ")");
+        }
+        return file;
+    }
 }

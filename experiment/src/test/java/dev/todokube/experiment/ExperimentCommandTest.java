@@ -23,63 +23,63 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class ExperimentCommandTest {
 
-  private static final Pattern REPORT = Pattern.compile("HTML report: (\\S+)");
-  private static final Pattern LOAD_STARTED = Pattern.compile("^Load: java -jar ");
+    private static final Pattern REPORT = Pattern.compile("HTML report: (\\S+)");
+    private static final Pattern LOAD_STARTED = Pattern.compile("^Load: java -jar ");
 
-  @Test
-  void runsTheLoadAgainstTwoReplicasWritesTheReportAndStopsEverything() throws Exception {
-    Jars.todoApi();
-    Jars.loadtest();
-    try (ChildProcess experiment = experiment("experiment-short", "--run-time", "4s")) {
-      List<ProcessHandle> children = childrenOnceLoadStarted(experiment);
-      assertThat(experiment.waitFor(Duration.ofSeconds(120))).as("exit code; output:\n" + experiment.tail()).isZero();
+    @Test
+    void runsTheLoadAgainstTwoReplicasWritesTheReportAndStopsEverything() throws Exception {
+        Jars.todoApi();
+        Jars.loadtest();
+        try (ChildProcess experiment = experiment("experiment-short", "--run-time", "4s")) {
+            List<ProcessHandle> children = childrenOnceLoadStarted(experiment);
+            assertThat(experiment.waitFor(Duration.ofSeconds(120))).as("exit code; output:\n" + experiment.tail()).isZero();
 
-      String output = experiment.output();
-      assertThat(output).contains("todo-api-1", "todo-api-2", "grpcurl -plaintext 127.0.0.1:");
-      MatchResult report = experiment.findLine(REPORT).orElseThrow(
-          () -> new AssertionError("no report path printed:\n" + experiment.tail()));
-      Path html = Path.of(java.net.URI.create(report.group(1)));
-      assertThat(html).isRegularFile().isNotEmptyFile();
-      LoadSummary totals = LoadSummary.read(html.resolveSibling("totals.json"));
-      assertThat(totals.requests()).isPositive();
-      assertThat(totals.failures()).as("failures; errors %s", totals.errors()).isZero();
-      try (Stream<Path> csv = Files.list(html.getParent())) {
-        assertThat(csv.map(p -> p.getFileName().toString())).anyMatch(name -> name.endsWith(".csv"));
-      }
-      assertAllExited(children);
+            String output = experiment.output();
+            assertThat(output).contains("todo-api-1", "todo-api-2", "grpcurl -plaintext 127.0.0.1:");
+            MatchResult report = experiment.findLine(REPORT).orElseThrow(
+                    () -> new AssertionError("no report path printed:\n" + experiment.tail()));
+            Path html = Path.of(java.net.URI.create(report.group(1)));
+            assertThat(html).isRegularFile().isNotEmptyFile();
+            LoadSummary totals = LoadSummary.read(html.resolveSibling("totals.json"));
+            assertThat(totals.requests()).isPositive();
+            assertThat(totals.failures()).as("failures; errors %s", totals.errors()).isZero();
+            try (Stream<Path> csv = Files.list(html.getParent())) {
+                assertThat(csv.map(p -> p.getFileName().toString())).anyMatch(name -> name.endsWith(".csv"));
+            }
+            assertAllExited(children);
+        }
     }
-  }
 
-  @Test
-  void sigtermStopsEveryProcessItStarted() throws Exception {
-    try (ChildProcess experiment = experiment("experiment-sigterm", "--run-time", "5m")) {
-      List<ProcessHandle> children = childrenOnceLoadStarted(experiment);
-      assertThat(children).as("todo-api replicas and the load generator").hasSizeGreaterThanOrEqualTo(3);
-      experiment.terminate(Duration.ofSeconds(60));
-      assertAllExited(children);
+    @Test
+    void sigtermStopsEveryProcessItStarted() throws Exception {
+        try (ChildProcess experiment = experiment("experiment-sigterm", "--run-time", "5m")) {
+            List<ProcessHandle> children = childrenOnceLoadStarted(experiment);
+            assertThat(children).as("todo-api replicas and the load generator").hasSizeGreaterThanOrEqualTo(3);
+            experiment.terminate(Duration.ofSeconds(60));
+            assertAllExited(children);
+        }
     }
-  }
 
-  private ChildProcess experiment(String name, String... extra) throws Exception {
-    Path logs = ProcessLogs.dir(ExperimentCommandTest.class);
-    return ChildJvm.mainClassOnCurrentClasspath(ExperimentCommand.class.getName()).name(name)
-        .logFile(logs.resolve(name + ".log"))
-        .args("--project-dir", Jars.projectRoot().toString(), "--reports", logs.resolve(name).toString(),
-            "--users", "10", "--spawn-rate", "10", "--wait-time", "constant:100ms", "--deadline", "30s")
-        .args(extra)
-        .start();
-  }
+    private ChildProcess experiment(String name, String... extra) throws Exception {
+        Path logs = ProcessLogs.dir(ExperimentCommandTest.class);
+        return ChildJvm.mainClassOnCurrentClasspath(ExperimentCommand.class.getName()).name(name)
+                .logFile(logs.resolve(name + ".log"))
+                .args("--project-dir", Jars.projectRoot().toString(), "--reports", logs.resolve(name).toString(),
+                        "--users", "10", "--spawn-rate", "10", "--wait-time", "constant:100ms", "--deadline", "30s")
+                .args(extra)
+                .start();
+    }
 
-  private static List<ProcessHandle> childrenOnceLoadStarted(ChildProcess experiment) throws InterruptedException {
-    experiment.awaitLine(LOAD_STARTED, Duration.ofSeconds(90));
-    Await.until("the load generator runs", Duration.ofSeconds(30),
-        () -> experiment.handle().children().count() >= 3, experiment::tail);
-    return experiment.handle().children().toList();
-  }
+    private static List<ProcessHandle> childrenOnceLoadStarted(ChildProcess experiment) throws InterruptedException {
+        experiment.awaitLine(LOAD_STARTED, Duration.ofSeconds(90));
+        Await.until("the load generator runs", Duration.ofSeconds(30),
+                () -> experiment.handle().children().count() >= 3, experiment::tail);
+        return experiment.handle().children().toList();
+    }
 
-  private static void assertAllExited(List<ProcessHandle> children) throws InterruptedException {
-    Await.until("every child process has exited", Duration.ofSeconds(30),
-        () -> children.stream().noneMatch(ProcessHandle::isAlive),
-        () -> children.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList().toString());
-  }
+    private static void assertAllExited(List<ProcessHandle> children) throws InterruptedException {
+        Await.until("every child process has exited", Duration.ofSeconds(30),
+                () -> children.stream().noneMatch(ProcessHandle::isAlive),
+                () -> children.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList().toString());
+    }
 }

@@ -10,19 +10,19 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "build", mixinStandardHelpOptions = true, description = "Build the image (docker or Jib).")
 final class BuildCommand implements Callable<Integer> {
 
-  @ParentCommand
-  BgKube root;
+    @ParentCommand
+    BgKube root;
 
-  @Option(names = "--tag", paramLabel = "TAG", description = "Tag to build (default: unix seconds now).")
-  String tag;
+    @Option(names = "--tag", paramLabel = "TAG", description = "Tag to build (default: unix seconds now).")
+    String tag;
 
-  @Override
-  public Integer call() {
-    Settings settings = root.settings();
-    String imageTag = tag != null ? tag : String.valueOf(root.toolbox().clock().instant().getEpochSecond());
-    ImageRef image = new ImageRef(settings.imageName(), imageTag);
-    root.imageBuilder(settings).build(image);
-    root.toolbox().out().println("built " + image);
-    return 0;
-  }
+    @Override
+    public Integer call() {
+        Settings settings = root.settings();
+        String imageTag = tag != null ? tag : String.valueOf(root.toolbox().clock().instant().getEpochSecond());
+        ImageRef image = new ImageRef(settings.imageName(), imageTag);
+        root.imageBuilder(settings).build(image);
+        root.toolbox().out().println("built " + image);
+        return 0;
+    }
 }

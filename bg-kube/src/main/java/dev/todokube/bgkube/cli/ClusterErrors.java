@@ -6,30 +6,30 @@ import java.io.IOException;
 /** One line for a fabric8 error: the API's status message, or the connection problem. */
 final class ClusterErrors {
 
-  private ClusterErrors() {}
+    private ClusterErrors() {}
 
-  static String describe(Exception e) {
-    if (e instanceof KubernetesClientException k8s && k8s.getStatus() != null && k8s.getStatus().getMessage() != null) {
-      return k8s.getStatus().getMessage() + " (HTTP " + k8s.getCode() + ")";
+    static String describe(Exception e) {
+        if (e instanceof KubernetesClientException k8s && k8s.getStatus() != null && k8s.getStatus().getMessage() != null) {
+            return k8s.getStatus().getMessage() + " (HTTP " + k8s.getCode() + ")";
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String first = firstLine(e.getMessage());
+        if (root == e) {
+            return first;
+        }
+        String hint = root instanceof IOException
+                ? " (cannot reach the API server: check KUBECONFIG or ~/.kube/config, and --kube-context)" : "";
+        return first + ": " + root.getClass().getSimpleName() + ": " + firstLine(root.getMessage()) + hint;
     }
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String first = firstLine(e.getMessage());
-    if (root == e) {
-      return first;
-    }
-    String hint = root instanceof IOException
-        ? " (cannot reach the API server: check KUBECONFIG or ~/.kube/config, and --kube-context)" : "";
-    return first + ": " + root.getClass().getSimpleName() + ": " + firstLine(root.getMessage()) + hint;
-  }
 
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "";
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
-  }
 }

@@ -17,53 +17,53 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "publish", mixinStandardHelpOptions = true,
-    description = "Build and push the image, deploy it as the idle color, seed or migrate the database, "
-        + "smoke-test the new color, then point the public Service at it.")
+        description = "Build and push the image, deploy it as the idle color, seed or migrate the database, "
+                + "smoke-test the new color, then point the public Service at it.")
 final class PublishCommand implements Callable<Integer> {
 
-  @ParentCommand
-  BgKube root;
+    @ParentCommand
+    BgKube root;
 
-  @Option(names = "--dry-run", description = "Print the rendered manifests and the plan; change nothing.")
-  boolean dryRun;
+    @Option(names = "--dry-run", description = "Print the rendered manifests and the plan; change nothing.")
+    boolean dryRun;
 
-  @Option(names = "--tag", paramLabel = "TAG",
-      description = "Deploy this existing tag of the image instead of building one (default: build, tag = unix seconds now).")
-  String tag;
+    @Option(names = "--tag", paramLabel = "TAG",
+            description = "Deploy this existing tag of the image instead of building one (default: build, tag = unix seconds now).")
+    String tag;
 
-  @Override
-  public Integer call() {
-    Toolbox toolbox = root.toolbox();
-    Settings settings = root.settings();
-    String imageTag = tag != null ? tag : String.valueOf(toolbox.clock().instant().getEpochSecond());
-    ServiceManifests manifests = ServiceManifests.load(settings, imageTag);
-    Optional<ImageBuilder> builder = tag == null ? Optional.of(root.imageBuilder(settings)) : Optional.empty();
-    Publisher publisher = new Publisher(settings, manifests, builder, toolbox.commands(), toolbox.sleeper(),
-        toolbox.out()::println);
-    if (dryRun) {
-      PublishPlan plan = publisher.plan(imageTag, liveColorIfReachable(settings, manifests));
-      DryRun.print(toolbox.out(), plan.manifests(),
-          "cluster " + settings.clusterName() + " (" + settings.clusterZone() + ")\n" + plan.describe());
-      return 0;
+    @Override
+    public Integer call() {
+        Toolbox toolbox = root.toolbox();
+        Settings settings = root.settings();
+        String imageTag = tag != null ? tag : String.valueOf(toolbox.clock().instant().getEpochSecond());
+        ServiceManifests manifests = ServiceManifests.load(settings, imageTag);
+        Optional<ImageBuilder> builder = tag == null ? Optional.of(root.imageBuilder(settings)) : Optional.empty();
+        Publisher publisher = new Publisher(settings, manifests, builder, toolbox.commands(), toolbox.sleeper(),
+                toolbox.out()::println);
+        if (dryRun) {
+            PublishPlan plan = publisher.plan(imageTag, liveColorIfReachable(settings, manifests));
+            DryRun.print(toolbox.out(), plan.manifests(),
+                    "cluster " + settings.clusterName() + " (" + settings.clusterZone() + ")\n" + plan.describe());
+            return 0;
+        }
+        try (KubernetesClient client = toolbox.connect().connect(settings, false)) {
+            KubeCluster cluster = root.cluster(settings, client);
+            PublishPlan plan = publisher.plan(imageTag, Publisher.liveColor(cluster, manifests));
+            toolbox.out().print("cluster " + settings.clusterName() + " (" + settings.clusterZone() + "), namespace "
+                    + cluster.namespace() + "\n" + plan.describe());
+            publisher.execute(plan, cluster);
+        }
+        return 0;
     }
-    try (KubernetesClient client = toolbox.connect().connect(settings, false)) {
-      KubeCluster cluster = root.cluster(settings, client);
-      PublishPlan plan = publisher.plan(imageTag, Publisher.liveColor(cluster, manifests));
-      toolbox.out().print("cluster " + settings.clusterName() + " (" + settings.clusterZone() + "), namespace "
-          + cluster.namespace() + "\n" + plan.describe());
-      publisher.execute(plan, cluster);
-    }
-    return 0;
-  }
 
-  /** A dry run reads the live color when it can, and otherwise plans a first publish. */
-  private Optional<Color> liveColorIfReachable(Settings settings, ServiceManifests manifests) {
-    Toolbox toolbox = root.toolbox();
-    try (KubernetesClient client = toolbox.connect().connect(settings, true)) {
-      return Publisher.liveColor(root.cluster(settings, client), manifests);
-    } catch (KubernetesClientException | BgKubeException e) {
-      toolbox.out().println("# cluster not reachable (" + ClusterErrors.describe(e) + "): planning as a first publish");
-      return Optional.empty();
+    /** A dry run reads the live color when it can, and otherwise plans a first publish. */
+    private Optional<Color> liveColorIfReachable(Settings settings, ServiceManifests manifests) {
+        Toolbox toolbox = root.toolbox();
+        try (KubernetesClient client = toolbox.connect().connect(settings, true)) {
+            return Publisher.liveColor(root.cluster(settings, client), manifests);
+        } catch (KubernetesClientException | BgKubeException e) {
+            toolbox.out().println("# cluster not reachable (" + ClusterErrors.describe(e) + "): planning as a first publish");
+            return Optional.empty();
+        }
     }
-  }
 }

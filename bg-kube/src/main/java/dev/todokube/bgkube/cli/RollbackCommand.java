@@ -12,31 +12,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "rollback", mixinStandardHelpOptions = true,
-    description = "Point the public Service at the other color; refused when that color has no ready pods.")
+        description = "Point the public Service at the other color; refused when that color has no ready pods.")
 final class RollbackCommand implements Callable<Integer> {
 
-  @ParentCommand
-  BgKube root;
+    @ParentCommand
+    BgKube root;
 
-  @Option(names = "--dry-run", description = "Check and print what would change; change nothing.")
-  boolean dryRun;
+    @Option(names = "--dry-run", description = "Check and print what would change; change nothing.")
+    boolean dryRun;
 
-  @Override
-  public Integer call() {
-    Toolbox toolbox = root.toolbox();
-    Settings settings = root.settings();
-    ServiceManifests manifests = ServiceManifests.load(settings, "0");
-    Rollback rollback = new Rollback(manifests, settings.serviceTimeout(), toolbox.out()::println);
-    try (KubernetesClient client = toolbox.connect().connect(settings, dryRun)) {
-      KubeCluster cluster = root.cluster(settings, client);
-      Rollback.Plan plan = rollback.plan(cluster);
-      if (dryRun) {
-        DryRun.print(toolbox.out(), List.of(plan.service()), plan.describe());
+    @Override
+    public Integer call() {
+        Toolbox toolbox = root.toolbox();
+        Settings settings = root.settings();
+        ServiceManifests manifests = ServiceManifests.load(settings, "0");
+        Rollback rollback = new Rollback(manifests, settings.serviceTimeout(), toolbox.out()::println);
+        try (KubernetesClient client = toolbox.connect().connect(settings, dryRun)) {
+            KubeCluster cluster = root.cluster(settings, client);
+            Rollback.Plan plan = rollback.plan(cluster);
+            if (dryRun) {
+                DryRun.print(toolbox.out(), List.of(plan.service()), plan.describe());
+                return 0;
+            }
+            toolbox.out().print(plan.describe());
+            rollback.execute(plan, cluster);
+        }
         return 0;
-      }
-      toolbox.out().print(plan.describe());
-      rollback.execute(plan, cluster);
     }
-    return 0;
-  }
 }

@@ -10,20 +10,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Show the active color and, per color, deployment, image tag, ready/desired replicas, age and HPA.")
+        description = "Show the active color and, per color, deployment, image tag, ready/desired replicas, age and HPA.")
 final class StatusCommand implements Callable<Integer> {
 
-  @ParentCommand
-  BgKube root;
+    @ParentCommand
+    BgKube root;
 
-  @Override
-  public Integer call() {
-    Settings settings = root.settings();
-    ServiceManifests manifests = ServiceManifests.load(settings, "0");
-    try (KubernetesClient client = root.toolbox().connect().connect(settings, false)) {
-      StatusReport report = StatusReport.read(root.cluster(settings, client), manifests, root.toolbox().clock().instant());
-      root.toolbox().out().print(StatusTable.render(report));
+    @Override
+    public Integer call() {
+        Settings settings = root.settings();
+        ServiceManifests manifests = ServiceManifests.load(settings, "0");
+        try (KubernetesClient client = root.toolbox().connect().connect(settings, false)) {
+            StatusReport report = StatusReport.read(root.cluster(settings, client), manifests, root.toolbox().clock().instant());
+            root.toolbox().out().print(StatusTable.render(report));
+        }
+        return 0;
     }
-    return 0;
-  }
 }

@@ -28,46 +28,46 @@ import java.util.function.Function;
  * @param jibCache Jib's layer cache directory; empty for Jib's default
  */
 public record Toolbox(
-    PrintStream out,
-    PrintStream err,
-    ClientFactory connect,
-    Function<KubernetesClient, PodExec> podExec,
-    Function<KubernetesClient, PortForwarder> portForwarder,
-    CommandRunner commands,
-    Sleeper sleeper,
-    Clock clock,
-    Duration pollInterval,
-    Optional<Path> jibCache) {
+        PrintStream out,
+        PrintStream err,
+        ClientFactory connect,
+        Function<KubernetesClient, PodExec> podExec,
+        Function<KubernetesClient, PortForwarder> portForwarder,
+        CommandRunner commands,
+        Sleeper sleeper,
+        Clock clock,
+        Duration pollInterval,
+        Optional<Path> jibCache) {
 
-  /** Opens a Kubernetes client for the settings. */
-  @FunctionalInterface
-  public interface ClientFactory {
-    KubernetesClient connect(Settings settings, boolean quick);
-  }
-
-  public static Toolbox production(PrintStream out, PrintStream err) {
-    return new Toolbox(out, err, Toolbox::kubeconfigClient, Fabric8PodExec::new, Fabric8PortForwarder::new,
-        new ProcessCommandRunner(out::println), Sleeper.real(), Clock.systemUTC(), Duration.ofSeconds(1),
-        Optional.empty());
-  }
-
-  /** A client configured as kubectl would be: KUBECONFIG or ~/.kube/config, in-cluster service account. */
-  static KubernetesClient kubeconfigClient(Settings settings, boolean quick) {
-    Config config = Config.autoConfigure(settings.kubeContext().orElse(null));
-    if (settings.kubeContext().isPresent() && (config.getCurrentContext() == null
-        || !settings.kubeContext().get().equals(config.getCurrentContext().getName()))) {
-      throw new ConfigurationException("--kube-context: the kubeconfig has no context named "
-          + settings.kubeContext().get());
+    /** Opens a Kubernetes client for the settings. */
+    @FunctionalInterface
+    public interface ClientFactory {
+        KubernetesClient connect(Settings settings, boolean quick);
     }
-    if (quick) {
-      config.setConnectionTimeout(5_000);
-      config.setRequestTimeout(5_000);
-      config.setRequestRetryBackoffLimit(0);
-    } else {
-      // A few retries ride out a blip of the API server; fabric8's default of ten makes an
-      // unreachable cluster take half a minute to report.
-      config.setRequestRetryBackoffLimit(3);
+
+    public static Toolbox production(PrintStream out, PrintStream err) {
+        return new Toolbox(out, err, Toolbox::kubeconfigClient, Fabric8PodExec::new, Fabric8PortForwarder::new,
+                new ProcessCommandRunner(out::println), Sleeper.real(), Clock.systemUTC(), Duration.ofSeconds(1),
+                Optional.empty());
     }
-    return new KubernetesClientBuilder().withConfig(config).build();
-  }
+
+    /** A client configured as kubectl would be: KUBECONFIG or ~/.kube/config, in-cluster service account. */
+    static KubernetesClient kubeconfigClient(Settings settings, boolean quick) {
+        Config config = Config.autoConfigure(settings.kubeContext().orElse(null));
+        if (settings.kubeContext().isPresent() && (config.getCurrentContext() == null
+                || !settings.kubeContext().get().equals(config.getCurrentContext().getName()))) {
+            throw new ConfigurationException("--kube-context: the kubeconfig has no context named "
+                    + settings.kubeContext().get());
+        }
+        if (quick) {
+            config.setConnectionTimeout(5_000);
+            config.setRequestTimeout(5_000);
+            config.setRequestRetryBackoffLimit(0);
+        } else {
+            // A few retries ride out a blip of the API server; fabric8's default of ten makes an
+            // unreachable cluster take half a minute to report.
+            config.setRequestRetryBackoffLimit(3);
+        }
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
 }

@@ -33,259 +33,259 @@ import java.util.stream.Stream;
  */
 public final class KubeCluster {
 
-  private final KubernetesClient client;
-  private final String namespace;
-  private final PodExec podExec;
-  private final PortForwarder portForwarder;
-  private final Consumer<String> log;
-  private final Waiter waiter;
+    private final KubernetesClient client;
+    private final String namespace;
+    private final PodExec podExec;
+    private final PortForwarder portForwarder;
+    private final Consumer<String> log;
+    private final Waiter waiter;
 
-  public KubeCluster(KubernetesClient client, String namespace, PodExec podExec, PortForwarder portForwarder,
-      Consumer<String> log, Duration pollInterval) {
-    this.client = client;
-    this.namespace = namespace;
-    this.podExec = podExec;
-    this.portForwarder = portForwarder;
-    this.log = log;
-    this.waiter = new Waiter(log, pollInterval);
-  }
-
-  public String namespace() {
-    return namespace;
-  }
-
-  /** Creates the object, or replaces it when it exists (the result of {@code kubectl apply} for a full manifest). */
-  public void apply(HasMetadata object) {
-    client.resource(object).inNamespace(namespace).createOr(NonDeletingOperation::update);
-    log.accept("applied " + describe(object));
-  }
-
-  /** Jobs cannot be updated: delete the previous run of the same name, then create. */
-  public void recreate(Job job, Duration timeout) {
-    String name = job.getMetadata().getName();
-    if (client.batch().v1().jobs().inNamespace(namespace).withName(name).get() != null) {
-      client.batch().v1().jobs().inNamespace(namespace).withName(name).withPropagationPolicy(
-          DeletionPropagation.BACKGROUND).delete();
-      waiter.await("previous job " + name + " to be deleted", timeout, () -> {
-        Job old = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
-        return old == null ? Waiter.Poll.done(name) : Waiter.Poll.pending("still present");
-      }, state -> "the job was not deleted");
+    public KubeCluster(KubernetesClient client, String namespace, PodExec podExec, PortForwarder portForwarder,
+            Consumer<String> log, Duration pollInterval) {
+        this.client = client;
+        this.namespace = namespace;
+        this.podExec = podExec;
+        this.portForwarder = portForwarder;
+        this.log = log;
+        this.waiter = new Waiter(log, pollInterval);
     }
-    client.resource(job).inNamespace(namespace).create();
-    log.accept("created " + describe(job));
-  }
 
-  public Optional<Service> service(String name) {
-    return Optional.ofNullable(client.services().inNamespace(namespace).withName(name).get());
-  }
+    public String namespace() {
+        return namespace;
+    }
 
-  public Optional<Deployment> deployment(String name) {
-    return Optional.ofNullable(client.apps().deployments().inNamespace(namespace).withName(name).get());
-  }
+    /** Creates the object, or replaces it when it exists (the result of {@code kubectl apply} for a full manifest). */
+    public void apply(HasMetadata object) {
+        client.resource(object).inNamespace(namespace).createOr(NonDeletingOperation::update);
+        log.accept("applied " + describe(object));
+    }
 
-  /** HPAs in the namespace that scale the named Deployment. */
-  public List<HorizontalPodAutoscaler> autoscalersOf(String deployment) {
-    return client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).list().getItems().stream()
-        .filter(h -> h.getSpec() != null && h.getSpec().getScaleTargetRef() != null
-            && "Deployment".equals(h.getSpec().getScaleTargetRef().getKind())
-            && deployment.equals(h.getSpec().getScaleTargetRef().getName()))
-        .toList();
-  }
+    /** Jobs cannot be updated: delete the previous run of the same name, then create. */
+    public void recreate(Job job, Duration timeout) {
+        String name = job.getMetadata().getName();
+        if (client.batch().v1().jobs().inNamespace(namespace).withName(name).get() != null) {
+            client.batch().v1().jobs().inNamespace(namespace).withName(name).withPropagationPolicy(
+                    DeletionPropagation.BACKGROUND).delete();
+            waiter.await("previous job " + name + " to be deleted", timeout, () -> {
+                Job old = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+                return old == null ? Waiter.Poll.done(name) : Waiter.Poll.pending("still present");
+            }, state -> "the job was not deleted");
+        }
+        client.resource(job).inNamespace(namespace).create();
+        log.accept("created " + describe(job));
+    }
 
-  public void delete(HasMetadata object) {
-    client.resource(object).inNamespace(namespace).delete();
-    log.accept("deleted " + describe(object));
-  }
+    public Optional<Service> service(String name) {
+        return Optional.ofNullable(client.services().inNamespace(namespace).withName(name).get());
+    }
 
-  public void scale(String deployment, int replicas) {
-    client.apps().deployments().inNamespace(namespace).withName(deployment).scale(replicas);
-    log.accept("scaled deployment " + deployment + " to " + replicas);
-  }
+    public Optional<Deployment> deployment(String name) {
+        return Optional.ofNullable(client.apps().deployments().inNamespace(namespace).withName(name).get());
+    }
 
-  /** Ready, running pods of a Deployment (its selector's matchLabels), by name. */
-  public List<Pod> readyPods(Deployment deployment) {
-    return podsOf(deployment).stream().filter(KubeCluster::isReady)
-        .sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
-  }
+    /** HPAs in the namespace that scale the named Deployment. */
+    public List<HorizontalPodAutoscaler> autoscalersOf(String deployment) {
+        return client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).list().getItems().stream()
+                .filter(h -> h.getSpec() != null && h.getSpec().getScaleTargetRef() != null
+                        && "Deployment".equals(h.getSpec().getScaleTargetRef().getKind())
+                        && deployment.equals(h.getSpec().getScaleTargetRef().getName()))
+                .toList();
+    }
 
-  /**
-   * Waits until the Deployment is fully available (all desired replicas updated and available, the
-   * latest generation observed) and, when a tag is given, a ready pod runs an image with that tag.
-   */
-  public void awaitDeployment(String name, Optional<String> tag, Duration timeout) {
-    waiter.await("deployment " + name, timeout, () -> {
-      Deployment d = deployment(name).orElse(null);
-      if (d == null) {
-        return Waiter.Poll.pending("not found");
-      }
-      int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-      var status = d.getStatus();
-      int ready = status == null || status.getReadyReplicas() == null ? 0 : status.getReadyReplicas();
-      int available = status == null || status.getAvailableReplicas() == null ? 0 : status.getAvailableReplicas();
-      int updated = status == null || status.getUpdatedReplicas() == null ? 0 : status.getUpdatedReplicas();
-      boolean observed = status != null && (status.getObservedGeneration() == null
-          || d.getMetadata().getGeneration() == null
-          || status.getObservedGeneration() >= d.getMetadata().getGeneration());
-      String state = ready + "/" + desired + " ready";
-      if (!observed || updated < desired || available < desired) {
-        return Waiter.Poll.pending(state);
-      }
-      if (tag.isEmpty()) {
-        return Waiter.Poll.done(d);
-      }
-      boolean tagged = readyPods(d).stream().anyMatch(p -> runsTag(p, tag.get()));
-      return tagged ? Waiter.Poll.done(d) : Waiter.Poll.pending(state + ", no ready pod with tag " + tag.get() + " yet");
-    }, state -> deployment(name).map(d -> Diagnosis.of(podsOf(d), eventsAbout(d, podsOf(d))))
-        .orElse("the deployment does not exist"));
-  }
+    public void delete(HasMetadata object) {
+        client.resource(object).inNamespace(namespace).delete();
+        log.accept("deleted " + describe(object));
+    }
 
-  /** Waits until the Job has completed; fails at once when the Job reports failure. */
-  public void awaitJob(String name, Duration timeout) {
-    waiter.await("job " + name, timeout, () -> {
-      Job job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
-      if (job == null) {
-        return Waiter.Poll.pending("not found");
-      }
-      var status = job.getStatus();
-      int completions = job.getSpec().getCompletions() == null ? 1 : job.getSpec().getCompletions();
-      int succeeded = status == null || status.getSucceeded() == null ? 0 : status.getSucceeded();
-      if (status != null) {
-        for (JobCondition condition : status.getConditions() == null ? List.<JobCondition>of() : status.getConditions()) {
-          if ("Failed".equals(condition.getType()) && "True".equals(condition.getStatus())) {
+    public void scale(String deployment, int replicas) {
+        client.apps().deployments().inNamespace(namespace).withName(deployment).scale(replicas);
+        log.accept("scaled deployment " + deployment + " to " + replicas);
+    }
+
+    /** Ready, running pods of a Deployment (its selector's matchLabels), by name. */
+    public List<Pod> readyPods(Deployment deployment) {
+        return podsOf(deployment).stream().filter(KubeCluster::isReady)
+                .sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
+    }
+
+    /**
+     * Waits until the Deployment is fully available (all desired replicas updated and available, the
+     * latest generation observed) and, when a tag is given, a ready pod runs an image with that tag.
+     */
+    public void awaitDeployment(String name, Optional<String> tag, Duration timeout) {
+        waiter.await("deployment " + name, timeout, () -> {
+            Deployment d = deployment(name).orElse(null);
+            if (d == null) {
+                return Waiter.Poll.pending("not found");
+            }
+            int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+            var status = d.getStatus();
+            int ready = status == null || status.getReadyReplicas() == null ? 0 : status.getReadyReplicas();
+            int available = status == null || status.getAvailableReplicas() == null ? 0 : status.getAvailableReplicas();
+            int updated = status == null || status.getUpdatedReplicas() == null ? 0 : status.getUpdatedReplicas();
+            boolean observed = status != null && (status.getObservedGeneration() == null
+                    || d.getMetadata().getGeneration() == null
+                    || status.getObservedGeneration() >= d.getMetadata().getGeneration());
+            String state = ready + "/" + desired + " ready";
+            if (!observed || updated < desired || available < desired) {
+                return Waiter.Poll.pending(state);
+            }
+            if (tag.isEmpty()) {
+                return Waiter.Poll.done(d);
+            }
+            boolean tagged = readyPods(d).stream().anyMatch(p -> runsTag(p, tag.get()));
+            return tagged ? Waiter.Poll.done(d) : Waiter.Poll.pending(state + ", no ready pod with tag " + tag.get() + " yet");
+        }, state -> deployment(name).map(d -> Diagnosis.of(podsOf(d), eventsAbout(d, podsOf(d))))
+                .orElse("the deployment does not exist"));
+    }
+
+    /** Waits until the Job has completed; fails at once when the Job reports failure. */
+    public void awaitJob(String name, Duration timeout) {
+        waiter.await("job " + name, timeout, () -> {
+            Job job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+            if (job == null) {
+                return Waiter.Poll.pending("not found");
+            }
+            var status = job.getStatus();
+            int completions = job.getSpec().getCompletions() == null ? 1 : job.getSpec().getCompletions();
+            int succeeded = status == null || status.getSucceeded() == null ? 0 : status.getSucceeded();
+            if (status != null) {
+                for (JobCondition condition : status.getConditions() == null ? List.<JobCondition>of() : status.getConditions()) {
+                    if ("Failed".equals(condition.getType()) && "True".equals(condition.getStatus())) {
+                        List<Pod> pods = jobPods(name);
+                        throw new ClusterException("job " + name + " failed: " + condition.getReason()
+                                + (condition.getMessage() == null ? "" : " (" + condition.getMessage() + ")")
+                                + "; " + Diagnosis.of(pods, eventsAbout(job, pods)));
+                    }
+                }
+                if (succeeded >= completions || isTrue(status.getConditions(), "Complete")) {
+                    return Waiter.Poll.done(job);
+                }
+            }
+            int active = status == null || status.getActive() == null ? 0 : status.getActive();
+            return Waiter.Poll.pending(succeeded + "/" + completions + " succeeded, " + active + " active");
+        }, state -> {
+            Job job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
             List<Pod> pods = jobPods(name);
-            throw new ClusterException("job " + name + " failed: " + condition.getReason()
-                + (condition.getMessage() == null ? "" : " (" + condition.getMessage() + ")")
-                + "; " + Diagnosis.of(pods, eventsAbout(job, pods)));
-          }
+            return job == null ? "the job does not exist" : Diagnosis.of(pods, eventsAbout(job, pods));
+        });
+    }
+
+    /** Waits until the Service exists and its selector contains every entry of {@code selector}. */
+    public void awaitSelector(String serviceName, Map<String, String> selector, Duration timeout) {
+        waiter.await("service " + serviceName + " to select " + new TreeMap<>(selector), timeout, () -> {
+            Service service = service(serviceName).orElse(null);
+            if (service == null) {
+                return Waiter.Poll.pending("not found");
+            }
+            Map<String, String> actual = service.getSpec().getSelector() == null ? Map.of() : service.getSpec().getSelector();
+            return actual.entrySet().containsAll(selector.entrySet())
+                    ? Waiter.Poll.done(service) : Waiter.Poll.pending("selects " + new TreeMap<>(actual));
+        }, state -> "the service " + state + " (did something else change it, or reject bg-kube's update?)");
+    }
+
+    /**
+     * An address for the Service's first port: its load balancer's, awaited up to the timeout; if it
+     * is no LoadBalancer or gets no address, a port-forward to it.
+     */
+    public PortForwarder.Tunnel reach(String serviceName, Duration timeout) {
+        Service service = service(serviceName)
+                .orElseThrow(() -> new ClusterException("service " + serviceName + " does not exist"));
+        List<ServicePort> ports = service.getSpec().getPorts();
+        if (ports == null || ports.isEmpty()) {
+            throw new ClusterException("service " + serviceName + " has no ports");
         }
-        if (succeeded >= completions || isTrue(status.getConditions(), "Complete")) {
-          return Waiter.Poll.done(job);
+        int port = ports.get(0).getPort();
+        if ("LoadBalancer".equals(service.getSpec().getType())) {
+            try {
+                String host = waiter.await("external address of service " + serviceName, timeout, () -> {
+                    Optional<String> address = service(serviceName).flatMap(KubeCluster::ingressAddress);
+                    return address.map(Waiter.Poll::done).orElseGet(() -> Waiter.Poll.pending("pending"));
+                }, state -> "no load balancer address was assigned");
+                String address = host + ":" + port;
+                return new PortForwarder.Tunnel() {
+                    @Override
+                    public String address() {
+                        return address;
+                    }
+
+                    @Override
+                    public void close() {}
+                };
+            } catch (ClusterException e) {
+                log.accept(e.getMessage() + "; falling back to a port-forward");
+            }
         }
-      }
-      int active = status == null || status.getActive() == null ? 0 : status.getActive();
-      return Waiter.Poll.pending(succeeded + "/" + completions + " succeeded, " + active + " active");
-    }, state -> {
-      Job job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
-      List<Pod> pods = jobPods(name);
-      return job == null ? "the job does not exist" : Diagnosis.of(pods, eventsAbout(job, pods));
-    });
-  }
-
-  /** Waits until the Service exists and its selector contains every entry of {@code selector}. */
-  public void awaitSelector(String serviceName, Map<String, String> selector, Duration timeout) {
-    waiter.await("service " + serviceName + " to select " + new TreeMap<>(selector), timeout, () -> {
-      Service service = service(serviceName).orElse(null);
-      if (service == null) {
-        return Waiter.Poll.pending("not found");
-      }
-      Map<String, String> actual = service.getSpec().getSelector() == null ? Map.of() : service.getSpec().getSelector();
-      return actual.entrySet().containsAll(selector.entrySet())
-          ? Waiter.Poll.done(service) : Waiter.Poll.pending("selects " + new TreeMap<>(actual));
-    }, state -> "the service " + state + " (did something else change it, or reject bg-kube's update?)");
-  }
-
-  /**
-   * An address for the Service's first port: its load balancer's, awaited up to the timeout; if it
-   * is no LoadBalancer or gets no address, a port-forward to it.
-   */
-  public PortForwarder.Tunnel reach(String serviceName, Duration timeout) {
-    Service service = service(serviceName)
-        .orElseThrow(() -> new ClusterException("service " + serviceName + " does not exist"));
-    List<ServicePort> ports = service.getSpec().getPorts();
-    if (ports == null || ports.isEmpty()) {
-      throw new ClusterException("service " + serviceName + " has no ports");
+        PortForwarder.Tunnel tunnel = portForwarder.open(namespace, serviceName, port);
+        log.accept("port-forwarding " + tunnel.address() + " -> service " + serviceName + ":" + port);
+        return tunnel;
     }
-    int port = ports.get(0).getPort();
-    if ("LoadBalancer".equals(service.getSpec().getType())) {
-      try {
-        String host = waiter.await("external address of service " + serviceName, timeout, () -> {
-          Optional<String> address = service(serviceName).flatMap(KubeCluster::ingressAddress);
-          return address.map(Waiter.Poll::done).orElseGet(() -> Waiter.Poll.pending("pending"));
-        }, state -> "no load balancer address was assigned");
-        String address = host + ":" + port;
-        return new PortForwarder.Tunnel() {
-          @Override
-          public String address() {
-            return address;
-          }
 
-          @Override
-          public void close() {}
-        };
-      } catch (ClusterException e) {
-        log.accept(e.getMessage() + "; falling back to a port-forward");
-      }
+    /** Runs a command in the Deployment's first ready pod, in its first container. */
+    public PodExec.ExecResult execInReadyPod(Deployment deployment, List<String> command, Duration timeout) {
+        Pod pod = readyPods(deployment).stream().findFirst().orElseThrow(() -> new ClusterException(
+                "no ready pod of deployment " + deployment.getMetadata().getName() + " to run " + String.join(" ", command)));
+        String container = pod.getSpec().getContainers().get(0).getName();
+        log.accept("running in pod " + pod.getMetadata().getName() + ": " + String.join(" ", command));
+        return podExec.exec(namespace, pod.getMetadata().getName(), container, command, timeout);
     }
-    PortForwarder.Tunnel tunnel = portForwarder.open(namespace, serviceName, port);
-    log.accept("port-forwarding " + tunnel.address() + " -> service " + serviceName + ":" + port);
-    return tunnel;
-  }
 
-  /** Runs a command in the Deployment's first ready pod, in its first container. */
-  public PodExec.ExecResult execInReadyPod(Deployment deployment, List<String> command, Duration timeout) {
-    Pod pod = readyPods(deployment).stream().findFirst().orElseThrow(() -> new ClusterException(
-        "no ready pod of deployment " + deployment.getMetadata().getName() + " to run " + String.join(" ", command)));
-    String container = pod.getSpec().getContainers().get(0).getName();
-    log.accept("running in pod " + pod.getMetadata().getName() + ": " + String.join(" ", command));
-    return podExec.exec(namespace, pod.getMetadata().getName(), container, command, timeout);
-  }
-
-  private List<Pod> podsOf(Deployment deployment) {
-    Map<String, String> labels = deployment.getSpec().getSelector() == null ? null
-        : deployment.getSpec().getSelector().getMatchLabels();
-    if (labels == null || labels.isEmpty()) {
-      return List.of();
+    private List<Pod> podsOf(Deployment deployment) {
+        Map<String, String> labels = deployment.getSpec().getSelector() == null ? null
+                : deployment.getSpec().getSelector().getMatchLabels();
+        if (labels == null || labels.isEmpty()) {
+            return List.of();
+        }
+        return client.pods().inNamespace(namespace).withLabels(labels).list().getItems();
     }
-    return client.pods().inNamespace(namespace).withLabels(labels).list().getItems();
-  }
 
-  private List<Pod> jobPods(String job) {
-    return client.pods().inNamespace(namespace).withLabel("job-name", job).list().getItems();
-  }
-
-  private List<Event> eventsAbout(HasMetadata owner, List<Pod> pods) {
-    Set<String> names = Stream.concat(Stream.of(owner.getMetadata().getName()),
-        pods.stream().map(p -> p.getMetadata().getName())).collect(Collectors.toSet());
-    return client.v1().events().inNamespace(namespace).list().getItems().stream()
-        .filter(e -> e.getInvolvedObject() != null && names.contains(e.getInvolvedObject().getName()))
-        .toList();
-  }
-
-  private static boolean isReady(Pod pod) {
-    return pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
-        && "Running".equals(pod.getStatus().getPhase())
-        && pod.getStatus().getConditions() != null
-        && pod.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
-  private static boolean runsTag(Pod pod, String tag) {
-    return pod.getSpec().getContainers().stream().map(Container::getImage)
-        .anyMatch(image -> image != null && (image.endsWith(":" + tag) || image.contains(":" + tag + "@")));
-  }
-
-  private static boolean isTrue(List<JobCondition> conditions, String type) {
-    return conditions != null && conditions.stream()
-        .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
-  private static Optional<String> ingressAddress(Service service) {
-    if (service.getStatus() == null || service.getStatus().getLoadBalancer() == null
-        || service.getStatus().getLoadBalancer().getIngress() == null) {
-      return Optional.empty();
+    private List<Pod> jobPods(String job) {
+        return client.pods().inNamespace(namespace).withLabel("job-name", job).list().getItems();
     }
-    return service.getStatus().getLoadBalancer().getIngress().stream()
-        .map(KubeCluster::hostOf).flatMap(Optional::stream).findFirst();
-  }
 
-  private static Optional<String> hostOf(LoadBalancerIngress ingress) {
-    if (ingress.getIp() != null && !ingress.getIp().isBlank()) {
-      return Optional.of(ingress.getIp());
+    private List<Event> eventsAbout(HasMetadata owner, List<Pod> pods) {
+        Set<String> names = Stream.concat(Stream.of(owner.getMetadata().getName()),
+                pods.stream().map(p -> p.getMetadata().getName())).collect(Collectors.toSet());
+        return client.v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> e.getInvolvedObject() != null && names.contains(e.getInvolvedObject().getName()))
+                .toList();
     }
-    return Optional.ofNullable(ingress.getHostname()).filter(h -> !h.isBlank());
-  }
 
-  static String describe(HasMetadata object) {
-    return object.getKind().toLowerCase(Locale.ROOT) + " " + object.getMetadata().getName();
-  }
+    private static boolean isReady(Pod pod) {
+        return pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
+                && "Running".equals(pod.getStatus().getPhase())
+                && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private static boolean runsTag(Pod pod, String tag) {
+        return pod.getSpec().getContainers().stream().map(Container::getImage)
+                .anyMatch(image -> image != null && (image.endsWith(":" + tag) || image.contains(":" + tag + "@")));
+    }
+
+    private static boolean isTrue(List<JobCondition> conditions, String type) {
+        return conditions != null && conditions.stream()
+                .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private static Optional<String> ingressAddress(Service service) {
+        if (service.getStatus() == null || service.getStatus().getLoadBalancer() == null
+                || service.getStatus().getLoadBalancer().getIngress() == null) {
+            return Optional.empty();
+        }
+        return service.getStatus().getLoadBalancer().getIngress().stream()
+                .map(KubeCluster::hostOf).flatMap(Optional::stream).findFirst();
+    }
+
+    private static Optional<String> hostOf(LoadBalancerIngress ingress) {
+        if (ingress.getIp() != null && !ingress.getIp().isBlank()) {
+            return Optional.of(ingress.getIp());
+        }
+        return Optional.ofNullable(ingress.getHostname()).filter(h -> !h.isBlank());
+    }
+
+    static String describe(HasMetadata object) {
+        return object.getKind().toLowerCase(Locale.ROOT) + " " + object.getMetadata().getName();
+    }
 }

@@ -9,13 +9,13 @@ import java.util.List;
  */
 public interface PodExec {
 
-  ExecResult exec(String namespace, String pod, String container, List<String> command, Duration timeout);
+    ExecResult exec(String namespace, String pod, String container, List<String> command, Duration timeout);
 
-  /** Exit code and combined stdout+stderr of one command. */
-  record ExecResult(int exitCode, String output) {
+    /** Exit code and combined stdout+stderr of one command. */
+    record ExecResult(int exitCode, String output) {
 
-    public boolean succeeded() {
-      return exitCode == 0;
+        public boolean succeeded() {
+            return exitCode == 0;
+        }
     }
-  }
 }

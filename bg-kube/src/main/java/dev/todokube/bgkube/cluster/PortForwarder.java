@@ -6,15 +6,15 @@ package dev.todokube.bgkube.cluster;
  */
 public interface PortForwarder {
 
-  Tunnel open(String namespace, String service, int port);
+    Tunnel open(String namespace, String service, int port);
 
-  /** An open local endpoint; closing it stops forwarding. */
-  interface Tunnel extends AutoCloseable {
+    /** An open local endpoint; closing it stops forwarding. */
+    interface Tunnel extends AutoCloseable {
 
-    /** {@code host:port} to connect to. */
-    String address();
+        /** {@code host:port} to connect to. */
+        String address();
 
-    @Override
-    void close();
-  }
+        @Override
+        void close();
+    }
 }

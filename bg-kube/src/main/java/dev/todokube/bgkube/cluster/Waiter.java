@@ -14,59 +14,59 @@ import java.util.function.Supplier;
  */
 final class Waiter {
 
-  private static final Duration REPEAT_EVERY = Duration.ofSeconds(10);
+    private static final Duration REPEAT_EVERY = Duration.ofSeconds(10);
 
-  /** One look at the awaited object: the result once it is there, and a short state for the progress line. */
-  record Poll<T>(Optional<T> result, String state) {
+    /** One look at the awaited object: the result once it is there, and a short state for the progress line. */
+    record Poll<T>(Optional<T> result, String state) {
 
-    static <T> Poll<T> done(T result) {
-      return new Poll<>(Optional.of(result), "done");
+        static <T> Poll<T> done(T result) {
+            return new Poll<>(Optional.of(result), "done");
+        }
+
+        static <T> Poll<T> pending(String state) {
+            return new Poll<>(Optional.empty(), state);
+        }
     }
 
-    static <T> Poll<T> pending(String state) {
-      return new Poll<>(Optional.empty(), state);
+    private final Consumer<String> log;
+    private final Duration pollInterval;
+
+    Waiter(Consumer<String> log, Duration pollInterval) {
+        this.log = log;
+        this.pollInterval = pollInterval;
     }
-  }
 
-  private final Consumer<String> log;
-  private final Duration pollInterval;
-
-  Waiter(Consumer<String> log, Duration pollInterval) {
-    this.log = log;
-    this.pollInterval = pollInterval;
-  }
-
-  /**
-   * @param what e.g. "deployment todo-api-green"
-   * @param diagnose explains, from the cluster, why the wait timed out; given the last state
-   */
-  <T> T await(String what, Duration timeout, Supplier<Poll<T>> poll, Function<String, String> diagnose) {
-    long start = System.nanoTime();
-    long deadline = start + timeout.toNanos();
-    String lastState = null;
-    long lastPrinted = start;
-    while (true) {
-      Poll<T> current = poll.get();
-      if (current.result().isPresent()) {
-        return current.result().get();
-      }
-      long now = System.nanoTime();
-      if (!current.state().equals(lastState) || now - lastPrinted >= REPEAT_EVERY.toNanos()) {
-        log.accept("waiting for " + what + ": " + current.state() + " (" + Duration.ofNanos(now - start).toSeconds()
-            + "s of " + timeout.toSeconds() + "s)");
-        lastState = current.state();
-        lastPrinted = now;
-      }
-      if (now >= deadline) {
-        throw new ClusterException("timed out after " + timeout.toSeconds() + "s waiting for " + what + " ("
-            + current.state() + "): " + diagnose.apply(current.state()));
-      }
-      try {
-        Thread.sleep(Math.max(1, Math.min(pollInterval.toMillis(), (deadline - now) / 1_000_000 + 1)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ClusterException("interrupted while waiting for " + what, e);
-      }
+    /**
+     * @param what e.g. "deployment todo-api-green"
+     * @param diagnose explains, from the cluster, why the wait timed out; given the last state
+     */
+    <T> T await(String what, Duration timeout, Supplier<Poll<T>> poll, Function<String, String> diagnose) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        String lastState = null;
+        long lastPrinted = start;
+        while (true) {
+            Poll<T> current = poll.get();
+            if (current.result().isPresent()) {
+                return current.result().get();
+            }
+            long now = System.nanoTime();
+            if (!current.state().equals(lastState) || now - lastPrinted >= REPEAT_EVERY.toNanos()) {
+                log.accept("waiting for " + what + ": " + current.state() + " (" + Duration.ofNanos(now - start).toSeconds()
+                        + "s of " + timeout.toSeconds() + "s)");
+                lastState = current.state();
+                lastPrinted = now;
+            }
+            if (now >= deadline) {
+                throw new ClusterException("timed out after " + timeout.toSeconds() + "s waiting for " + what + " ("
+                        + current.state() + "): " + diagnose.apply(current.state()));
+            }
+            try {
+                Thread.sleep(Math.max(1, Math.min(pollInterval.toMillis(), (deadline - now) / 1_000_000 + 1)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClusterException("interrupted while waiting for " + what, e);
+            }
+        }
     }
-  }
 }

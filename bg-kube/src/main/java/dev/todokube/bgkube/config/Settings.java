@@ -13,60 +13,60 @@ import java.util.Optional;
  * file's entries, overridden by flags) without TAG and COLOR, which each step adds.
  */
 public record Settings(
-    Optional<Path> envFile,
-    Map<String, String> variables,
-    String clusterName,
-    String clusterZone,
-    Optional<String> dockerMachineName,
-    List<String> dockerBuildArgs,
-    String imageName,
-    String serviceName,
-    Path serviceConfig,
-    Duration serviceTimeout,
-    Path deploymentConfig,
-    Duration deploymentTimeout,
-    Path buildContext,
-    Path dockerfile,
-    Optional<Path> smokeServiceConfig,
-    Duration smokeServiceTimeout,
-    Optional<String> smokeTestsCommand,
-    Optional<Path> dbMigrationsJobConfigSeed,
-    Duration dbMigrationsJobTimeout,
-    Optional<String> dbMigrationsStatusCommand,
-    Optional<String> dbMigrationsApplyCommand,
-    Optional<String> dbMigrationsRollbackCommand,
-    Optional<String> kopsStateStore,
-    String containerRegistry,
-    Optional<String> namespace,
-    Optional<String> kubeContext,
-    Optional<Path> hpaConfig,
-    List<Path> extraConfigs,
-    Optional<Duration> scaleDownDelay,
-    BuilderKind builder,
-    Optional<Path> jibApp,
-    Optional<Path> jibLibs,
-    Optional<String> jibMainClass,
-    String jibBaseImage,
-    boolean insecureRegistry) {
+        Optional<Path> envFile,
+        Map<String, String> variables,
+        String clusterName,
+        String clusterZone,
+        Optional<String> dockerMachineName,
+        List<String> dockerBuildArgs,
+        String imageName,
+        String serviceName,
+        Path serviceConfig,
+        Duration serviceTimeout,
+        Path deploymentConfig,
+        Duration deploymentTimeout,
+        Path buildContext,
+        Path dockerfile,
+        Optional<Path> smokeServiceConfig,
+        Duration smokeServiceTimeout,
+        Optional<String> smokeTestsCommand,
+        Optional<Path> dbMigrationsJobConfigSeed,
+        Duration dbMigrationsJobTimeout,
+        Optional<String> dbMigrationsStatusCommand,
+        Optional<String> dbMigrationsApplyCommand,
+        Optional<String> dbMigrationsRollbackCommand,
+        Optional<String> kopsStateStore,
+        String containerRegistry,
+        Optional<String> namespace,
+        Optional<String> kubeContext,
+        Optional<Path> hpaConfig,
+        List<Path> extraConfigs,
+        Optional<Duration> scaleDownDelay,
+        BuilderKind builder,
+        Optional<Path> jibApp,
+        Optional<Path> jibLibs,
+        Optional<String> jibMainClass,
+        String jibBaseImage,
+        boolean insecureRegistry) {
 
-  /** How images are built. */
-  public enum BuilderKind {
-    DOCKER,
-    JIB
-  }
+    /** How images are built. */
+    public enum BuilderKind {
+        DOCKER,
+        JIB
+    }
 
-  public Settings {
-    variables = Map.copyOf(variables);
-    dockerBuildArgs = List.copyOf(dockerBuildArgs);
-    extraConfigs = List.copyOf(extraConfigs);
-  }
+    public Settings {
+        variables = Map.copyOf(variables);
+        dockerBuildArgs = List.copyOf(dockerBuildArgs);
+        extraConfigs = List.copyOf(extraConfigs);
+    }
 
-  /** Template variables for one color and tag: the env file's, plus TAG, COLOR and ENV_FILE. */
-  public Map<String, String> variablesFor(String color, String tag) {
-    Map<String, String> all = new HashMap<>(variables);
-    all.put("TAG", tag);
-    all.put("COLOR", color);
-    all.put("ENV_FILE", envFile.map(Path::toString).orElse(""));
-    return Map.copyOf(all);
-  }
+    /** Template variables for one color and tag: the env file's, plus TAG, COLOR and ENV_FILE. */
+    public Map<String, String> variablesFor(String color, String tag) {
+        Map<String, String> all = new HashMap<>(variables);
+        all.put("TAG", tag);
+        all.put("COLOR", color);
+        all.put("ENV_FILE", envFile.map(Path::toString).orElse(""));
+        return Map.copyOf(all);
+    }
 }

@@ -10,22 +10,22 @@ import java.util.Optional;
  * select; blue on the first publish), the steps, and the manifests rendered for that color.
  */
 public record PublishPlan(
-    ImageRef image, Color target, Optional<Color> live, List<Step> steps, List<RenderedManifest> manifests) {
+        ImageRef image, Color target, Optional<Color> live, List<Step> steps, List<RenderedManifest> manifests) {
 
-  public PublishPlan {
-    steps = List.copyOf(steps);
-    manifests = List.copyOf(manifests);
-  }
-
-  /** The plan as printed by --dry-run and before a publish starts. */
-  public String describe() {
-    StringBuilder out = new StringBuilder();
-    out.append("publish ").append(image).append(" as ").append(target.label())
-        .append(live.map(c -> " (live: " + c.label() + ")").orElse(" (first publish: no public Service yet)"))
-        .append('\n');
-    for (int i = 0; i < steps.size(); i++) {
-      out.append("  ").append(i + 1).append(". ").append(steps.get(i).describe()).append('\n');
+    public PublishPlan {
+        steps = List.copyOf(steps);
+        manifests = List.copyOf(manifests);
     }
-    return out.toString();
-  }
+
+    /** The plan as printed by --dry-run and before a publish starts. */
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        out.append("publish ").append(image).append(" as ").append(target.label())
+                .append(live.map(c -> " (live: " + c.label() + ")").orElse(" (first publish: no public Service yet)"))
+                .append('\n');
+        for (int i = 0; i < steps.size(); i++) {
+            out.append("  ").append(i + 1).append(". ").append(steps.get(i).describe()).append('\n');
+        }
+        return out.toString();
+    }
 }

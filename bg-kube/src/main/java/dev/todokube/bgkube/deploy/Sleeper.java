@@ -6,9 +6,9 @@ import java.time.Duration;
 @FunctionalInterface
 public interface Sleeper {
 
-  void sleep(Duration duration) throws InterruptedException;
+    void sleep(Duration duration) throws InterruptedException;
 
-  static Sleeper real() {
-    return duration -> Thread.sleep(duration.toMillis());
-  }
+    static Sleeper real() {
+        return duration -> Thread.sleep(duration.toMillis());
+    }
 }

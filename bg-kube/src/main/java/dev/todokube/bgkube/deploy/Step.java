@@ -8,88 +8,88 @@ import java.util.Optional;
 /** One step of a publish, in the order they run; {@link #describe()} is its line in the printed plan. */
 public sealed interface Step {
 
-  String describe();
+    String describe();
 
-  record BuildImage(ImageRef image, String command) implements Step {
-    @Override
-    public String describe() {
-      return "build " + image + ": " + command;
-    }
-  }
-
-  record PushImage(ImageRef image, String command) implements Step {
-    @Override
-    public String describe() {
-      return "push " + image + ": " + command;
-    }
-  }
-
-  /** {@code alsoApplied}: the other objects applied with the color, e.g. "horizontalpodautoscaler todo-api-blue". */
-  record DeployColor(Color color, List<String> deployments, ImageRef image, List<String> alsoApplied, Duration timeout)
-      implements Step {
-    public DeployColor {
-      deployments = List.copyOf(deployments);
-      alsoApplied = List.copyOf(alsoApplied);
+    record BuildImage(ImageRef image, String command) implements Step {
+        @Override
+        public String describe() {
+            return "build " + image + ": " + command;
+        }
     }
 
-    @Override
-    public String describe() {
-      return "deploy " + color.label() + ": apply deployment " + String.join(", ", deployments)
-          + (alsoApplied.isEmpty() ? "" : " with " + String.join(", ", alsoApplied))
-          + ", wait up to " + timeout.toSeconds() + "s until it is available with a ready pod running tag " + image.tag();
-    }
-  }
-
-  record SeedDatabase(List<String> jobs, Duration timeout) implements Step {
-    public SeedDatabase {
-      jobs = List.copyOf(jobs);
+    record PushImage(ImageRef image, String command) implements Step {
+        @Override
+        public String describe() {
+            return "push " + image + ": " + command;
+        }
     }
 
-    @Override
-    public String describe() {
-      return "seed (first publish): run job " + String.join(", ", jobs) + ", wait up to " + timeout.toSeconds()
-          + "s for each to complete";
-    }
-  }
+    /** {@code alsoApplied}: the other objects applied with the color, e.g. "horizontalpodautoscaler todo-api-blue". */
+    record DeployColor(Color color, List<String> deployments, ImageRef image, List<String> alsoApplied, Duration timeout)
+            implements Step {
+        public DeployColor {
+            deployments = List.copyOf(deployments);
+            alsoApplied = List.copyOf(alsoApplied);
+        }
 
-  record MigrateDatabase(String deployment, Optional<String> statusCommand, Optional<String> applyCommand)
-      implements Step {
-    @Override
-    public String describe() {
-      return "migrate: in a ready pod of " + deployment + " run"
-          + statusCommand.map(c -> " status command '" + c + "' (output kept for a rollback)").orElse("")
-          + applyCommand.map(c -> (statusCommand.isPresent() ? ", then" : "") + " apply command '" + c + "'").orElse("");
-    }
-  }
-
-  record SmokeTest(String service, Optional<String> command, Optional<String> rollbackCommand, Duration timeout)
-      implements Step {
-    @Override
-    public String describe() {
-      return "smoke test: apply service " + service + ", wait up to " + timeout.toSeconds()
-          + "s for its address (else port-forward)"
-          + command.map(c -> ", run '" + c + "' with TEST_HOST=<address>").orElse("")
-          + rollbackCommand.map(c -> "; on failure run '" + c + " <status output>' in the new pod").orElse("");
-    }
-  }
-
-  record SwapService(String service, Color color, Duration timeout) implements Step {
-    @Override
-    public String describe() {
-      return "swap: apply service " + service + " selecting " + color.label() + ", wait up to " + timeout.toSeconds()
-          + "s until it does";
-    }
-  }
-
-  record ScaleDownPrevious(Color color, List<String> deployments, Duration delay) implements Step {
-    public ScaleDownPrevious {
-      deployments = List.copyOf(deployments);
+        @Override
+        public String describe() {
+            return "deploy " + color.label() + ": apply deployment " + String.join(", ", deployments)
+                    + (alsoApplied.isEmpty() ? "" : " with " + String.join(", ", alsoApplied))
+                    + ", wait up to " + timeout.toSeconds() + "s until it is available with a ready pod running tag " + image.tag();
+        }
     }
 
-    @Override
-    public String describe() {
-      return "scale down " + color.label() + ": after " + delay.toSeconds() + "s delete its HPA and scale deployment "
-          + String.join(", ", deployments) + " to 0";
+    record SeedDatabase(List<String> jobs, Duration timeout) implements Step {
+        public SeedDatabase {
+            jobs = List.copyOf(jobs);
+        }
+
+        @Override
+        public String describe() {
+            return "seed (first publish): run job " + String.join(", ", jobs) + ", wait up to " + timeout.toSeconds()
+                    + "s for each to complete";
+        }
     }
-  }
+
+    record MigrateDatabase(String deployment, Optional<String> statusCommand, Optional<String> applyCommand)
+            implements Step {
+        @Override
+        public String describe() {
+            return "migrate: in a ready pod of " + deployment + " run"
+                    + statusCommand.map(c -> " status command '" + c + "' (output kept for a rollback)").orElse("")
+                    + applyCommand.map(c -> (statusCommand.isPresent() ? ", then" : "") + " apply command '" + c + "'").orElse("");
+        }
+    }
+
+    record SmokeTest(String service, Optional<String> command, Optional<String> rollbackCommand, Duration timeout)
+            implements Step {
+        @Override
+        public String describe() {
+            return "smoke test: apply service " + service + ", wait up to " + timeout.toSeconds()
+                    + "s for its address (else port-forward)"
+                    + command.map(c -> ", run '" + c + "' with TEST_HOST=<address>").orElse("")
+                    + rollbackCommand.map(c -> "; on failure run '" + c + " <status output>' in the new pod").orElse("");
+        }
+    }
+
+    record SwapService(String service, Color color, Duration timeout) implements Step {
+        @Override
+        public String describe() {
+            return "swap: apply service " + service + " selecting " + color.label() + ", wait up to " + timeout.toSeconds()
+                    + "s until it does";
+        }
+    }
+
+    record ScaleDownPrevious(Color color, List<String> deployments, Duration delay) implements Step {
+        public ScaleDownPrevious {
+            deployments = List.copyOf(deployments);
+        }
+
+        @Override
+        public String describe() {
+            return "scale down " + color.label() + ": after " + delay.toSeconds() + "s delete its HPA and scale deployment "
+                    + String.join(", ", deployments) + " to 0";
+        }
+    }
 }

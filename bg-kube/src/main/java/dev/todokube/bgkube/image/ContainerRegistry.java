@@ -10,21 +10,21 @@ import java.util.Optional;
  */
 public interface ContainerRegistry {
 
-  /** Whether images must be pushed for the cluster to pull them. */
-  default boolean needsPush() {
-    return true;
-  }
+    /** Whether images must be pushed for the cluster to pull them. */
+    default boolean needsPush() {
+        return true;
+    }
 
-  /**
-   * Commands run before {@code docker push}; each command's output is given as standard input to
-   * the next (so {@code aws ecr get-login-password} can feed {@code docker login --password-stdin}).
-   */
-  default List<List<String>> dockerLogin(ImageRef image, String zone) {
-    return List.of();
-  }
+    /**
+     * Commands run before {@code docker push}; each command's output is given as standard input to
+     * the next (so {@code aws ecr get-login-password} can feed {@code docker login --password-stdin}).
+     */
+    default List<List<String>> dockerLogin(ImageRef image, String zone) {
+        return List.of();
+    }
 
-  /** The Docker credential helper (without its {@code docker-credential-} prefix) Jib should use. */
-  default Optional<String> credentialHelper() {
-    return Optional.empty();
-  }
+    /** The Docker credential helper (without its {@code docker-credential-} prefix) Jib should use. */
+    default Optional<String> credentialHelper() {
+        return Optional.empty();
+    }
 }

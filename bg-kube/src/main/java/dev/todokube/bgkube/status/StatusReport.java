@@ -17,62 +17,62 @@ import java.util.Optional;
 /** What the status command shows: the live color and, per color, its Deployment and HPA. */
 public record StatusReport(String service, String namespace, Optional<Color> active, List<ColorStatus> colors) {
 
-  public StatusReport {
-    colors = List.copyOf(colors);
-  }
-
-  /** One Deployment of a color (absent if not deployed) and its autoscaler's replica counts. */
-  public record ColorStatus(
-      Color color, String deployment, boolean exists, String tag, int ready, int desired, Optional<Duration> age,
-      Optional<String> autoscaler) {}
-
-  public static StatusReport read(KubeCluster cluster, ServiceManifests manifests, Instant now) {
-    Optional<Color> active = Publisher.liveColor(cluster, manifests);
-    List<ColorStatus> colors = new ArrayList<>();
-    for (Color color : Color.values()) {
-      for (String name : manifests.deploymentNames(color)) {
-        colors.add(cluster.deployment(name).map(d -> present(cluster, color, d, now))
-            .orElseGet(() -> new ColorStatus(color, name, false, "-", 0, 0, Optional.empty(), Optional.empty())));
-      }
+    public StatusReport {
+        colors = List.copyOf(colors);
     }
-    return new StatusReport(manifests.serviceName(), cluster.namespace(), active, colors);
-  }
 
-  private static ColorStatus present(KubeCluster cluster, Color color, Deployment d, Instant now) {
-    String name = d.getMetadata().getName();
-    int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-    int ready = d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
-    return new ColorStatus(color, name, true, tagOf(d), ready, desired, age(d, now),
-        cluster.autoscalersOf(name).stream().findFirst().map(StatusReport::autoscaler));
-  }
+    /** One Deployment of a color (absent if not deployed) and its autoscaler's replica counts. */
+    public record ColorStatus(
+            Color color, String deployment, boolean exists, String tag, int ready, int desired, Optional<Duration> age,
+            Optional<String> autoscaler) {}
 
-  private static String tagOf(Deployment d) {
-    List<Container> containers = d.getSpec().getTemplate().getSpec().getContainers();
-    if (containers.isEmpty() || containers.get(0).getImage() == null) {
-      return "-";
+    public static StatusReport read(KubeCluster cluster, ServiceManifests manifests, Instant now) {
+        Optional<Color> active = Publisher.liveColor(cluster, manifests);
+        List<ColorStatus> colors = new ArrayList<>();
+        for (Color color : Color.values()) {
+            for (String name : manifests.deploymentNames(color)) {
+                colors.add(cluster.deployment(name).map(d -> present(cluster, color, d, now))
+                        .orElseGet(() -> new ColorStatus(color, name, false, "-", 0, 0, Optional.empty(), Optional.empty())));
+            }
+        }
+        return new StatusReport(manifests.serviceName(), cluster.namespace(), active, colors);
     }
-    String image = containers.get(0).getImage();
-    int at = image.indexOf('@');
-    String withoutDigest = at < 0 ? image : image.substring(0, at);
-    int colon = withoutDigest.lastIndexOf(':');
-    return colon < 0 || withoutDigest.indexOf('/', colon) >= 0 ? "latest" : withoutDigest.substring(colon + 1);
-  }
 
-  private static Optional<Duration> age(Deployment d, Instant now) {
-    try {
-      return Optional.ofNullable(d.getMetadata().getCreationTimestamp())
-          .map(Instant::parse).map(created -> Duration.between(created, now));
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
+    private static ColorStatus present(KubeCluster cluster, Color color, Deployment d, Instant now) {
+        String name = d.getMetadata().getName();
+        int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+        int ready = d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
+        return new ColorStatus(color, name, true, tagOf(d), ready, desired, age(d, now),
+                cluster.autoscalersOf(name).stream().findFirst().map(StatusReport::autoscaler));
     }
-  }
 
-  private static String autoscaler(HorizontalPodAutoscaler hpa) {
-    var status = hpa.getStatus();
-    String current = status == null || status.getCurrentReplicas() == null ? "?" : status.getCurrentReplicas().toString();
-    String desired = status == null || status.getDesiredReplicas() == null ? "?" : status.getDesiredReplicas().toString();
-    return hpa.getMetadata().getName() + " " + current + "/" + desired
-        + " (min " + Optional.ofNullable(hpa.getSpec().getMinReplicas()).orElse(1) + ", max "
-        + hpa.getSpec().getMaxReplicas() + ")";
-  }
+    private static String tagOf(Deployment d) {
+        List<Container> containers = d.getSpec().getTemplate().getSpec().getContainers();
+        if (containers.isEmpty() || containers.get(0).getImage() == null) {
+            return "-";
+        }
+        String image = containers.get(0).getImage();
+        int at = image.indexOf('@');
+        String withoutDigest = at < 0 ? image : image.substring(0, at);
+        int colon = withoutDigest.lastIndexOf(':');
+        return colon < 0 || withoutDigest.indexOf('/', colon) >= 0 ? "latest" : withoutDigest.substring(colon + 1);
+    }
+
+    private static Optional<Duration> age(Deployment d, Instant now) {
+        try {
+            return Optional.ofNullable(d.getMetadata().getCreationTimestamp())
+                    .map(Instant::parse).map(created -> Duration.between(created, now));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String autoscaler(HorizontalPodAutoscaler hpa) {
+        var status = hpa.getStatus();
+        String current = status == null || status.getCurrentReplicas() == null ? "?" : status.getCurrentReplicas().toString();
+        String desired = status == null || status.getDesiredReplicas() == null ? "?" : status.getDesiredReplicas().toString();
+        return hpa.getMetadata().getName() + " " + current + "/" + desired
+                + " (min " + Optional.ofNullable(hpa.getSpec().getMinReplicas()).orElse(1) + ", max "
+                + hpa.getSpec().getMaxReplicas() + ")";
+    }
 }

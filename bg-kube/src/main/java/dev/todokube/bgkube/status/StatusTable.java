@@ -7,57 +7,57 @@ import java.util.List;
 /** Renders a {@link StatusReport} as the status command's text table. */
 public final class StatusTable {
 
-  private StatusTable() {}
+    private StatusTable() {}
 
-  public static String render(StatusReport report) {
-    StringBuilder out = new StringBuilder();
-    out.append("service ").append(report.service()).append(" in namespace ").append(report.namespace())
-        .append(": active color ").append(report.active().map(c -> c.label()).orElse("none (not published yet)"))
-        .append('\n');
-    List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"", "COLOR", "DEPLOYMENT", "TAG", "READY", "AGE", "HPA CURRENT/DESIRED"});
-    for (StatusReport.ColorStatus color : report.colors()) {
-      boolean active = report.active().map(a -> a == color.color()).orElse(false);
-      rows.add(new String[] {
-          active ? "*" : "",
-          color.color().label(),
-          color.deployment() + (color.exists() ? "" : " (absent)"),
-          color.tag(),
-          color.exists() ? color.ready() + "/" + color.desired() : "-",
-          color.age().map(StatusTable::age).orElse("-"),
-          color.autoscaler().orElse("-")});
-    }
-    int[] widths = new int[rows.get(0).length];
-    for (String[] row : rows) {
-      for (int i = 0; i < row.length; i++) {
-        widths[i] = Math.max(widths[i], row[i].length());
-      }
-    }
-    for (String[] row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < row.length; i++) {
-        line.append(String.format("%-" + widths[i] + "s", row[i]));
-        if (i < row.length - 1) {
-          line.append("  ");
+    public static String render(StatusReport report) {
+        StringBuilder out = new StringBuilder();
+        out.append("service ").append(report.service()).append(" in namespace ").append(report.namespace())
+                .append(": active color ").append(report.active().map(c -> c.label()).orElse("none (not published yet)"))
+                .append('\n');
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"", "COLOR", "DEPLOYMENT", "TAG", "READY", "AGE", "HPA CURRENT/DESIRED"});
+        for (StatusReport.ColorStatus color : report.colors()) {
+            boolean active = report.active().map(a -> a == color.color()).orElse(false);
+            rows.add(new String[] {
+                    active ? "*" : "",
+                    color.color().label(),
+                    color.deployment() + (color.exists() ? "" : " (absent)"),
+                    color.tag(),
+                    color.exists() ? color.ready() + "/" + color.desired() : "-",
+                    color.age().map(StatusTable::age).orElse("-"),
+                    color.autoscaler().orElse("-")});
         }
-      }
-      out.append(line.toString().stripTrailing()).append('\n');
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(String.format("%-" + widths[i] + "s", row[i]));
+                if (i < row.length - 1) {
+                    line.append("  ");
+                }
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
+        return out.toString();
     }
-    return out.toString();
-  }
 
-  /** kubectl-style age: 45s, 12m, 5h, 3d. */
-  static String age(Duration age) {
-    long seconds = Math.max(0, age.toSeconds());
-    if (seconds < 120) {
-      return seconds + "s";
+    /** kubectl-style age: 45s, 12m, 5h, 3d. */
+    static String age(Duration age) {
+        long seconds = Math.max(0, age.toSeconds());
+        if (seconds < 120) {
+            return seconds + "s";
+        }
+        if (seconds < 2 * 3600) {
+            return seconds / 60 + "m";
+        }
+        if (seconds < 2 * 86400) {
+            return seconds / 3600 + "h";
+        }
+        return seconds / 86400 + "d";
     }
-    if (seconds < 2 * 3600) {
-      return seconds / 60 + "m";
-    }
-    if (seconds < 2 * 86400) {
-      return seconds / 3600 + "h";
-    }
-    return seconds / 86400 + "d";
-  }
 }

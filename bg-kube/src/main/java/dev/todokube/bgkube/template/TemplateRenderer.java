@@ -14,85 +14,85 @@ import java.util.Map;
  */
 public final class TemplateRenderer {
 
-  private TemplateRenderer() {}
+    private TemplateRenderer() {}
 
-  public static String render(Template template, Map<String, String> variables) {
-    String text = template.text();
-    StringBuilder out = new StringBuilder(text.length());
-    List<String> problems = new ArrayList<>();
-    int line = 1;
-    int i = 0;
-    while (i < text.length()) {
-      char c = text.charAt(i);
-      if (c == '\n') {
-        line++;
-      }
-      if (c != '$' || i + 1 >= text.length()) {
-        out.append(c);
-        i++;
-        continue;
-      }
-      char next = text.charAt(i + 1);
-      if (next == '$') {
-        out.append('$');
-        i += 2;
-      } else if (next == '{') {
-        int close = text.indexOf('}', i + 2);
-        int newline = text.indexOf('\n', i + 2);
-        if (close < 0 || (newline >= 0 && newline < close)) {
-          problems.add("line " + line + ": unterminated ${ (write $$ for a literal $)");
-          out.append(c);
-          i++;
-          continue;
+    public static String render(Template template, Map<String, String> variables) {
+        String text = template.text();
+        StringBuilder out = new StringBuilder(text.length());
+        List<String> problems = new ArrayList<>();
+        int line = 1;
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                line++;
+            }
+            if (c != '$' || i + 1 >= text.length()) {
+                out.append(c);
+                i++;
+                continue;
+            }
+            char next = text.charAt(i + 1);
+            if (next == '$') {
+                out.append('$');
+                i += 2;
+            } else if (next == '{') {
+                int close = text.indexOf('}', i + 2);
+                int newline = text.indexOf('\n', i + 2);
+                if (close < 0 || (newline >= 0 && newline < close)) {
+                    problems.add("line " + line + ": unterminated ${ (write $$ for a literal $)");
+                    out.append(c);
+                    i++;
+                    continue;
+                }
+                String name = text.substring(i + 2, close);
+                if (!isIdentifier(name)) {
+                    problems.add("line " + line + ": invalid variable name ${" + name + "}");
+                } else {
+                    substitute(name, variables, line, out, problems);
+                }
+                i = close + 1;
+            } else if (isIdentifierStart(next)) {
+                int end = i + 1;
+                while (end < text.length() && isIdentifierPart(text.charAt(end))) {
+                    end++;
+                }
+                substitute(text.substring(i + 1, end), variables, line, out, problems);
+                i = end;
+            } else {
+                out.append(c);
+                i++;
+            }
         }
-        String name = text.substring(i + 2, close);
-        if (!isIdentifier(name)) {
-          problems.add("line " + line + ": invalid variable name ${" + name + "}");
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(
+                    "template " + template.source() + ": " + String.join("; ", problems));
+        }
+        return out.toString();
+    }
+
+    private static void substitute(
+            String name, Map<String, String> variables, int line, StringBuilder out, List<String> problems) {
+        String value = variables.get(name);
+        if (value == null) {
+            problems.add("line " + line + ": variable " + name + " has no value");
         } else {
-          substitute(name, variables, line, out, problems);
+            out.append(value);
         }
-        i = close + 1;
-      } else if (isIdentifierStart(next)) {
-        int end = i + 1;
-        while (end < text.length() && isIdentifierPart(text.charAt(end))) {
-          end++;
+    }
+
+    private static boolean isIdentifier(String name) {
+        if (name.isEmpty() || !isIdentifierStart(name.charAt(0))) {
+            return false;
         }
-        substitute(text.substring(i + 1, end), variables, line, out, problems);
-        i = end;
-      } else {
-        out.append(c);
-        i++;
-      }
+        return name.chars().allMatch(ch -> isIdentifierPart((char) ch));
     }
-    if (!problems.isEmpty()) {
-      throw new ConfigurationException(
-          "template " + template.source() + ": " + String.join("; ", problems));
+
+    private static boolean isIdentifierStart(char c) {
+        return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
     }
-    return out.toString();
-  }
 
-  private static void substitute(
-      String name, Map<String, String> variables, int line, StringBuilder out, List<String> problems) {
-    String value = variables.get(name);
-    if (value == null) {
-      problems.add("line " + line + ": variable " + name + " has no value");
-    } else {
-      out.append(value);
+    private static boolean isIdentifierPart(char c) {
+        return isIdentifierStart(c) || (c >= '0' && c <= '9');
     }
-  }
-
-  private static boolean isIdentifier(String name) {
-    if (name.isEmpty() || !isIdentifierStart(name.charAt(0))) {
-      return false;
-    }
-    return name.chars().allMatch(ch -> isIdentifierPart((char) ch));
-  }
-
-  private static boolean isIdentifierStart(char c) {
-    return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-  }
-
-  private static boolean isIdentifierPart(char c) {
-    return isIdentifierStart(c) || (c >= '0' && c <= '9');
-  }
 }

@@ -17,226 +17,226 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class CommandLineTest {
 
-  private static MockCluster cluster;
+    private static MockCluster cluster;
 
-  @TempDir
-  Path dir;
+    @TempDir
+    Path dir;
 
-  private TestProject project;
+    private TestProject project;
 
-  @BeforeAll
-  static void startCluster() {
-    cluster = new MockCluster();
-  }
+    @BeforeAll
+    static void startCluster() {
+        cluster = new MockCluster();
+    }
 
-  @AfterAll
-  static void stopCluster() {
-    cluster.close();
-  }
+    @AfterAll
+    static void stopCluster() {
+        cluster.close();
+    }
 
-  @BeforeEach
-  void setUp() {
-    cluster.reset();
-    project = new TestProject(dir);
-  }
+    @BeforeEach
+    void setUp() {
+        cluster.reset();
+        project = new TestProject(dir);
+    }
 
-  @Test
-  void dryRunPrintsManifestsAndPlanAndChangesNothing() {
-    TestProject.Run run = project.run(cluster, "publish", "--dry-run");
+    @Test
+    void dryRunPrintsManifestsAndPlanAndChangesNothing() {
+        TestProject.Run run = project.run(cluster, "publish", "--dry-run");
 
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out())
-        .contains("name: todo-api-blue")
-        .contains("image: registry.example/team/todo-api:" + TestProject.NOW)
-        .contains("name: todo-api-seed")
-        .contains("# cluster test-cluster (europe-west1-b)\n# publish registry.example/team/todo-api:" + TestProject.NOW
-            + " as blue (first publish: no public Service yet)")
-        .contains("#   1. build registry.example/team/todo-api:" + TestProject.NOW + ": docker build . -f ./Dockerfile")
-        .contains("seed (first publish): run job todo-api-seed")
-        .contains("# dry run: nothing was built, pushed or changed");
-    assertNothingCreated();
-    assertThat(project.commands().commands()).isEmpty();
-  }
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out())
+                .contains("name: todo-api-blue")
+                .contains("image: registry.example/team/todo-api:" + TestProject.NOW)
+                .contains("name: todo-api-seed")
+                .contains("# cluster test-cluster (europe-west1-b)\n# publish registry.example/team/todo-api:" + TestProject.NOW
+                        + " as blue (first publish: no public Service yet)")
+                .contains("#   1. build registry.example/team/todo-api:" + TestProject.NOW + ": docker build . -f ./Dockerfile")
+                .contains("seed (first publish): run job todo-api-seed")
+                .contains("# dry run: nothing was built, pushed or changed");
+        assertNothingCreated();
+        assertThat(project.commands().commands()).isEmpty();
+    }
 
-  @Test
-  void dryRunOfASecondPublishReadsTheLiveColor() {
-    assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
-    int objectsBefore = objectCount();
+    @Test
+    void dryRunOfASecondPublishReadsTheLiveColor() {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        int objectsBefore = objectCount();
 
-    TestProject.Run run = project.run(cluster, "publish", "--dry-run", "--tag", "2");
+        TestProject.Run run = project.run(cluster, "publish", "--dry-run", "--tag", "2");
 
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("as green (live: blue)").contains("migrate: in a ready pod of todo-api-green")
-        .contains("name: todo-api-green").doesNotContain("name: todo-api-seed");
-    assertThat(objectCount()).isEqualTo(objectsBefore);
-    assertThat(cluster.client().apps().deployments().inNamespace(MockCluster.NAMESPACE).withName("todo-api-green").get())
-        .isNull();
-  }
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("as green (live: blue)").contains("migrate: in a ready pod of todo-api-green")
+                .contains("name: todo-api-green").doesNotContain("name: todo-api-seed");
+        assertThat(objectCount()).isEqualTo(objectsBefore);
+        assertThat(cluster.client().apps().deployments().inNamespace(MockCluster.NAMESPACE).withName("todo-api-green").get())
+                .isNull();
+    }
 
-  @Test
-  void dryRunWorksWithNoClusterReachable() {
-    TestProject.Run run = project.runUnreachable("publish", "--dry-run");
+    @Test
+    void dryRunWorksWithNoClusterReachable() {
+        TestProject.Run run = project.runUnreachable("publish", "--dry-run");
 
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("# cluster not reachable (").contains("planning as a first publish")
-        .contains("as blue (first publish");
-  }
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("# cluster not reachable (").contains("planning as a first publish")
+                .contains("as blue (first publish");
+    }
 
-  @Test
-  void rollbackDryRunChangesNothing() {
-    assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
-    assertThat(project.run(cluster, "publish", "--tag", "2").exitCode()).isZero();
+    @Test
+    void rollbackDryRunChangesNothing() {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        assertThat(project.run(cluster, "publish", "--tag", "2").exitCode()).isZero();
 
-    TestProject.Run run = project.run(cluster, "rollback", "--dry-run");
+        TestProject.Run run = project.run(cluster, "rollback", "--dry-run");
 
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("# rollback: point service todo-api from green to blue");
-    assertThat(cluster.client().services().inNamespace(MockCluster.NAMESPACE).withName("todo-api").get()
-        .getSpec().getSelector()).containsEntry("color", "green");
-  }
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("# rollback: point service todo-api from green to blue");
+        assertThat(cluster.client().services().inNamespace(MockCluster.NAMESPACE).withName("todo-api").get()
+                .getSpec().getSelector()).containsEntry("color", "green");
+    }
 
-  @Test
-  void unresolvedVariableNamesItsFileAndLineAndStopsBeforeAnything() {
-    project.writeFile("service.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: $SERVICE_NAME\n"
-        + "spec:\n  selector: {color: $COLOR, tier: $TIER}\n");
+    @Test
+    void unresolvedVariableNamesItsFileAndLineAndStopsBeforeAnything() {
+        project.writeFile("service.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: $SERVICE_NAME\n"
+                + "spec:\n  selector: {color: $COLOR, tier: $TIER}\n");
 
-    TestProject.Run run = project.run(cluster, "publish");
+        TestProject.Run run = project.run(cluster, "publish");
 
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).isEqualTo("bg-kube: template " + project.file("service.yaml")
-        + ": line 6: variable TIER has no value\n");
-    assertThat(project.commands().commands()).as("nothing built").isEmpty();
-    assertNothingCreated();
-  }
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("bg-kube: template " + project.file("service.yaml")
+                + ": line 6: variable TIER has no value\n");
+        assertThat(project.commands().commands()).as("nothing built").isEmpty();
+        assertNothingCreated();
+    }
 
-  @Test
-  void templateErrorFailsADryRunWithoutACluster() {
-    project.writeFile("hpa.yaml", "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: x}\n"
-        + "spec: {maxReplicas: ten}\n");
+    @Test
+    void templateErrorFailsADryRunWithoutACluster() {
+        project.writeFile("hpa.yaml", "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: x}\n"
+                + "spec: {maxReplicas: ten}\n");
 
-    TestProject.Run run = project.runUnreachable("publish", "--dry-run");
+        TestProject.Run run = project.runUnreachable("publish", "--dry-run");
 
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains(project.file("hpa.yaml") + " (document starting at line 1): not a valid Kubernetes object");
-  }
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains(project.file("hpa.yaml") + " (document starting at line 1): not a valid Kubernetes object");
+    }
 
-  @Test
-  void controlCharactersCannotSplitTheErrorLine() {
-    TestProject.Run run = project.run(cluster, "--builder", "dock\rer\nx", "publish", "--dry-run");
+    @Test
+    void controlCharactersCannotSplitTheErrorLine() {
+        TestProject.Run run = project.run(cluster, "--builder", "dock\rer\nx", "publish", "--dry-run");
 
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err().lines()).singleElement().asString()
-        .isEqualTo("bg-kube: --builder: invalid value 'dock\\u000der | x' (from --builder): expected docker or jib");
-  }
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().lines()).singleElement().asString()
+                .isEqualTo("bg-kube: --builder: invalid value 'dock\\u000der | x' (from --builder): expected docker or jib");
+    }
 
-  @Test
-  void deployingAnExistingTagNeedsNothingToBuildFrom() {
-    project.set("BUILDER", "jib").set("JIB_APP", project.file("not-built.jar"));
+    @Test
+    void deployingAnExistingTagNeedsNothingToBuildFrom() {
+        project.set("BUILDER", "jib").set("JIB_APP", project.file("not-built.jar"));
 
-    TestProject.Run existingTag = project.run(cluster, "publish", "--dry-run", "--tag", "9");
-    TestProject.Run build = project.run(cluster, "publish", "--dry-run");
+        TestProject.Run existingTag = project.run(cluster, "publish", "--dry-run", "--tag", "9");
+        TestProject.Run build = project.run(cluster, "publish", "--dry-run");
 
-    assertThat(existingTag.exitCode()).as(existingTag.err()).isZero();
-    assertThat(existingTag.out()).contains("#   1. deploy blue").doesNotContain(". build ");
-    assertThat(build.exitCode()).isEqualTo(2);
-    assertThat(build.err()).isEqualTo("bg-kube: --jib-app " + project.file("not-built.jar") + " does not exist\n");
-  }
+        assertThat(existingTag.exitCode()).as(existingTag.err()).isZero();
+        assertThat(existingTag.out()).contains("#   1. deploy blue").doesNotContain(". build ");
+        assertThat(build.exitCode()).isEqualTo(2);
+        assertThat(build.err()).isEqualTo("bg-kube: --jib-app " + project.file("not-built.jar") + " does not exist\n");
+    }
 
-  @Test
-  void missingRequiredOptionsAreListedInOneMessage() {
-    project.remove("CLUSTER_ZONE").remove("IMAGE_NAME");
+    @Test
+    void missingRequiredOptionsAreListedInOneMessage() {
+        project.remove("CLUSTER_ZONE").remove("IMAGE_NAME");
 
-    TestProject.Run run = project.run(cluster, "publish");
+        TestProject.Run run = project.run(cluster, "publish");
 
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).startsWith("bg-kube: missing required options: --cluster-zone (CLUSTER_ZONE), "
-        + "--image-name (IMAGE_NAME); give them as flags or in " + project.file(".env.test"));
-    assertThat(run.err()).doesNotContain("Exception");
-  }
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("bg-kube: missing required options: --cluster-zone (CLUSTER_ZONE), "
+                + "--image-name (IMAGE_NAME); give them as flags or in " + project.file(".env.test"));
+        assertThat(run.err()).doesNotContain("Exception");
+    }
 
-  @Test
-  void flagWinsOverTheEnvFileAlsoInTemplates() {
-    TestProject.Run run = project.run(cluster, "--service-name", "other-api", "publish", "--dry-run");
+    @Test
+    void flagWinsOverTheEnvFileAlsoInTemplates() {
+        TestProject.Run run = project.run(cluster, "--service-name", "other-api", "publish", "--dry-run");
 
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("name: other-api-blue").doesNotContain("name: todo-api-blue");
-  }
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("name: other-api-blue").doesNotContain("name: todo-api-blue");
+    }
 
-  @Test
-  void optionsMayFollowTheCommandAsWithTheOriginal() {
-    TestProject.Run run = project.runExactly(cluster, "publish", "--env-file", project.file(".env.test"), "--dry-run",
-        "--service-name", "after-api");
+    @Test
+    void optionsMayFollowTheCommandAsWithTheOriginal() {
+        TestProject.Run run = project.runExactly(cluster, "publish", "--env-file", project.file(".env.test"), "--dry-run",
+                "--service-name", "after-api");
 
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("name: after-api-blue");
-  }
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("name: after-api-blue");
+    }
 
-  @Test
-  void invalidValueNamesTheOptionAndWhereItCameFrom() {
-    project.set("DEPLOYMENT_TIMEOUT", "soon");
+    @Test
+    void invalidValueNamesTheOptionAndWhereItCameFrom() {
+        project.set("DEPLOYMENT_TIMEOUT", "soon");
 
-    TestProject.Run run = project.run(cluster, "status");
+        TestProject.Run run = project.run(cluster, "status");
 
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).isEqualTo("bg-kube: --deployment-timeout: invalid value 'soon' (from DEPLOYMENT_TIMEOUT in "
-        + project.file(".env.test") + "): expected a duration such as 120, 120s, 2m or 500ms\n");
-  }
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("bg-kube: --deployment-timeout: invalid value 'soon' (from DEPLOYMENT_TIMEOUT in "
+                + project.file(".env.test") + "): expected a duration such as 120, 120s, 2m or 500ms\n");
+    }
 
-  @Test
-  void usageErrorsExitWithTwo() {
-    TestProject.Run unknownOption = project.run(cluster, "--no-such-option", "publish");
-    TestProject.Run unknownCommand = project.run(cluster, "deploy");
-    TestProject.Run pushWithoutTag = project.run(cluster, "push");
+    @Test
+    void usageErrorsExitWithTwo() {
+        TestProject.Run unknownOption = project.run(cluster, "--no-such-option", "publish");
+        TestProject.Run unknownCommand = project.run(cluster, "deploy");
+        TestProject.Run pushWithoutTag = project.run(cluster, "push");
 
-    assertThat(unknownOption.exitCode()).isEqualTo(2);
-    assertThat(unknownOption.err()).contains("Unknown option: '--no-such-option'");
-    assertThat(unknownCommand.exitCode()).isEqualTo(2);
-    assertThat(pushWithoutTag.exitCode()).isEqualTo(2);
-    assertThat(pushWithoutTag.err()).contains("Missing required option: '--tag=TAG'");
-  }
+        assertThat(unknownOption.exitCode()).isEqualTo(2);
+        assertThat(unknownOption.err()).contains("Unknown option: '--no-such-option'");
+        assertThat(unknownCommand.exitCode()).isEqualTo(2);
+        assertThat(pushWithoutTag.exitCode()).isEqualTo(2);
+        assertThat(pushWithoutTag.err()).contains("Missing required option: '--tag=TAG'");
+    }
 
-  @Test
-  void helpListsEveryOptionWithItsEnvName() {
-    TestProject.Run run = project.run(cluster, "--help");
+    @Test
+    void helpListsEveryOptionWithItsEnvName() {
+        TestProject.Run run = project.run(cluster, "--help");
 
-    assertThat(run.exitCode()).isZero();
-    assertThat(run.out().replaceAll("\\s+", " ")).contains("--image-name=IMAGE").contains("[IMAGE_NAME; required]")
-        .contains("--deployment-timeout=DURATION").contains("[DEPLOYMENT_TIMEOUT; default 120s]")
-        .contains("Exit codes: 0 success, 2 bad configuration or usage, 3 cluster failure, 4 smoke tests failed.");
-  }
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out().replaceAll("\\s+", " ")).contains("--image-name=IMAGE").contains("[IMAGE_NAME; required]")
+                .contains("--deployment-timeout=DURATION").contains("[DEPLOYMENT_TIMEOUT; default 120s]")
+                .contains("Exit codes: 0 success, 2 bad configuration or usage, 3 cluster failure, 4 smoke tests failed.");
+    }
 
-  @Test
-  void unreachableClusterIsAClusterFailureWithOneLine() {
-    TestProject.Run run = project.runUnreachable("status");
+    @Test
+    void unreachableClusterIsAClusterFailureWithOneLine() {
+        TestProject.Run run = project.runUnreachable("status");
 
-    assertThat(run.exitCode()).isEqualTo(3);
-    assertThat(run.err()).startsWith("bg-kube: Kubernetes API error: ").doesNotContain("\tat ");
-    assertThat(run.err().lines().count()).isEqualTo(1);
-  }
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).startsWith("bg-kube: Kubernetes API error: ").doesNotContain("\tat ");
+        assertThat(run.err().lines().count()).isEqualTo(1);
+    }
 
-  @Test
-  void buildAndPushRunDocker() {
-    TestProject.Run build = project.run(cluster, "build", "--tag", "7");
-    TestProject.Run push = project.run(cluster, "push", "--tag", "7");
+    @Test
+    void buildAndPushRunDocker() {
+        TestProject.Run build = project.run(cluster, "build", "--tag", "7");
+        TestProject.Run push = project.run(cluster, "push", "--tag", "7");
 
-    assertThat(build.exitCode()).as(build.err()).isZero();
-    assertThat(push.exitCode()).as(push.err()).isZero();
-    assertThat(project.commands().commands()).extracting(c -> String.join(" ", c.argv())).containsExactly(
-        "docker build . -f ./Dockerfile -t registry.example/team/todo-api:7 --build-arg VERSION=1.2 --build-arg PROFILE=prod",
-        "docker push registry.example/team/todo-api:7");
-  }
+        assertThat(build.exitCode()).as(build.err()).isZero();
+        assertThat(push.exitCode()).as(push.err()).isZero();
+        assertThat(project.commands().commands()).extracting(c -> String.join(" ", c.argv())).containsExactly(
+                "docker build . -f ./Dockerfile -t registry.example/team/todo-api:7 --build-arg VERSION=1.2 --build-arg PROFILE=prod",
+                "docker push registry.example/team/todo-api:7");
+    }
 
-  private void assertNothingCreated() {
-    assertThat(objectCount()).isZero();
-  }
+    private void assertNothingCreated() {
+        assertThat(objectCount()).isZero();
+    }
 
-  private int objectCount() {
-    KubernetesClient client = cluster.client();
-    String ns = MockCluster.NAMESPACE;
-    return client.apps().deployments().inNamespace(ns).list().getItems().size()
-        + client.services().inNamespace(ns).list().getItems().size()
-        + client.batch().v1().jobs().inNamespace(ns).list().getItems().size()
-        + client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).list().getItems().size()
-        + client.pods().inNamespace(ns).list().getItems().size();
-  }
+    private int objectCount() {
+        KubernetesClient client = cluster.client();
+        String ns = MockCluster.NAMESPACE;
+        return client.apps().deployments().inNamespace(ns).list().getItems().size()
+                + client.services().inNamespace(ns).list().getItems().size()
+                + client.batch().v1().jobs().inNamespace(ns).list().getItems().size()
+                + client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).list().getItems().size()
+                + client.pods().inNamespace(ns).list().getItems().size();
+    }
 }

@@ -29,72 +29,72 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class Fabric8PortForwarderTest {
 
-  private static final String NS = "prod";
-  private static KubernetesMockServer server;
-  private static KubernetesClient client;
+    private static final String NS = "prod";
+    private static KubernetesMockServer server;
+    private static KubernetesClient client;
 
-  @BeforeAll
-  static void start() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
-    server.init();
-    client = server.createClient();
-    client.resource(new ServiceBuilder().withNewMetadata().withName("todo-api-smoke").endMetadata()
-        .withNewSpec().addToSelector("color", "green")
-        .addNewPort().withPort(80).withTargetPort(new IntOrString("grpc")).endPort()
-        .addNewPort().withPort(81).withTargetPort(new IntOrString(9090)).endPort()
-        .endSpec().build()).inNamespace(NS).create();
-    pod("todo-api-green-b", "True");
-    pod("todo-api-green-a", "False");
-  }
-
-  private static void pod(String name, String ready) {
-    client.resource(new PodBuilder().withNewMetadata().withName(name).addToLabels("color", "green").endMetadata()
-        .withNewSpec().addNewContainer().withName("api").withImage("todo-api:2")
-        .addNewPort().withName("grpc").withContainerPort(8123).endPort().endContainer().endSpec()
-        .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus(ready).endCondition()
-        .endStatus().build()).inNamespace(NS).create();
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    server.destroy();
-  }
-
-  @Test
-  void forwardsToTheNamedContainerPortOfAReadyPod() throws Exception {
-    assertThat(forwardedPath(80)).isEqualTo("/api/v1/namespaces/prod/pods/todo-api-green-b/portforward?ports=8123");
-  }
-
-  @Test
-  void numericTargetPortIsUsedAsIs() throws Exception {
-    assertThat(forwardedPath(81)).isEqualTo("/api/v1/namespaces/prod/pods/todo-api-green-b/portforward?ports=9090");
-  }
-
-  @Test
-  void unknownServicePortIsAnError() {
-    assertThatThrownBy(() -> new Fabric8PortForwarder(client).open(NS, "todo-api-smoke", 8001))
-        .isInstanceOf(ClusterException.class).hasMessage("service todo-api-smoke has no port 8001");
-  }
-
-  /** Opens a tunnel, connects through it, and returns the port-forward request the API server got. */
-  private static String forwardedPath(int servicePort) throws Exception {
-    try (PortForwarder.Tunnel tunnel = new Fabric8PortForwarder(client).open(NS, "todo-api-smoke", servicePort)) {
-      assertThat(tunnel.address()).startsWith("127.0.0.1:");
-      int localPort = Integer.parseInt(tunnel.address().substring("127.0.0.1:".length()));
-      try (Socket socket = new Socket("127.0.0.1", localPort); OutputStream out = socket.getOutputStream()) {
-        out.write(1);
-        out.flush();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-          RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
-          if (request != null && request.getPath().contains("/portforward")) {
-            return request.getPath();
-          }
-        }
-      }
+    @BeforeAll
+    static void start() {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init();
+        client = server.createClient();
+        client.resource(new ServiceBuilder().withNewMetadata().withName("todo-api-smoke").endMetadata()
+                .withNewSpec().addToSelector("color", "green")
+                .addNewPort().withPort(80).withTargetPort(new IntOrString("grpc")).endPort()
+                .addNewPort().withPort(81).withTargetPort(new IntOrString(9090)).endPort()
+                .endSpec().build()).inNamespace(NS).create();
+        pod("todo-api-green-b", "True");
+        pod("todo-api-green-a", "False");
     }
-    throw new AssertionError("no port-forward request reached the API server");
-  }
+
+    private static void pod(String name, String ready) {
+        client.resource(new PodBuilder().withNewMetadata().withName(name).addToLabels("color", "green").endMetadata()
+                .withNewSpec().addNewContainer().withName("api").withImage("todo-api:2")
+                .addNewPort().withName("grpc").withContainerPort(8123).endPort().endContainer().endSpec()
+                .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus(ready).endCondition()
+                .endStatus().build()).inNamespace(NS).create();
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        server.destroy();
+    }
+
+    @Test
+    void forwardsToTheNamedContainerPortOfAReadyPod() throws Exception {
+        assertThat(forwardedPath(80)).isEqualTo("/api/v1/namespaces/prod/pods/todo-api-green-b/portforward?ports=8123");
+    }
+
+    @Test
+    void numericTargetPortIsUsedAsIs() throws Exception {
+        assertThat(forwardedPath(81)).isEqualTo("/api/v1/namespaces/prod/pods/todo-api-green-b/portforward?ports=9090");
+    }
+
+    @Test
+    void unknownServicePortIsAnError() {
+        assertThatThrownBy(() -> new Fabric8PortForwarder(client).open(NS, "todo-api-smoke", 8001))
+                .isInstanceOf(ClusterException.class).hasMessage("service todo-api-smoke has no port 8001");
+    }
+
+    /** Opens a tunnel, connects through it, and returns the port-forward request the API server got. */
+    private static String forwardedPath(int servicePort) throws Exception {
+        try (PortForwarder.Tunnel tunnel = new Fabric8PortForwarder(client).open(NS, "todo-api-smoke", servicePort)) {
+            assertThat(tunnel.address()).startsWith("127.0.0.1:");
+            int localPort = Integer.parseInt(tunnel.address().substring("127.0.0.1:".length()));
+            try (Socket socket = new Socket("127.0.0.1", localPort); OutputStream out = socket.getOutputStream()) {
+                out.write(1);
+                out.flush();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (System.nanoTime() < deadline) {
+                    RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
+                    if (request != null && request.getPath().contains("/portforward")) {
+                        return request.getPath();
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no port-forward request reached the API server");
+    }
 }

@@ -26,87 +26,87 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class KubeClusterTest {
 
-  private static MockCluster mock;
-  private final List<String> log = new CopyOnWriteArrayList<>();
-  private KubeCluster cluster;
+    private static MockCluster mock;
+    private final List<String> log = new CopyOnWriteArrayList<>();
+    private KubeCluster cluster;
 
-  @BeforeAll
-  static void start() {
-    mock = new MockCluster();
-  }
-
-  @AfterAll
-  static void stop() {
-    mock.close();
-  }
-
-  @BeforeEach
-  void setUp() {
-    mock.reset();
-    cluster = new KubeCluster(mock.client(), MockCluster.NAMESPACE, new LocalPodExec(),
-        new FixedPortForwarder("127.0.0.1:1"), log::add, Duration.ofMillis(100));
-  }
-
-  @Test
-  void selectorTimeoutSaysWhatTheServiceSelects() {
-    cluster.apply(service("todo-api", Map.of("app", "todo-api", "color", "blue")));
-
-    assertThatThrownBy(() -> cluster.awaitSelector("todo-api", Map.of("color", "green"), Duration.ofSeconds(1)))
-        .isInstanceOf(ClusterException.class)
-        .hasMessageContaining("timed out after 1s waiting for service todo-api to select {color=green}")
-        .hasMessageContaining("selects {app=todo-api, color=blue}");
-    assertThat(log).anyMatch(line -> line.matches(
-        "waiting for service todo-api to select \\{color=green\\}: selects \\{.*\\} \\(\\d+s of 1s\\)"));
-  }
-
-  @Test
-  void missingDeploymentTimesOutAsNotFound() {
-    assertThatThrownBy(() -> cluster.awaitDeployment("ghost", Optional.of("1"), Duration.ofMillis(300)))
-        .isInstanceOf(ClusterException.class)
-        .hasMessage("timed out after 0s waiting for deployment ghost (not found): the deployment does not exist");
-  }
-
-  @Test
-  void diagnosisReportsCrashLoopsWithRestartsAndLastExit() {
-    Pod pod = new PodBuilder().withNewMetadata().withName("todo-api-blue-x").endMetadata()
-        .withNewStatus().withPhase("Running")
-        .addToContainerStatuses(new ContainerStatusBuilder().withName("todo-api").withReady(false).withRestartCount(4)
-            .withNewState().withNewWaiting().withReason("CrashLoopBackOff")
-            .withMessage("back-off 40s restarting failed container").endWaiting().endState()
-            .withNewLastState().withNewTerminated().withReason("Error").withExitCode(2).endTerminated().endLastState()
-            .build())
-        .endStatus().build();
-
-    assertThat(Diagnosis.of(List.of(pod), List.of())).isEqualTo("pod todo-api-blue-x: container todo-api waiting: "
-        + "CrashLoopBackOff (back-off 40s restarting failed container), 4 restarts, last exit: Error (code 2)");
-  }
-
-  @Test
-  void diagnosisReportsUnschedulablePods() {
-    Pod pod = new PodBuilder().withNewMetadata().withName("p").endMetadata()
-        .withNewStatus().withPhase("Pending").addNewCondition().withType("PodScheduled").withStatus("False")
-        .withReason("Unschedulable").withMessage("0/3 nodes are available: 3 Insufficient memory.").endCondition()
-        .endStatus().build();
-
-    assertThat(Diagnosis.of(List.of(pod), List.of()))
-        .isEqualTo("pod p: not scheduled: Unschedulable (0/3 nodes are available: 3 Insufficient memory.)");
-  }
-
-  @Test
-  void clusterIpServiceIsReachedThroughAPortForwardAtOnce() {
-    Service service = service("smoke", Map.of("color", "green"));
-    service.getSpec().setType("ClusterIP");
-    cluster.apply(service);
-
-    try (PortForwarder.Tunnel tunnel = cluster.reach("smoke", Duration.ofSeconds(30))) {
-      assertThat(tunnel.address()).isEqualTo("127.0.0.1:1");
+    @BeforeAll
+    static void start() {
+        mock = new MockCluster();
     }
-    assertThat(log).noneMatch(line -> line.startsWith("waiting for"));
-  }
 
-  private static Service service(String name, Map<String, String> selector) {
-    return new ServiceBuilder().withNewMetadata().withName(name).endMetadata()
-        .withNewSpec().withType("LoadBalancer").withSelector(selector).addNewPort().withPort(8001).endPort().endSpec()
-        .build();
-  }
+    @AfterAll
+    static void stop() {
+        mock.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        mock.reset();
+        cluster = new KubeCluster(mock.client(), MockCluster.NAMESPACE, new LocalPodExec(),
+                new FixedPortForwarder("127.0.0.1:1"), log::add, Duration.ofMillis(100));
+    }
+
+    @Test
+    void selectorTimeoutSaysWhatTheServiceSelects() {
+        cluster.apply(service("todo-api", Map.of("app", "todo-api", "color", "blue")));
+
+        assertThatThrownBy(() -> cluster.awaitSelector("todo-api", Map.of("color", "green"), Duration.ofSeconds(1)))
+                .isInstanceOf(ClusterException.class)
+                .hasMessageContaining("timed out after 1s waiting for service todo-api to select {color=green}")
+                .hasMessageContaining("selects {app=todo-api, color=blue}");
+        assertThat(log).anyMatch(line -> line.matches(
+                "waiting for service todo-api to select \\{color=green\\}: selects \\{.*\\} \\(\\d+s of 1s\\)"));
+    }
+
+    @Test
+    void missingDeploymentTimesOutAsNotFound() {
+        assertThatThrownBy(() -> cluster.awaitDeployment("ghost", Optional.of("1"), Duration.ofMillis(300)))
+                .isInstanceOf(ClusterException.class)
+                .hasMessage("timed out after 0s waiting for deployment ghost (not found): the deployment does not exist");
+    }
+
+    @Test
+    void diagnosisReportsCrashLoopsWithRestartsAndLastExit() {
+        Pod pod = new PodBuilder().withNewMetadata().withName("todo-api-blue-x").endMetadata()
+                .withNewStatus().withPhase("Running")
+                .addToContainerStatuses(new ContainerStatusBuilder().withName("todo-api").withReady(false).withRestartCount(4)
+                        .withNewState().withNewWaiting().withReason("CrashLoopBackOff")
+                        .withMessage("back-off 40s restarting failed container").endWaiting().endState()
+                        .withNewLastState().withNewTerminated().withReason("Error").withExitCode(2).endTerminated().endLastState()
+                        .build())
+                .endStatus().build();
+
+        assertThat(Diagnosis.of(List.of(pod), List.of())).isEqualTo("pod todo-api-blue-x: container todo-api waiting: "
+                + "CrashLoopBackOff (back-off 40s restarting failed container), 4 restarts, last exit: Error (code 2)");
+    }
+
+    @Test
+    void diagnosisReportsUnschedulablePods() {
+        Pod pod = new PodBuilder().withNewMetadata().withName("p").endMetadata()
+                .withNewStatus().withPhase("Pending").addNewCondition().withType("PodScheduled").withStatus("False")
+                .withReason("Unschedulable").withMessage("0/3 nodes are available: 3 Insufficient memory.").endCondition()
+                .endStatus().build();
+
+        assertThat(Diagnosis.of(List.of(pod), List.of()))
+                .isEqualTo("pod p: not scheduled: Unschedulable (0/3 nodes are available: 3 Insufficient memory.)");
+    }
+
+    @Test
+    void clusterIpServiceIsReachedThroughAPortForwardAtOnce() {
+        Service service = service("smoke", Map.of("color", "green"));
+        service.getSpec().setType("ClusterIP");
+        cluster.apply(service);
+
+        try (PortForwarder.Tunnel tunnel = cluster.reach("smoke", Duration.ofSeconds(30))) {
+            assertThat(tunnel.address()).isEqualTo("127.0.0.1:1");
+        }
+        assertThat(log).noneMatch(line -> line.startsWith("waiting for"));
+    }
+
+    private static Service service(String name, Map<String, String> selector) {
+        return new ServiceBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().withType("LoadBalancer").withSelector(selector).addNewPort().withPort(8001).endPort().endSpec()
+                .build();
+    }
 }

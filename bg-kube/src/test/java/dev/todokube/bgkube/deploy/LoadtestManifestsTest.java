@@ -30,61 +30,61 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LoadtestManifestsTest {
 
-  private static final Path LOADTEST = Path.of("..", "loadtest").toAbsolutePath().normalize();
+    private static final Path LOADTEST = Path.of("..", "loadtest").toAbsolutePath().normalize();
 
-  static Stream<Arguments> environments() {
-    return Stream.of(".env.dev", ".env.prod").flatMap(env ->
-        Stream.of(Color.values()).map(color -> Arguments.of(env, color)));
-  }
-
-  private static Settings settings(String envFile) {
-    Path file = LOADTEST.resolve(envFile);
-    Settings fromFile = SettingsLoader.load(Map.of(), Optional.of(file));
-    Map<Option, String> flags = new EnumMap<>(Option.class);
-    flags.put(Option.SERVICE_CONFIG, LOADTEST.resolve(fromFile.serviceConfig()).toString());
-    flags.put(Option.DEPLOYMENT_CONFIG, LOADTEST.resolve(fromFile.deploymentConfig()).toString());
-    return SettingsLoader.load(flags, Optional.of(file));
-  }
-
-  @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("environments")
-  void workersPointAtTheMastersService(String envFile, Color color) throws IOException {
-    Settings settings = settings(envFile);
-    List<HasMetadata> objects = new ArrayList<>();
-    try (Stream<Path> files = Files.list(LOADTEST.resolve("kubernetes"))) {
-      for (Path file : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-        objects.addAll(Manifests.render(Template.load(file), settings.variablesFor(color.label(), "77")).objects());
-      }
+    static Stream<Arguments> environments() {
+        return Stream.of(".env.dev", ".env.prod").flatMap(env ->
+                Stream.of(Color.values()).map(color -> Arguments.of(env, color)));
     }
-    List<Service> services = objects.stream().filter(Service.class::isInstance).map(Service.class::cast).toList();
-    assertThat(services).hasSize(1);
-    Service master = services.get(0);
-    List<Deployment> deployments = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
-        .toList();
-    Deployment worker = deployments.stream()
-        .filter(d -> d.getSpec().getTemplate().getSpec().getContainers().stream()
-            .anyMatch(c -> c.getArgs() != null && c.getArgs().contains("--master-host")))
-        .findFirst().orElseThrow(() -> new AssertionError("no worker Deployment with --master-host"));
-    Container workerContainer = worker.getSpec().getTemplate().getSpec().getContainers().get(0);
-    List<String> args = workerContainer.getArgs();
-    assertThat(args.get(args.indexOf("--master-host") + 1)).isEqualTo(master.getMetadata().getName());
 
-    assertThat(deployments).as("the master Service selects the master's pods")
-        .anySatisfy(d -> assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
-            .containsAllEntriesOf(master.getSpec().getSelector()));
-    assertThat(worker.getSpec().getTemplate().getMetadata().getLabels())
-        .as("the workers are not behind the master Service")
-        .doesNotContainEntry("component", master.getSpec().getSelector().get("component"));
-  }
+    private static Settings settings(String envFile) {
+        Path file = LOADTEST.resolve(envFile);
+        Settings fromFile = SettingsLoader.load(Map.of(), Optional.of(file));
+        Map<Option, String> flags = new EnumMap<>(Option.class);
+        flags.put(Option.SERVICE_CONFIG, LOADTEST.resolve(fromFile.serviceConfig()).toString());
+        flags.put(Option.DEPLOYMENT_CONFIG, LOADTEST.resolve(fromFile.deploymentConfig()).toString());
+        return SettingsLoader.load(flags, Optional.of(file));
+    }
 
-  @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("environments")
-  void bgKubeCanPublishIt(String envFile, Color color) {
-    ServiceManifests manifests = ServiceManifests.load(settings(envFile), "77");
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("environments")
+    void workersPointAtTheMastersService(String envFile, Color color) throws IOException {
+        Settings settings = settings(envFile);
+        List<HasMetadata> objects = new ArrayList<>();
+        try (Stream<Path> files = Files.list(LOADTEST.resolve("kubernetes"))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                objects.addAll(Manifests.render(Template.load(file), settings.variablesFor(color.label(), "77")).objects());
+            }
+        }
+        List<Service> services = objects.stream().filter(Service.class::isInstance).map(Service.class::cast).toList();
+        assertThat(services).hasSize(1);
+        Service master = services.get(0);
+        List<Deployment> deployments = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+                .toList();
+        Deployment worker = deployments.stream()
+                .filter(d -> d.getSpec().getTemplate().getSpec().getContainers().stream()
+                        .anyMatch(c -> c.getArgs() != null && c.getArgs().contains("--master-host")))
+                .findFirst().orElseThrow(() -> new AssertionError("no worker Deployment with --master-host"));
+        Container workerContainer = worker.getSpec().getTemplate().getSpec().getContainers().get(0);
+        List<String> args = workerContainer.getArgs();
+        assertThat(args.get(args.indexOf("--master-host") + 1)).isEqualTo(master.getMetadata().getName());
 
-    assertThat(manifests.deploymentNames(color)).containsExactlyInAnyOrder(
-        "locust-master-" + color.label(), "locust-worker-" + color.label());
-    assertThat(manifests.servedDeployment(color)).isEqualTo("locust-master-" + color.label());
-    assertThat(manifests.serviceName()).isEqualTo("locust-master");
-  }
+        assertThat(deployments).as("the master Service selects the master's pods")
+                .anySatisfy(d -> assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
+                        .containsAllEntriesOf(master.getSpec().getSelector()));
+        assertThat(worker.getSpec().getTemplate().getMetadata().getLabels())
+                .as("the workers are not behind the master Service")
+                .doesNotContainEntry("component", master.getSpec().getSelector().get("component"));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("environments")
+    void bgKubeCanPublishIt(String envFile, Color color) {
+        ServiceManifests manifests = ServiceManifests.load(settings(envFile), "77");
+
+        assertThat(manifests.deploymentNames(color)).containsExactlyInAnyOrder(
+                "locust-master-" + color.label(), "locust-worker-" + color.label());
+        assertThat(manifests.servedDeployment(color)).isEqualTo("locust-master-" + color.label());
+        assertThat(manifests.serviceName()).isEqualTo("locust-master");
+    }
 }

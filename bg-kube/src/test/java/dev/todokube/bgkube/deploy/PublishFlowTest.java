@@ -25,272 +25,272 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class PublishFlowTest {
 
-  private static final String NS = MockCluster.NAMESPACE;
-  private static MockCluster cluster;
-  private static KubernetesClient client;
+    private static final String NS = MockCluster.NAMESPACE;
+    private static MockCluster cluster;
+    private static KubernetesClient client;
 
-  @TempDir
-  Path dir;
+    @TempDir
+    Path dir;
 
-  private TestProject project;
+    private TestProject project;
 
-  @BeforeAll
-  static void startCluster() {
-    cluster = new MockCluster();
-    client = cluster.client();
-  }
+    @BeforeAll
+    static void startCluster() {
+        cluster = new MockCluster();
+        client = cluster.client();
+    }
 
-  @AfterAll
-  static void stopCluster() {
-    cluster.close();
-  }
+    @AfterAll
+    static void stopCluster() {
+        cluster.close();
+    }
 
-  @BeforeEach
-  void setUp() {
-    cluster.reset();
-    project = new TestProject(dir);
-  }
+    @BeforeEach
+    void setUp() {
+        cluster.reset();
+        project = new TestProject(dir);
+    }
 
-  @Test
-  void firstPublishBuildsDeploysBlueSeedsSmokeTestsAndSwaps() {
-    TestProject.Run run = project.run(cluster, "publish");
+    @Test
+    void firstPublishBuildsDeploysBlueSeedsSmokeTestsAndSwaps() {
+        TestProject.Run run = project.run(cluster, "publish");
 
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    String image = "registry.example/team/todo-api:" + TestProject.NOW;
-    assertThat(project.commands().commands()).extracting(c -> c.argv()).contains(
-        List.of("docker", "build", ".", "-f", "./Dockerfile", "-t", image,
-            "--build-arg", "VERSION=1.2", "--build-arg", "PROFILE=prod"),
-        List.of("docker", "push", image));
-    Deployment blue = deployment("todo-api-blue");
-    assertThat(blue.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(image);
-    assertThat(client.batch().v1().jobs().inNamespace(NS).withName("todo-api-seed").get().getStatus().getSucceeded())
-        .isEqualTo(1);
-    assertThat(selector("todo-api")).containsEntry("color", "blue");
-    assertThat(project.smokeHosts()).hasSize(1).allMatch(h -> h.matches("10\\.96\\.0\\.\\d+:8001"));
-    HorizontalPodAutoscaler hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS)
-        .withName("todo-api-blue").get();
-    assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("todo-api-blue");
-    assertThat(project.podExec().calls()).as("no migration commands on a first publish").isEmpty();
-    assertThat(run.out()).contains("published " + image + " as blue");
-  }
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String image = "registry.example/team/todo-api:" + TestProject.NOW;
+        assertThat(project.commands().commands()).extracting(c -> c.argv()).contains(
+                List.of("docker", "build", ".", "-f", "./Dockerfile", "-t", image,
+                        "--build-arg", "VERSION=1.2", "--build-arg", "PROFILE=prod"),
+                List.of("docker", "push", image));
+        Deployment blue = deployment("todo-api-blue");
+        assertThat(blue.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(image);
+        assertThat(client.batch().v1().jobs().inNamespace(NS).withName("todo-api-seed").get().getStatus().getSucceeded())
+                .isEqualTo(1);
+        assertThat(selector("todo-api")).containsEntry("color", "blue");
+        assertThat(project.smokeHosts()).hasSize(1).allMatch(h -> h.matches("10\\.96\\.0\\.\\d+:8001"));
+        HorizontalPodAutoscaler hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS)
+                .withName("todo-api-blue").get();
+        assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("todo-api-blue");
+        assertThat(project.podExec().calls()).as("no migration commands on a first publish").isEmpty();
+        assertThat(run.out()).contains("published " + image + " as blue");
+    }
 
-  @Test
-  void secondPublishDeploysGreenMigratesInItsPodAndSwaps() {
-    assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+    @Test
+    void secondPublishDeploysGreenMigratesInItsPodAndSwaps() {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
 
-    TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
+        TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
 
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(selector("todo-api")).containsEntry("color", "green");
-    assertThat(image("todo-api-green")).endsWith(":2");
-    assertThat(image("todo-api-blue")).as("previous color kept for an instant rollback").endsWith(":1");
-    assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
-    List<LocalPodExec.Call> calls = project.podExec().calls();
-    assertThat(calls).extracting(c -> c.command().get(2)).containsExactly("echo migration-status-42", "echo applied");
-    assertThat(calls).allSatisfy(c -> {
-      assertThat(c.pod()).startsWith("todo-api-green-");
-      assertThat(c.namespace()).isEqualTo(NS);
-      assertThat(c.container()).isEqualTo("todo-api");
-    });
-    assertThat(project.commands().commands()).as("--tag deploys an existing image").noneMatch(
-        c -> c.argv().get(0).equals("docker"));
-    assertThat(run.out()).contains("swap: apply service todo-api selecting green");
-  }
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(selector("todo-api")).containsEntry("color", "green");
+        assertThat(image("todo-api-green")).endsWith(":2");
+        assertThat(image("todo-api-blue")).as("previous color kept for an instant rollback").endsWith(":1");
+        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+        List<LocalPodExec.Call> calls = project.podExec().calls();
+        assertThat(calls).extracting(c -> c.command().get(2)).containsExactly("echo migration-status-42", "echo applied");
+        assertThat(calls).allSatisfy(c -> {
+            assertThat(c.pod()).startsWith("todo-api-green-");
+            assertThat(c.namespace()).isEqualTo(NS);
+            assertThat(c.container()).isEqualTo("todo-api");
+        });
+        assertThat(project.commands().commands()).as("--tag deploys an existing image").noneMatch(
+                c -> c.argv().get(0).equals("docker"));
+        assertThat(run.out()).contains("swap: apply service todo-api selecting green");
+    }
 
-  @Test
-  void failedSmokeTestsLeaveThePublicServiceAndRunTheRollbackCommandWithTheStatusOutput() {
-    assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
-    project.set("SMOKE_TESTS_COMMAND", "echo smoke failing against $TEST_HOST; exit 7");
+    @Test
+    void failedSmokeTestsLeaveThePublicServiceAndRunTheRollbackCommandWithTheStatusOutput() {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        project.set("SMOKE_TESTS_COMMAND", "echo smoke failing against $TEST_HOST; exit 7");
 
-    TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
+        TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
 
-    assertThat(run.exitCode()).isEqualTo(4);
-    assertThat(run.err()).contains("smoke tests failed (exit code 7) against green")
-        .contains("service todo-api left unchanged (still selects blue)");
-    assertThat(selector("todo-api")).containsEntry("color", "blue");
-    List<LocalPodExec.Call> calls = project.podExec().calls();
-    assertThat(calls).hasSize(3);
-    LocalPodExec.Call rollback = calls.get(2);
-    assertThat(rollback.command()).containsExactly("sh", "-c", "echo rolling-back-to \"$1\"", "sh",
-        "migration-status-42");
-    assertThat(rollback.result().output()).isEqualTo("rolling-back-to migration-status-42\n");
-    assertThat(rollback.pod()).startsWith("todo-api-green-");
-  }
+        assertThat(run.exitCode()).isEqualTo(4);
+        assertThat(run.err()).contains("smoke tests failed (exit code 7) against green")
+                .contains("service todo-api left unchanged (still selects blue)");
+        assertThat(selector("todo-api")).containsEntry("color", "blue");
+        List<LocalPodExec.Call> calls = project.podExec().calls();
+        assertThat(calls).hasSize(3);
+        LocalPodExec.Call rollback = calls.get(2);
+        assertThat(rollback.command()).containsExactly("sh", "-c", "echo rolling-back-to \"$1\"", "sh",
+                "migration-status-42");
+        assertThat(rollback.result().output()).isEqualTo("rolling-back-to migration-status-42\n");
+        assertThat(rollback.pod()).startsWith("todo-api-green-");
+    }
 
-  @Test
-  void rollbackPointsThePublicServiceAtTheOtherColor() {
-    assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
-    assertThat(project.run(cluster, "publish", "--tag", "2").exitCode()).isZero();
+    @Test
+    void rollbackPointsThePublicServiceAtTheOtherColor() {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        assertThat(project.run(cluster, "publish", "--tag", "2").exitCode()).isZero();
 
-    TestProject.Run run = project.run(cluster, "rollback");
+        TestProject.Run run = project.run(cluster, "rollback");
 
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(selector("todo-api")).containsEntry("color", "blue");
-    assertThat(run.out()).contains("rollback: point service todo-api from green to blue (deployment todo-api-blue, 2 ready pods)");
-  }
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(selector("todo-api")).containsEntry("color", "blue");
+        assertThat(run.out()).contains("rollback: point service todo-api from green to blue (deployment todo-api-blue, 2 ready pods)");
+    }
 
-  @Test
-  void rollbackIsRefusedWhenTheOtherColorHasNoReadyPods() {
-    assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
-    TestProject.Run noGreen = project.run(cluster, "rollback");
-    assertThat(noGreen.exitCode()).isEqualTo(3);
-    assertThat(noGreen.err()).contains("refusing to roll back to green: deployment todo-api-green does not exist");
+    @Test
+    void rollbackIsRefusedWhenTheOtherColorHasNoReadyPods() {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        TestProject.Run noGreen = project.run(cluster, "rollback");
+        assertThat(noGreen.exitCode()).isEqualTo(3);
+        assertThat(noGreen.err()).contains("refusing to roll back to green: deployment todo-api-green does not exist");
 
-    project.set("DEPLOYMENT_TIMEOUT", "1s");
-    cluster.simulator().podsOf("todo-api-green", new ClusterSimulator.NoPods());
-    assertThat(project.run(cluster, "publish", "--tag", "2").exitCode()).isEqualTo(3);
+        project.set("DEPLOYMENT_TIMEOUT", "1s");
+        cluster.simulator().podsOf("todo-api-green", new ClusterSimulator.NoPods());
+        assertThat(project.run(cluster, "publish", "--tag", "2").exitCode()).isEqualTo(3);
 
-    TestProject.Run run = project.run(cluster, "rollback");
+        TestProject.Run run = project.run(cluster, "rollback");
 
-    assertThat(run.exitCode()).isEqualTo(3);
-    assertThat(run.err()).contains("refusing to roll back to green: deployment todo-api-green has no ready pods (0/2 desired)");
-    assertThat(selector("todo-api")).containsEntry("color", "blue");
-  }
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("refusing to roll back to green: deployment todo-api-green has no ready pods (0/2 desired)");
+        assertThat(selector("todo-api")).containsEntry("color", "blue");
+    }
 
-  @Test
-  void deploymentTimeoutSaysWhyFromThePodsAndEvents() {
-    project.set("DEPLOYMENT_TIMEOUT", "3s");
-    cluster.simulator().podsOf("todo-api-blue", new ClusterSimulator.Waiting("ImagePullBackOff",
-        "Back-off pulling image \"registry.example/team/todo-api:9\""));
-    cluster.simulator().warningEvent("Deployment", "todo-api-blue", "FailedCreate", "quota nearly exhausted");
+    @Test
+    void deploymentTimeoutSaysWhyFromThePodsAndEvents() {
+        project.set("DEPLOYMENT_TIMEOUT", "3s");
+        cluster.simulator().podsOf("todo-api-blue", new ClusterSimulator.Waiting("ImagePullBackOff",
+                "Back-off pulling image \"registry.example/team/todo-api:9\""));
+        cluster.simulator().warningEvent("Deployment", "todo-api-blue", "FailedCreate", "quota nearly exhausted");
 
-    TestProject.Run run = project.run(cluster, "publish", "--tag", "9");
+        TestProject.Run run = project.run(cluster, "publish", "--tag", "9");
 
-    assertThat(run.exitCode()).isEqualTo(3);
-    assertThat(run.err()).contains("timed out after 3s waiting for deployment todo-api-blue (0/2 ready)")
-        .contains("container todo-api waiting: ImagePullBackOff (Back-off pulling image")
-        .contains("Warning FailedCreate deployment/todo-api-blue: quota nearly exhausted");
-    assertThat(run.out()).containsPattern("waiting for deployment todo-api-blue: 0/2 ready \\(\\d+s of 3s\\)");
-    assertThat(client.services().inNamespace(NS).withName("todo-api").get()).as("no swap").isNull();
-  }
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("timed out after 3s waiting for deployment todo-api-blue (0/2 ready)")
+                .contains("container todo-api waiting: ImagePullBackOff (Back-off pulling image")
+                .contains("Warning FailedCreate deployment/todo-api-blue: quota nearly exhausted");
+        assertThat(run.out()).containsPattern("waiting for deployment todo-api-blue: 0/2 ready \\(\\d+s of 3s\\)");
+        assertThat(client.services().inNamespace(NS).withName("todo-api").get()).as("no swap").isNull();
+    }
 
-  @Test
-  void failedSeedJobFailsAtOnceWithTheJobsMessage() {
-    cluster.simulator().job("todo-api-seed", new ClusterSimulator.Fails("BackoffLimitExceeded",
-        "Job has reached the specified backoff limit"));
+    @Test
+    void failedSeedJobFailsAtOnceWithTheJobsMessage() {
+        cluster.simulator().job("todo-api-seed", new ClusterSimulator.Fails("BackoffLimitExceeded",
+                "Job has reached the specified backoff limit"));
 
-    TestProject.Run run = project.run(cluster, "publish", "--tag", "3");
+        TestProject.Run run = project.run(cluster, "publish", "--tag", "3");
 
-    assertThat(run.exitCode()).isEqualTo(3);
-    assertThat(run.err()).contains("job todo-api-seed failed: BackoffLimitExceeded (Job has reached the specified backoff limit)");
-    assertThat(run.err()).doesNotContain("timed out");
-    assertThat(client.services().inNamespace(NS).withName("todo-api").get()).isNull();
-  }
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("job todo-api-seed failed: BackoffLimitExceeded (Job has reached the specified backoff limit)");
+        assertThat(run.err()).doesNotContain("timed out");
+        assertThat(client.services().inNamespace(NS).withName("todo-api").get()).isNull();
+    }
 
-  @Test
-  void seedJobTimeoutShowsThePodsWaitingReason() {
-    project.set("DB_MIGRATIONS_JOB_TIMEOUT", "3s");
-    cluster.simulator().job("todo-api-seed", new ClusterSimulator.Hangs("CrashLoopBackOff"));
+    @Test
+    void seedJobTimeoutShowsThePodsWaitingReason() {
+        project.set("DB_MIGRATIONS_JOB_TIMEOUT", "3s");
+        cluster.simulator().job("todo-api-seed", new ClusterSimulator.Hangs("CrashLoopBackOff"));
 
-    TestProject.Run run = project.run(cluster, "publish", "--tag", "3");
+        TestProject.Run run = project.run(cluster, "publish", "--tag", "3");
 
-    assertThat(run.exitCode()).isEqualTo(3);
-    assertThat(run.err()).contains("timed out after 3s waiting for job todo-api-seed (0/1 succeeded, 1 active)")
-        .contains("container seed waiting: CrashLoopBackOff");
-  }
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("timed out after 3s waiting for job todo-api-seed (0/1 succeeded, 1 active)")
+                .contains("container seed waiting: CrashLoopBackOff");
+    }
 
-  @Test
-  void smokeServiceWithoutAnAddressIsReachedThroughAPortForward() {
-    project.set("SMOKE_SERVICE_TIMEOUT", "1s");
-    project.set("KOPS_STATE_STORE", "s3://kops-state");
-    project.set("SMOKE_TESTS_COMMAND", "echo \"$TEST_HOST $KOPS_STATE_STORE\" >> " + project.file("smoke-hosts.txt"));
-    cluster.simulator().withholdAddress("todo-api-smoke");
+    @Test
+    void smokeServiceWithoutAnAddressIsReachedThroughAPortForward() {
+        project.set("SMOKE_SERVICE_TIMEOUT", "1s");
+        project.set("KOPS_STATE_STORE", "s3://kops-state");
+        project.set("SMOKE_TESTS_COMMAND", "echo \"$TEST_HOST $KOPS_STATE_STORE\" >> " + project.file("smoke-hosts.txt"));
+        cluster.simulator().withholdAddress("todo-api-smoke");
 
-    TestProject.Run run = project.run(cluster, "publish", "--tag", "5");
+        TestProject.Run run = project.run(cluster, "publish", "--tag", "5");
 
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("timed out after 1s waiting for external address of service todo-api-smoke")
-        .contains("falling back to a port-forward");
-    assertThat(project.portForwarder().opened()).containsExactly("todo-api-smoke:8001");
-    assertThat(project.portForwarder().closed()).containsExactly("todo-api-smoke:8001");
-    assertThat(project.smokeHosts()).containsExactly("127.0.0.1:18001 s3://kops-state");
-  }
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("timed out after 1s waiting for external address of service todo-api-smoke")
+                .contains("falling back to a port-forward");
+        assertThat(project.portForwarder().opened()).containsExactly("todo-api-smoke:8001");
+        assertThat(project.portForwarder().closed()).containsExactly("todo-api-smoke:8001");
+        assertThat(project.smokeHosts()).containsExactly("127.0.0.1:18001 s3://kops-state");
+    }
 
-  @Test
-  void scaleDownOfThePreviousColorAfterTheDelayIsOptIn() {
-    project.set("SCALE_DOWN_DELAY", "90s");
-    assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
-    assertThat(project.sleeps()).as("nothing to scale down on a first publish").isEmpty();
+    @Test
+    void scaleDownOfThePreviousColorAfterTheDelayIsOptIn() {
+        project.set("SCALE_DOWN_DELAY", "90s");
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        assertThat(project.sleeps()).as("nothing to scale down on a first publish").isEmpty();
 
-    TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
+        TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
 
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(project.sleeps()).containsExactly(Duration.ofSeconds(90));
-    assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isZero();
-    assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("todo-api-blue").get())
-        .as("its HPA would scale it straight back up").isNull();
-    assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("todo-api-green").get())
-        .isNotNull();
-  }
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(project.sleeps()).containsExactly(Duration.ofSeconds(90));
+        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isZero();
+        assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("todo-api-blue").get())
+                .as("its HPA would scale it straight back up").isNull();
+        assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("todo-api-green").get())
+                .isNotNull();
+    }
 
-  @Test
-  void severalDeploymentsPerColorAreAllAwaitedAndOnlyTheServedOneRunsMigrations() {
-    project.writeFile("deployment.yaml", """
-        apiVersion: v1
-        kind: ConfigMap
-        metadata: {name: master-config-$COLOR}
-        data: {file: "x"}
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: cache-$COLOR}
-        spec:
-          replicas: 1
-          selector: {matchLabels: {app: cache, color: $COLOR}}
-          template:
-            metadata: {labels: {app: cache, color: $COLOR}}
-            spec: {containers: [{name: cache, image: "stock/cache:7"}]}
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: $SERVICE_NAME-$COLOR}
-        spec:
-          replicas: 1
-          selector: {matchLabels: {app: $SERVICE_NAME, color: $COLOR}}
-          template:
-            metadata: {labels: {app: $SERVICE_NAME, color: $COLOR}}
-            spec: {containers: [{name: api, image: "${IMAGE_NAME}:$TAG"}]}
-        """);
-    assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+    @Test
+    void severalDeploymentsPerColorAreAllAwaitedAndOnlyTheServedOneRunsMigrations() {
+        project.writeFile("deployment.yaml", """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: master-config-$COLOR}
+            data: {file: "x"}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: cache-$COLOR}
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: cache, color: $COLOR}}
+              template:
+                metadata: {labels: {app: cache, color: $COLOR}}
+                spec: {containers: [{name: cache, image: "stock/cache:7"}]}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: $SERVICE_NAME-$COLOR}
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: $SERVICE_NAME, color: $COLOR}}
+              template:
+                metadata: {labels: {app: $SERVICE_NAME, color: $COLOR}}
+                spec: {containers: [{name: api, image: "${IMAGE_NAME}:$TAG"}]}
+            """);
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
 
-    TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
+        TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
 
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(deployment("cache-green").getSpec().getReplicas()).isEqualTo(1);
-    assertThat(client.configMaps().inNamespace(NS).withName("master-config-green").get()).isNotNull();
-    assertThat(project.podExec().calls()).isNotEmpty().allSatisfy(c -> assertThat(c.pod()).startsWith("todo-api-green-"));
-    assertThat(run.out()).contains("apply deployment cache-green, todo-api-green with configmap master-config-green");
-    assertThat(selector("todo-api")).containsEntry("color", "green");
-  }
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(deployment("cache-green").getSpec().getReplicas()).isEqualTo(1);
+        assertThat(client.configMaps().inNamespace(NS).withName("master-config-green").get()).isNotNull();
+        assertThat(project.podExec().calls()).isNotEmpty().allSatisfy(c -> assertThat(c.pod()).startsWith("todo-api-green-"));
+        assertThat(run.out()).contains("apply deployment cache-green, todo-api-green with configmap master-config-green");
+        assertThat(selector("todo-api")).containsEntry("color", "green");
+    }
 
-  @Test
-  void statusShowsTheActiveColorAndBothDeployments() {
-    assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
-    assertThat(project.run(cluster, "publish", "--tag", "2").exitCode()).isZero();
+    @Test
+    void statusShowsTheActiveColorAndBothDeployments() {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        assertThat(project.run(cluster, "publish", "--tag", "2").exitCode()).isZero();
 
-    TestProject.Run run = project.run(cluster, "status");
+        TestProject.Run run = project.run(cluster, "status");
 
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("service todo-api in namespace " + NS + ": active color green");
-    assertThat(run.out().lines().filter(l -> l.contains("todo-api-green")).findFirst().orElseThrow())
-        .startsWith("*").contains(" 2 ").contains("2/2").contains("todo-api-green ?/? (min 1, max 10)");
-    assertThat(run.out().lines().filter(l -> l.contains("todo-api-blue")).findFirst().orElseThrow())
-        .doesNotStartWith("*").contains(" 1 ").contains("2/2");
-  }
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("service todo-api in namespace " + NS + ": active color green");
+        assertThat(run.out().lines().filter(l -> l.contains("todo-api-green")).findFirst().orElseThrow())
+                .startsWith("*").contains(" 2 ").contains("2/2").contains("todo-api-green ?/? (min 1, max 10)");
+        assertThat(run.out().lines().filter(l -> l.contains("todo-api-blue")).findFirst().orElseThrow())
+                .doesNotStartWith("*").contains(" 1 ").contains("2/2");
+    }
 
-  private Deployment deployment(String name) {
-    Deployment deployment = client.apps().deployments().inNamespace(NS).withName(name).get();
-    assertThat(deployment).as("deployment " + name).isNotNull();
-    return deployment;
-  }
+    private Deployment deployment(String name) {
+        Deployment deployment = client.apps().deployments().inNamespace(NS).withName(name).get();
+        assertThat(deployment).as("deployment " + name).isNotNull();
+        return deployment;
+    }
 
-  private String image(String deployment) {
-    return deployment(deployment).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-  }
+    private String image(String deployment) {
+        return deployment(deployment).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    }
 
-  private Map<String, String> selector(String service) {
-    Service svc = client.services().inNamespace(NS).withName(service).get();
-    assertThat(svc).as("service " + service).isNotNull();
-    return svc.getSpec().getSelector();
-  }
+    private Map<String, String> selector(String service) {
+        Service svc = client.services().inNamespace(NS).withName(service).get();
+        assertThat(svc).as("service " + service).isNotNull();
+        return svc.getSpec().getSelector();
+    }
 }

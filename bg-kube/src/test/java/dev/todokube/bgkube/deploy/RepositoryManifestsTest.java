@@ -38,124 +38,124 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RepositoryManifestsTest {
 
-  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-  private static final Option[] PATH_OPTIONS = {
-      Option.SERVICE_CONFIG, Option.DEPLOYMENT_CONFIG, Option.SMOKE_SERVICE_CONFIG,
-      Option.DB_MIGRATIONS_JOB_CONFIG_SEED, Option.HPA_CONFIG, Option.EXTRA_CONFIGS};
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Option[] PATH_OPTIONS = {
+            Option.SERVICE_CONFIG, Option.DEPLOYMENT_CONFIG, Option.SMOKE_SERVICE_CONFIG,
+            Option.DB_MIGRATIONS_JOB_CONFIG_SEED, Option.HPA_CONFIG, Option.EXTRA_CONFIGS};
 
-  static Stream<Arguments> environments() {
-    return Stream.of(".env.dev", ".env.prod").flatMap(env ->
-        Stream.of(Color.values()).map(color -> Arguments.of(env, color)));
-  }
-
-  /** Settings from a repository env file, with its relative template paths resolved from the repository root. */
-  private static Settings settings(String envFile) throws IOException {
-    Path file = ROOT.resolve(envFile);
-    Settings fromFile = SettingsLoader.load(Map.of(), Optional.of(file));
-    Map<Option, String> flags = new EnumMap<>(Option.class);
-    for (Option option : PATH_OPTIONS) {
-      String value = fromFile.variables().get(option.envName());
-      if (value != null) {
-        flags.put(option, String.join(",", Stream.of(value.split(",")).map(p -> ROOT.resolve(p.strip()).toString())
-            .toList()));
-      }
+    static Stream<Arguments> environments() {
+        return Stream.of(".env.dev", ".env.prod").flatMap(env ->
+                Stream.of(Color.values()).map(color -> Arguments.of(env, color)));
     }
-    return SettingsLoader.load(flags, Optional.of(file));
-  }
 
-  @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("environments")
-  void everyManifestRendersIntoTypedObjects(String envFile, Color color) throws IOException {
-    Settings settings = settings(envFile);
-    List<Path> files;
-    try (Stream<Path> list = Files.list(ROOT.resolve("kubernetes"))) {
-      files = list.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    /** Settings from a repository env file, with its relative template paths resolved from the repository root. */
+    private static Settings settings(String envFile) throws IOException {
+        Path file = ROOT.resolve(envFile);
+        Settings fromFile = SettingsLoader.load(Map.of(), Optional.of(file));
+        Map<Option, String> flags = new EnumMap<>(Option.class);
+        for (Option option : PATH_OPTIONS) {
+            String value = fromFile.variables().get(option.envName());
+            if (value != null) {
+                flags.put(option, String.join(",", Stream.of(value.split(",")).map(p -> ROOT.resolve(p.strip()).toString())
+                        .toList()));
+            }
+        }
+        return SettingsLoader.load(flags, Optional.of(file));
     }
-    assertThat(files).extracting(p -> p.getFileName().toString()).contains("deployment.yaml", "service.yaml",
-        "smoke-service.yaml", "db-seed-job.yaml", "hpa.yaml", "pdb.yaml", "db-secret.example.yaml");
 
-    List<HasMetadata> objects = new ArrayList<>();
-    for (Path file : files) {
-      RenderedManifest rendered = Manifests.render(Template.load(file), settings.variablesFor(color.label(), "1234"));
-      objects.addAll(rendered.objects());
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("environments")
+    void everyManifestRendersIntoTypedObjects(String envFile, Color color) throws IOException {
+        Settings settings = settings(envFile);
+        List<Path> files;
+        try (Stream<Path> list = Files.list(ROOT.resolve("kubernetes"))) {
+            files = list.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(files).extracting(p -> p.getFileName().toString()).contains("deployment.yaml", "service.yaml",
+                "smoke-service.yaml", "db-seed-job.yaml", "hpa.yaml", "pdb.yaml", "db-secret.example.yaml");
+
+        List<HasMetadata> objects = new ArrayList<>();
+        for (Path file : files) {
+            RenderedManifest rendered = Manifests.render(Template.load(file), settings.variablesFor(color.label(), "1234"));
+            objects.addAll(rendered.objects());
+        }
+        assertThat(objects).hasAtLeastOneElementOfType(Deployment.class).hasAtLeastOneElementOfType(Service.class)
+                .hasAtLeastOneElementOfType(Job.class).hasAtLeastOneElementOfType(HorizontalPodAutoscaler.class)
+                .hasAtLeastOneElementOfType(PodDisruptionBudget.class).hasAtLeastOneElementOfType(Secret.class);
+
+        Deployment deployment = only(objects, Deployment.class);
+        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        assertThat(podLabels).containsKeys("app", "env", "color", "component", "role").containsEntry("color", color.label());
+        for (Service service : all(objects, Service.class)) {
+            assertThat(podLabels).as("service " + service.getMetadata().getName() + " selects the pods")
+                    .containsAllEntriesOf(service.getSpec().getSelector());
+        }
+        HorizontalPodAutoscaler hpa = only(objects, HorizontalPodAutoscaler.class);
+        assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
+        assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(deployment.getMetadata().getName())
+                .isEqualTo("todo-api-" + color.label());
+        assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(1);
+        assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(10);
+        assertThat(hpa.getSpec().getMetrics().get(0).getResource().getName()).isEqualTo("cpu");
+        assertThat(hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization()).isEqualTo(80);
+        PodDisruptionBudget pdb = only(objects, PodDisruptionBudget.class);
+        assertThat(podLabels).containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
+
+        Container api = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Job seed = only(objects, Job.class);
+        Container seedContainer = seed.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(seedContainer.getArgs()).containsExactly("seed");
+        assertThat(seedContainer.getImage()).isEqualTo(api.getImage()).endsWith(":1234");
     }
-    assertThat(objects).hasAtLeastOneElementOfType(Deployment.class).hasAtLeastOneElementOfType(Service.class)
-        .hasAtLeastOneElementOfType(Job.class).hasAtLeastOneElementOfType(HorizontalPodAutoscaler.class)
-        .hasAtLeastOneElementOfType(PodDisruptionBudget.class).hasAtLeastOneElementOfType(Secret.class);
 
-    Deployment deployment = only(objects, Deployment.class);
-    Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-    assertThat(podLabels).containsKeys("app", "env", "color", "component", "role").containsEntry("color", color.label());
-    for (Service service : all(objects, Service.class)) {
-      assertThat(podLabels).as("service " + service.getMetadata().getName() + " selects the pods")
-          .containsAllEntriesOf(service.getSpec().getSelector());
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("environments")
+    void deploymentIsProductionReady(String envFile, Color color) throws IOException {
+        Settings settings = settings(envFile);
+        Deployment deployment = ServiceManifests.load(settings, "1234").deployment(color, "1234").single(Deployment.class);
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        Container api = pod.getContainers().get(0);
+
+        assertThat(api.getPorts()).extracting(p -> p.getName() + "=" + p.getContainerPort())
+                .containsExactly("grpc=8001", "metrics=9090");
+        assertThat(api.getReadinessProbe().getGrpc().getPort()).isEqualTo(8001);
+        assertThat(api.getLivenessProbe().getGrpc().getPort()).isEqualTo(8001);
+        assertThat(api.getStartupProbe().getGrpc().getPort()).isEqualTo(8001);
+
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(api.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(api.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(api.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/tmp"));
+        assertThat(pod.getVolumes()).anyMatch(v -> v.getEmptyDir() != null);
+
+        assertThat(api.getResources().getRequests()).containsEntry("cpu", new Quantity("100m"))
+                .containsEntry("memory", new Quantity("128Mi"));
+        assertThat(api.getResources().getLimits()).containsEntry("cpu", new Quantity("500m"))
+                .containsEntry("memory", new Quantity("192Mi"));
+        assertThat(env(api, "JAVA_TOOL_OPTIONS").getValue()).contains("-XX:MaxRAMPercentage=");
+
+        EnvVar dbUri = env(api, "DB_URI");
+        assertThat(dbUri.getValue()).as("not in plain text").isNull();
+        assertThat(dbUri.getValueFrom().getSecretKeyRef().getName()).isEqualTo("todo-api-db");
+        assertThat(api.getEnv()).noneMatch(e -> e.getName().equals("DB_HOST") || e.getName().equals("DB_PORT"));
+
+        long preStop = api.getLifecycle().getPreStop().getSleep().getSeconds();
+        long shutdownGrace = SettingsLoader.parseDuration(env(api, "SHUTDOWN_GRACE").getValue()).orElseThrow().toSeconds();
+        assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(preStop + shutdownGrace);
     }
-    HorizontalPodAutoscaler hpa = only(objects, HorizontalPodAutoscaler.class);
-    assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
-    assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(deployment.getMetadata().getName())
-        .isEqualTo("todo-api-" + color.label());
-    assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(1);
-    assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(10);
-    assertThat(hpa.getSpec().getMetrics().get(0).getResource().getName()).isEqualTo("cpu");
-    assertThat(hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization()).isEqualTo(80);
-    PodDisruptionBudget pdb = only(objects, PodDisruptionBudget.class);
-    assertThat(podLabels).containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
 
-    Container api = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-    Job seed = only(objects, Job.class);
-    Container seedContainer = seed.getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(seedContainer.getArgs()).containsExactly("seed");
-    assertThat(seedContainer.getImage()).isEqualTo(api.getImage()).endsWith(":1234");
-  }
+    private static EnvVar env(Container container, String name) {
+        return container.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no env " + name));
+    }
 
-  @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("environments")
-  void deploymentIsProductionReady(String envFile, Color color) throws IOException {
-    Settings settings = settings(envFile);
-    Deployment deployment = ServiceManifests.load(settings, "1234").deployment(color, "1234").single(Deployment.class);
-    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
-    Container api = pod.getContainers().get(0);
+    private static <T> List<T> all(List<HasMetadata> objects, Class<T> type) {
+        return objects.stream().filter(type::isInstance).map(type::cast).toList();
+    }
 
-    assertThat(api.getPorts()).extracting(p -> p.getName() + "=" + p.getContainerPort())
-        .containsExactly("grpc=8001", "metrics=9090");
-    assertThat(api.getReadinessProbe().getGrpc().getPort()).isEqualTo(8001);
-    assertThat(api.getLivenessProbe().getGrpc().getPort()).isEqualTo(8001);
-    assertThat(api.getStartupProbe().getGrpc().getPort()).isEqualTo(8001);
-
-    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-    assertThat(api.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
-    assertThat(api.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
-    assertThat(api.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/tmp"));
-    assertThat(pod.getVolumes()).anyMatch(v -> v.getEmptyDir() != null);
-
-    assertThat(api.getResources().getRequests()).containsEntry("cpu", new Quantity("100m"))
-        .containsEntry("memory", new Quantity("128Mi"));
-    assertThat(api.getResources().getLimits()).containsEntry("cpu", new Quantity("500m"))
-        .containsEntry("memory", new Quantity("192Mi"));
-    assertThat(env(api, "JAVA_TOOL_OPTIONS").getValue()).contains("-XX:MaxRAMPercentage=");
-
-    EnvVar dbUri = env(api, "DB_URI");
-    assertThat(dbUri.getValue()).as("not in plain text").isNull();
-    assertThat(dbUri.getValueFrom().getSecretKeyRef().getName()).isEqualTo("todo-api-db");
-    assertThat(api.getEnv()).noneMatch(e -> e.getName().equals("DB_HOST") || e.getName().equals("DB_PORT"));
-
-    long preStop = api.getLifecycle().getPreStop().getSleep().getSeconds();
-    long shutdownGrace = SettingsLoader.parseDuration(env(api, "SHUTDOWN_GRACE").getValue()).orElseThrow().toSeconds();
-    assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(preStop + shutdownGrace);
-  }
-
-  private static EnvVar env(Container container, String name) {
-    return container.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst()
-        .orElseThrow(() -> new AssertionError("no env " + name));
-  }
-
-  private static <T> List<T> all(List<HasMetadata> objects, Class<T> type) {
-    return objects.stream().filter(type::isInstance).map(type::cast).toList();
-  }
-
-  private static <T> T only(List<HasMetadata> objects, Class<T> type) {
-    List<T> matches = all(objects, type);
-    assertThat(matches).as(type.getSimpleName()).hasSize(1);
-    return matches.get(0);
-  }
+    private static <T> T only(List<HasMetadata> objects, Class<T> type) {
+        List<T> matches = all(objects, type);
+        assertThat(matches).as(type.getSimpleName()).hasSize(1);
+        return matches.get(0);
+    }
 }

@@ -16,89 +16,89 @@ import org.junit.jupiter.api.Test;
 /** The exact command lines the docker builder runs (no Docker engine can run here). */
 class DockerCliBuilderTest {
 
-  private final ScriptedCommandRunner runner = new ScriptedCommandRunner()
-      .script("docker", new CommandRunner.Result(0, ""))
-      .script("aws", new CommandRunner.Result(0, "ecr-token-123\n"))
-      .script("minikube", new CommandRunner.Result(0,
-          "DOCKER_TLS_VERIFY=1\nDOCKER_HOST=tcp://192.168.49.2:2376\nDOCKER_CERT_PATH=/home/u/.minikube/certs\n"
-              + "MINIKUBE_ACTIVE_DOCKERD=dev\n"));
-  private final List<String> log = new ArrayList<>();
-  private final ImageRef image = new ImageRef("gcr.io/proj/todo-api", "1764000000");
+    private final ScriptedCommandRunner runner = new ScriptedCommandRunner()
+            .script("docker", new CommandRunner.Result(0, ""))
+            .script("aws", new CommandRunner.Result(0, "ecr-token-123\n"))
+            .script("minikube", new CommandRunner.Result(0,
+                    "DOCKER_TLS_VERIFY=1\nDOCKER_HOST=tcp://192.168.49.2:2376\nDOCKER_CERT_PATH=/home/u/.minikube/certs\n"
+                            + "MINIKUBE_ACTIVE_DOCKERD=dev\n"));
+    private final List<String> log = new ArrayList<>();
+    private final ImageRef image = new ImageRef("gcr.io/proj/todo-api", "1764000000");
 
-  private DockerCliBuilder builder(String registry, Optional<String> minikube, List<String> buildArgs) {
-    return new DockerCliBuilder(Path.of("services/api"), Path.of("services/api/Dockerfile.prod"), buildArgs, minikube,
-        Registries.resolve(registry), "eu-west-1a", runner, log::add);
-  }
+    private DockerCliBuilder builder(String registry, Optional<String> minikube, List<String> buildArgs) {
+        return new DockerCliBuilder(Path.of("services/api"), Path.of("services/api/Dockerfile.prod"), buildArgs, minikube,
+                Registries.resolve(registry), "eu-west-1a", runner, log::add);
+    }
 
-  @Test
-  void buildRunsDockerBuildWithContextDockerfileTagAndEachBuildArg() {
-    builder("gcr", Optional.empty(), List.of("VERSION=1.2", "GIT_SHA=abc")).build(image);
+    @Test
+    void buildRunsDockerBuildWithContextDockerfileTagAndEachBuildArg() {
+        builder("gcr", Optional.empty(), List.of("VERSION=1.2", "GIT_SHA=abc")).build(image);
 
-    assertThat(runner.commands()).singleElement().satisfies(command -> {
-      assertThat(command.argv()).containsExactly("docker", "build", "services/api", "-f",
-          "services/api/Dockerfile.prod", "-t", "gcr.io/proj/todo-api:1764000000",
-          "--build-arg", "VERSION=1.2", "--build-arg", "GIT_SHA=abc");
-      assertThat(command.environment()).isEmpty();
-    });
-  }
+        assertThat(runner.commands()).singleElement().satisfies(command -> {
+            assertThat(command.argv()).containsExactly("docker", "build", "services/api", "-f",
+                    "services/api/Dockerfile.prod", "-t", "gcr.io/proj/todo-api:1764000000",
+                    "--build-arg", "VERSION=1.2", "--build-arg", "GIT_SHA=abc");
+            assertThat(command.environment()).isEmpty();
+        });
+    }
 
-  @Test
-  void pushToGcrIsADockerPush() {
-    builder("gcr", Optional.empty(), List.of()).push(image);
+    @Test
+    void pushToGcrIsADockerPush() {
+        builder("gcr", Optional.empty(), List.of()).push(image);
 
-    assertThat(runner.commands()).extracting(CommandRunner.Command::argv)
-        .containsExactly(List.of("docker", "push", "gcr.io/proj/todo-api:1764000000"));
-  }
+        assertThat(runner.commands()).extracting(CommandRunner.Command::argv)
+                .containsExactly(List.of("docker", "push", "gcr.io/proj/todo-api:1764000000"));
+    }
 
-  @Test
-  void pushToEcrLogsInWithATokenForTheZonesRegionFirst() {
-    ImageRef ecrImage = new ImageRef("123456789012.dkr.ecr.eu-west-1.amazonaws.com/todo-api", "7");
+    @Test
+    void pushToEcrLogsInWithATokenForTheZonesRegionFirst() {
+        ImageRef ecrImage = new ImageRef("123456789012.dkr.ecr.eu-west-1.amazonaws.com/todo-api", "7");
 
-    builder("ecr", Optional.empty(), List.of()).push(ecrImage);
+        builder("ecr", Optional.empty(), List.of()).push(ecrImage);
 
-    List<CommandRunner.Command> commands = runner.commands();
-    assertThat(commands).extracting(CommandRunner.Command::argv).containsExactly(
-        List.of("aws", "ecr", "get-login-password", "--region", "eu-west-1"),
-        List.of("docker", "login", "--username", "AWS", "--password-stdin",
-            "123456789012.dkr.ecr.eu-west-1.amazonaws.com"),
-        List.of("docker", "push", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/todo-api:7"));
-    assertThat(commands.get(1).stdin()).contains("ecr-token-123");
-  }
+        List<CommandRunner.Command> commands = runner.commands();
+        assertThat(commands).extracting(CommandRunner.Command::argv).containsExactly(
+                List.of("aws", "ecr", "get-login-password", "--region", "eu-west-1"),
+                List.of("docker", "login", "--username", "AWS", "--password-stdin",
+                        "123456789012.dkr.ecr.eu-west-1.amazonaws.com"),
+                List.of("docker", "push", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/todo-api:7"));
+        assertThat(commands.get(1).stdin()).contains("ecr-token-123");
+    }
 
-  @Test
-  void localRegistryPushesNothing() {
-    builder("local", Optional.empty(), List.of()).push(image);
+    @Test
+    void localRegistryPushesNothing() {
+        builder("local", Optional.empty(), List.of()).push(image);
 
-    assertThat(runner.commands()).isEmpty();
-    assertThat(log).contains("registry is local: nothing to push");
-  }
+        assertThat(runner.commands()).isEmpty();
+        assertThat(log).contains("registry is local: nothing to push");
+    }
 
-  @Test
-  void minikubeProfileRunsDockerAgainstItsDaemon() {
-    builder("local", Optional.of("dev"), List.of()).build(image);
+    @Test
+    void minikubeProfileRunsDockerAgainstItsDaemon() {
+        builder("local", Optional.of("dev"), List.of()).build(image);
 
-    List<CommandRunner.Command> commands = runner.commands();
-    assertThat(commands.get(0).argv()).containsExactly("minikube", "-p", "dev", "docker-env", "--shell", "none");
-    assertThat(commands.get(1).argv()).startsWith("docker", "build");
-    assertThat(commands.get(1).environment()).containsAllEntriesOf(Map.of(
-        "DOCKER_HOST", "tcp://192.168.49.2:2376", "DOCKER_TLS_VERIFY", "1",
-        "DOCKER_CERT_PATH", "/home/u/.minikube/certs"));
-  }
+        List<CommandRunner.Command> commands = runner.commands();
+        assertThat(commands.get(0).argv()).containsExactly("minikube", "-p", "dev", "docker-env", "--shell", "none");
+        assertThat(commands.get(1).argv()).startsWith("docker", "build");
+        assertThat(commands.get(1).environment()).containsAllEntriesOf(Map.of(
+                "DOCKER_HOST", "tcp://192.168.49.2:2376", "DOCKER_TLS_VERIFY", "1",
+                "DOCKER_CERT_PATH", "/home/u/.minikube/certs"));
+    }
 
-  @Test
-  void failedBuildIsAnErrorWithTheCommandAndItsLastOutput() {
-    runner.script("docker", new CommandRunner.Result(1, "step 1\nstep 2\nCOPY failed: no such file\n"));
+    @Test
+    void failedBuildIsAnErrorWithTheCommandAndItsLastOutput() {
+        runner.script("docker", new CommandRunner.Result(1, "step 1\nstep 2\nCOPY failed: no such file\n"));
 
-    assertThatThrownBy(() -> builder("gcr", Optional.empty(), List.of()).build(image))
-        .isInstanceOf(ClusterException.class)
-        .hasMessageContaining("docker build failed with exit code 1: docker build services/api")
-        .hasMessageContaining("COPY failed: no such file");
-  }
+        assertThatThrownBy(() -> builder("gcr", Optional.empty(), List.of()).build(image))
+                .isInstanceOf(ClusterException.class)
+                .hasMessageContaining("docker build failed with exit code 1: docker build services/api")
+                .hasMessageContaining("COPY failed: no such file");
+    }
 
-  @Test
-  void describesTheCommandForThePlan() {
-    assertThat(builder("gcr", Optional.empty(), List.of("A=1")).describeBuild(image))
-        .isEqualTo("docker build services/api -f services/api/Dockerfile.prod -t gcr.io/proj/todo-api:1764000000 "
-            + "--build-arg A=1");
-  }
+    @Test
+    void describesTheCommandForThePlan() {
+        assertThat(builder("gcr", Optional.empty(), List.of("A=1")).describeBuild(image))
+                .isEqualTo("docker build services/api -f services/api/Dockerfile.prod -t gcr.io/proj/todo-api:1764000000 "
+                        + "--build-arg A=1");
+    }
 }

@@ -30,132 +30,132 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class JibBuilderTest {
 
-  private static final String MANIFEST_TYPES = "application/vnd.oci.image.manifest.v1+json,"
-      + "application/vnd.docker.distribution.manifest.v2+json";
+    private static final String MANIFEST_TYPES = "application/vnd.oci.image.manifest.v1+json,"
+            + "application/vnd.docker.distribution.manifest.v2+json";
 
-  @TempDir
-  static Path shared;
+    @TempDir
+    static Path shared;
 
-  private static LocalRegistry registry;
+    private static LocalRegistry registry;
 
-  @TempDir
-  Path dir;
+    @TempDir
+    Path dir;
 
-  /** Jib logs from its step threads. */
-  private final List<String> log = new CopyOnWriteArrayList<>();
+    /** Jib logs from its step threads. */
+    private final List<String> log = new CopyOnWriteArrayList<>();
 
-  @BeforeAll
-  static void startRegistry() throws Exception {
-    registry = LocalRegistry.start(shared);
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (registry != null) {
-      registry.close();
+    @BeforeAll
+    static void startRegistry() throws Exception {
+        registry = LocalRegistry.start(shared);
     }
-  }
 
-  @Test
-  void pushesARunnableJarFromScratchAndTheRegistryServesItsManifest() throws Exception {
-    Path jar = runnableJar(dir.resolve("app.jar"));
-    JibBuilder builder = builder(jar, Optional.empty(), Optional.empty(), "scratch");
-    ImageRef image = new ImageRef(registry.host() + "/team/todo-api", "1764000000");
-
-    builder.push(image);
-
-    HttpResponse<String> manifest = registry.get("/v2/team/todo-api/manifests/1764000000", MANIFEST_TYPES);
-    assertThat(manifest.statusCode()).isEqualTo(200);
-    assertThat(manifest.body()).contains("\"layers\"");
-    String config = blob("team/todo-api", configDigest(manifest.body()));
-    assertThat(config).contains("\"Entrypoint\":[\"java\",\"-jar\",\"/app/app.jar\"]");
-  }
-
-  @Test
-  void classesDirectoryOnABaseImagePulledFromTheRegistry() throws Exception {
-    Path jar = runnableJar(dir.resolve("base.jar"));
-    builder(jar, Optional.empty(), Optional.empty(), "scratch").push(new ImageRef(registry.host() + "/base/tiny", "1"));
-    Path classes = Files.createDirectories(dir.resolve("classes/dev/example"));
-    Files.write(classes.resolve("Main.class"), new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE});
-    Path libs = Files.createDirectories(dir.resolve("libs"));
-    runnableJar(libs.resolve("dependency.jar"));
-
-    builder(dir.resolve("classes"), Optional.of(libs), Optional.of("dev.example.Main"), registry.host() + "/base/tiny:1")
-        .push(new ImageRef(registry.host() + "/team/classes-app", "2"));
-
-    HttpResponse<String> manifest = registry.get("/v2/team/classes-app/manifests/2", MANIFEST_TYPES);
-    assertThat(manifest.statusCode()).isEqualTo(200);
-    String config = blob("team/classes-app", configDigest(manifest.body()));
-    assertThat(config).contains("dev.example.Main").contains("/app/libs/*");
-  }
-
-  @Test
-  void buildWritesAnImageTarball() throws Exception {
-    JibBuilder builder = builder(runnableJar(dir.resolve("app.jar")), Optional.empty(), Optional.empty(), "scratch");
-    ImageRef image = new ImageRef(registry.host() + "/team/todo-api", "5");
-
-    builder.build(image);
-
-    Path tar = dir.resolve("out/todo-api-5.tar");
-    assertThat(builder.tarball(image)).isEqualTo(tar);
-    assertThat(Files.size(tar)).isPositive();
-  }
-
-  @Test
-  void localRegistryPushesNothing() throws Exception {
-    JibBuilder builder = new JibBuilder(runnableJar(dir.resolve("app.jar")), Optional.empty(), Optional.empty(),
-        "scratch", Registries.resolve("local"), true, dir.resolve("out"), Optional.of(dir.resolve("cache")), log::add);
-
-    builder.push(new ImageRef(registry.host() + "/team/never", "1"));
-
-    assertThat(registry.get("/v2/team/never/manifests/1", MANIFEST_TYPES).statusCode()).isEqualTo(404);
-    assertThat(log).anyMatch(line -> line.contains("nothing to push"));
-  }
-
-  @Test
-  void unreachableRegistryIsAFailureWithTheImageName() throws Exception {
-    JibBuilder builder = builder(runnableJar(dir.resolve("app.jar")), Optional.empty(), Optional.empty(), "scratch");
-
-    assertThatThrownBy(() -> builder.push(new ImageRef("127.0.0.1:1/team/todo-api", "1")))
-        .isInstanceOf(ClusterException.class)
-        .hasMessageContaining("jib: cannot build or push 127.0.0.1:1/team/todo-api:1");
-  }
-
-  @Test
-  void classesDirectoryNeedsAMainClass() throws Exception {
-    Files.createDirectories(dir.resolve("classes"));
-
-    assertThatThrownBy(() -> builder(dir.resolve("classes"), Optional.empty(), Optional.empty(), "scratch"))
-        .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("give --jib-main-class");
-  }
-
-  private JibBuilder builder(Path app, Optional<Path> libs, Optional<String> mainClass, String base) {
-    return new JibBuilder(app, libs, mainClass, base, Registries.resolve("any"), true, dir.resolve("out"),
-        Optional.of(dir.resolve("cache")), log::add);
-  }
-
-  private String blob(String name, String digest) throws Exception {
-    HttpResponse<String> response = registry.get("/v2/" + name + "/blobs/" + digest, "*/*");
-    assertThat(response.statusCode()).isEqualTo(200);
-    return response.body();
-  }
-
-  private static String configDigest(String manifest) {
-    Matcher m = Pattern.compile("\"config\"\\s*:\\s*\\{[^}]*\"digest\"\\s*:\\s*\"([^\"]+)\"").matcher(manifest);
-    assertThat(m.find()).as(manifest).isTrue();
-    return m.group(1);
-  }
-
-  private static Path runnableJar(Path file) throws IOException {
-    Manifest manifest = new Manifest();
-    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "dev.example.Main");
-    try (OutputStream out = Files.newOutputStream(file); JarOutputStream jar = new JarOutputStream(out, manifest)) {
-      jar.putNextEntry(new JarEntry("dev/example/Main.class"));
-      jar.write(new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE});
-      jar.closeEntry();
+    @AfterAll
+    static void stopRegistry() {
+        if (registry != null) {
+            registry.close();
+        }
     }
-    return file;
-  }
+
+    @Test
+    void pushesARunnableJarFromScratchAndTheRegistryServesItsManifest() throws Exception {
+        Path jar = runnableJar(dir.resolve("app.jar"));
+        JibBuilder builder = builder(jar, Optional.empty(), Optional.empty(), "scratch");
+        ImageRef image = new ImageRef(registry.host() + "/team/todo-api", "1764000000");
+
+        builder.push(image);
+
+        HttpResponse<String> manifest = registry.get("/v2/team/todo-api/manifests/1764000000", MANIFEST_TYPES);
+        assertThat(manifest.statusCode()).isEqualTo(200);
+        assertThat(manifest.body()).contains("\"layers\"");
+        String config = blob("team/todo-api", configDigest(manifest.body()));
+        assertThat(config).contains("\"Entrypoint\":[\"java\",\"-jar\",\"/app/app.jar\"]");
+    }
+
+    @Test
+    void classesDirectoryOnABaseImagePulledFromTheRegistry() throws Exception {
+        Path jar = runnableJar(dir.resolve("base.jar"));
+        builder(jar, Optional.empty(), Optional.empty(), "scratch").push(new ImageRef(registry.host() + "/base/tiny", "1"));
+        Path classes = Files.createDirectories(dir.resolve("classes/dev/example"));
+        Files.write(classes.resolve("Main.class"), new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE});
+        Path libs = Files.createDirectories(dir.resolve("libs"));
+        runnableJar(libs.resolve("dependency.jar"));
+
+        builder(dir.resolve("classes"), Optional.of(libs), Optional.of("dev.example.Main"), registry.host() + "/base/tiny:1")
+                .push(new ImageRef(registry.host() + "/team/classes-app", "2"));
+
+        HttpResponse<String> manifest = registry.get("/v2/team/classes-app/manifests/2", MANIFEST_TYPES);
+        assertThat(manifest.statusCode()).isEqualTo(200);
+        String config = blob("team/classes-app", configDigest(manifest.body()));
+        assertThat(config).contains("dev.example.Main").contains("/app/libs/*");
+    }
+
+    @Test
+    void buildWritesAnImageTarball() throws Exception {
+        JibBuilder builder = builder(runnableJar(dir.resolve("app.jar")), Optional.empty(), Optional.empty(), "scratch");
+        ImageRef image = new ImageRef(registry.host() + "/team/todo-api", "5");
+
+        builder.build(image);
+
+        Path tar = dir.resolve("out/todo-api-5.tar");
+        assertThat(builder.tarball(image)).isEqualTo(tar);
+        assertThat(Files.size(tar)).isPositive();
+    }
+
+    @Test
+    void localRegistryPushesNothing() throws Exception {
+        JibBuilder builder = new JibBuilder(runnableJar(dir.resolve("app.jar")), Optional.empty(), Optional.empty(),
+                "scratch", Registries.resolve("local"), true, dir.resolve("out"), Optional.of(dir.resolve("cache")), log::add);
+
+        builder.push(new ImageRef(registry.host() + "/team/never", "1"));
+
+        assertThat(registry.get("/v2/team/never/manifests/1", MANIFEST_TYPES).statusCode()).isEqualTo(404);
+        assertThat(log).anyMatch(line -> line.contains("nothing to push"));
+    }
+
+    @Test
+    void unreachableRegistryIsAFailureWithTheImageName() throws Exception {
+        JibBuilder builder = builder(runnableJar(dir.resolve("app.jar")), Optional.empty(), Optional.empty(), "scratch");
+
+        assertThatThrownBy(() -> builder.push(new ImageRef("127.0.0.1:1/team/todo-api", "1")))
+                .isInstanceOf(ClusterException.class)
+                .hasMessageContaining("jib: cannot build or push 127.0.0.1:1/team/todo-api:1");
+    }
+
+    @Test
+    void classesDirectoryNeedsAMainClass() throws Exception {
+        Files.createDirectories(dir.resolve("classes"));
+
+        assertThatThrownBy(() -> builder(dir.resolve("classes"), Optional.empty(), Optional.empty(), "scratch"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("give --jib-main-class");
+    }
+
+    private JibBuilder builder(Path app, Optional<Path> libs, Optional<String> mainClass, String base) {
+        return new JibBuilder(app, libs, mainClass, base, Registries.resolve("any"), true, dir.resolve("out"),
+                Optional.of(dir.resolve("cache")), log::add);
+    }
+
+    private String blob(String name, String digest) throws Exception {
+        HttpResponse<String> response = registry.get("/v2/" + name + "/blobs/" + digest, "*/*");
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static String configDigest(String manifest) {
+        Matcher m = Pattern.compile("\"config\"\\s*:\\s*\\{[^}]*\"digest\"\\s*:\\s*\"([^\"]+)\"").matcher(manifest);
+        assertThat(m.find()).as(manifest).isTrue();
+        return m.group(1);
+    }
+
+    private static Path runnableJar(Path file) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "dev.example.Main");
+        try (OutputStream out = Files.newOutputStream(file); JarOutputStream jar = new JarOutputStream(out, manifest)) {
+            jar.putNextEntry(new JarEntry("dev/example/Main.class"));
+            jar.write(new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE});
+            jar.closeEntry();
+        }
+        return file;
+    }
 }

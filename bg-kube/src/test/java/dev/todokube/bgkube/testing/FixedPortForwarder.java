@@ -10,37 +10,37 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class FixedPortForwarder implements PortForwarder {
 
-  private final String address;
-  private final List<String> opened = new CopyOnWriteArrayList<>();
-  private final List<String> closed = new CopyOnWriteArrayList<>();
+    private final String address;
+    private final List<String> opened = new CopyOnWriteArrayList<>();
+    private final List<String> closed = new CopyOnWriteArrayList<>();
 
-  public FixedPortForwarder(String address) {
-    this.address = address;
-  }
+    public FixedPortForwarder(String address) {
+        this.address = address;
+    }
 
-  /** Services forwarded to, as {@code name:port}. */
-  public List<String> opened() {
-    return List.copyOf(opened);
-  }
+    /** Services forwarded to, as {@code name:port}. */
+    public List<String> opened() {
+        return List.copyOf(opened);
+    }
 
-  public List<String> closed() {
-    return List.copyOf(closed);
-  }
+    public List<String> closed() {
+        return List.copyOf(closed);
+    }
 
-  @Override
-  public Tunnel open(String namespace, String service, int port) {
-    String target = service + ":" + port;
-    opened.add(target);
-    return new Tunnel() {
-      @Override
-      public String address() {
-        return address;
-      }
+    @Override
+    public Tunnel open(String namespace, String service, int port) {
+        String target = service + ":" + port;
+        opened.add(target);
+        return new Tunnel() {
+            @Override
+            public String address() {
+                return address;
+            }
 
-      @Override
-      public void close() {
-        closed.add(target);
-      }
-    };
-  }
+            @Override
+            public void close() {
+                closed.add(target);
+            }
+        };
+    }
 }

@@ -14,33 +14,33 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalPodExec implements PodExec {
 
-  /** One exec call: where it was sent and what it ran. */
-  public record Call(String namespace, String pod, String container, List<String> command, ExecResult result) {}
+    /** One exec call: where it was sent and what it ran. */
+    public record Call(String namespace, String pod, String container, List<String> command, ExecResult result) {}
 
-  private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
 
-  public List<Call> calls() {
-    return List.copyOf(calls);
-  }
-
-  @Override
-  public ExecResult exec(String namespace, String pod, String container, List<String> command, Duration timeout) {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      process.getOutputStream().close();
-      byte[] output = process.getInputStream().readAllBytes();
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("command did not finish: " + command);
-      }
-      ExecResult result = new ExecResult(process.exitValue(), new String(output, StandardCharsets.UTF_8));
-      calls.add(new Call(namespace, pod, container, List.copyOf(command), result));
-      return result;
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + command, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    public List<Call> calls() {
+        return List.copyOf(calls);
     }
-  }
+
+    @Override
+    public ExecResult exec(String namespace, String pod, String container, List<String> command, Duration timeout) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            byte[] output = process.getInputStream().readAllBytes();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("command did not finish: " + command);
+            }
+            ExecResult result = new ExecResult(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+            calls.add(new Call(namespace, pod, container, List.copyOf(command), result));
+            return result;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -18,81 +18,81 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalRegistry implements AutoCloseable {
 
-  private static final Path BINARY = Path.of("/usr/bin/docker-registry");
+    private static final Path BINARY = Path.of("/usr/bin/docker-registry");
 
-  private final Process process;
-  private final int port;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Process process;
+    private final int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private LocalRegistry(Process process, int port) {
-    this.process = process;
-    this.port = port;
-  }
-
-  /** Starts the registry and waits until {@code /v2/} answers. */
-  public static LocalRegistry start(Path workDir) throws IOException, InterruptedException {
-    if (!Files.isExecutable(BINARY)) {
-      throw new IOException(BINARY + " is missing: apt-get install docker-registry (.ci/run does)");
+    private LocalRegistry(Process process, int port) {
+        this.process = process;
+        this.port = port;
     }
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
-    Path storage = Files.createDirectories(workDir.resolve("registry-storage"));
-    Path config = workDir.resolve("registry.yml");
-    Files.writeString(config, """
-        version: 0.1
-        log:
-          level: warn
-        storage:
-          filesystem:
-            rootdirectory: %s
-        http:
-          addr: 127.0.0.1:%d
-        """.formatted(storage, port));
-    Process process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(workDir.resolve("registry.log").toFile())
-        .start();
-    LocalRegistry registry = new LocalRegistry(process, port);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      try {
-        if (registry.get("/v2/", "application/json").statusCode() == 200) {
-          return registry;
+
+    /** Starts the registry and waits until {@code /v2/} answers. */
+    public static LocalRegistry start(Path workDir) throws IOException, InterruptedException {
+        if (!Files.isExecutable(BINARY)) {
+            throw new IOException(BINARY + " is missing: apt-get install docker-registry (.ci/run does)");
         }
-      } catch (IOException notYet) {
-        if (!process.isAlive() || System.nanoTime() > deadline) {
-          registry.close();
-          throw new IOException("docker-registry did not start; see " + workDir.resolve("registry.log"), notYet);
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
         }
-      }
-      Thread.sleep(100);
+        Path storage = Files.createDirectories(workDir.resolve("registry-storage"));
+        Path config = workDir.resolve("registry.yml");
+        Files.writeString(config, """
+            version: 0.1
+            log:
+              level: warn
+            storage:
+              filesystem:
+                rootdirectory: %s
+            http:
+              addr: 127.0.0.1:%d
+            """.formatted(storage, port));
+        Process process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("registry.log").toFile())
+                .start();
+        LocalRegistry registry = new LocalRegistry(process, port);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try {
+                if (registry.get("/v2/", "application/json").statusCode() == 200) {
+                    return registry;
+                }
+            } catch (IOException notYet) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    registry.close();
+                    throw new IOException("docker-registry did not start; see " + workDir.resolve("registry.log"), notYet);
+                }
+            }
+            Thread.sleep(100);
+        }
     }
-  }
 
-  /** {@code 127.0.0.1:<port>}, the registry part of image names. */
-  public String host() {
-    return "127.0.0.1:" + port;
-  }
-
-  /** GET on the registry API, e.g. {@code /v2/app/manifests/1}. */
-  public HttpResponse<String> get(String path, String accept) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host() + path))
-        .header("Accept", accept).timeout(Duration.ofSeconds(10)).GET().build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
-  }
-
-  @Override
-  public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
+    /** {@code 127.0.0.1:<port>}, the registry part of image names. */
+    public String host() {
+        return "127.0.0.1:" + port;
     }
-  }
+
+    /** GET on the registry API, e.g. {@code /v2/app/manifests/1}. */
+    public HttpResponse<String> get(String path, String accept) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host() + path))
+                .header("Accept", accept).timeout(Duration.ofSeconds(10)).GET().build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
 }

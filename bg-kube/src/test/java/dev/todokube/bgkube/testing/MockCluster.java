@@ -17,59 +17,59 @@ import java.util.HashMap;
  */
 public final class MockCluster implements AutoCloseable {
 
-  public static final String NAMESPACE = "bgkube-test";
+    public static final String NAMESPACE = "bgkube-test";
 
-  private final KubernetesMockServer server;
-  private final KubernetesClient client;
-  private final ClusterSimulator simulator;
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+    private final ClusterSimulator simulator;
 
-  public MockCluster() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
-    server.init();
-    client = server.createClient();
-    simulator = new ClusterSimulator(client, NAMESPACE);
-  }
+    public MockCluster() {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init();
+        client = server.createClient();
+        simulator = new ClusterSimulator(client, NAMESPACE);
+    }
 
-  public KubernetesClient client() {
-    return client;
-  }
+    public KubernetesClient client() {
+        return client;
+    }
 
-  /** A new client of the mock server, for code that closes its client when done. */
-  public KubernetesClient newClient() {
-    return server.createClient();
-  }
+    /** A new client of the mock server, for code that closes its client when done. */
+    public KubernetesClient newClient() {
+        return server.createClient();
+    }
 
-  /** A client of an API server that is not there (nothing listens on port 1), as for an unreachable cluster. */
-  public static KubernetesClient unreachableClient() {
-    Config config = new ConfigBuilder(Config.empty()).withMasterUrl("https://127.0.0.1:1")
-        .withConnectionTimeout(2_000).withRequestTimeout(2_000).withRequestRetryBackoffLimit(0).build();
-    return new KubernetesClientBuilder().withConfig(config).build();
-  }
+    /** A client of an API server that is not there (nothing listens on port 1), as for an unreachable cluster. */
+    public static KubernetesClient unreachableClient() {
+        Config config = new ConfigBuilder(Config.empty()).withMasterUrl("https://127.0.0.1:1")
+                .withConnectionTimeout(2_000).withRequestTimeout(2_000).withRequestRetryBackoffLimit(0).build();
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
 
-  public ClusterSimulator simulator() {
-    return simulator;
-  }
+    public ClusterSimulator simulator() {
+        return simulator;
+    }
 
-  /** Deletes every object the tests use and restores the simulator's default behaviour. */
-  public void reset() {
-    simulator.pause();
-    client.apps().deployments().inNamespace(NAMESPACE).delete();
-    client.batch().v1().jobs().inNamespace(NAMESPACE).delete();
-    client.services().inNamespace(NAMESPACE).delete();
-    client.pods().inNamespace(NAMESPACE).delete();
-    client.v1().events().inNamespace(NAMESPACE).delete();
-    client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NAMESPACE).delete();
-    client.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).delete();
-    client.configMaps().inNamespace(NAMESPACE).delete();
-    simulator.resetBehaviour();
-    simulator.resume();
-  }
+    /** Deletes every object the tests use and restores the simulator's default behaviour. */
+    public void reset() {
+        simulator.pause();
+        client.apps().deployments().inNamespace(NAMESPACE).delete();
+        client.batch().v1().jobs().inNamespace(NAMESPACE).delete();
+        client.services().inNamespace(NAMESPACE).delete();
+        client.pods().inNamespace(NAMESPACE).delete();
+        client.v1().events().inNamespace(NAMESPACE).delete();
+        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NAMESPACE).delete();
+        client.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).delete();
+        client.configMaps().inNamespace(NAMESPACE).delete();
+        simulator.resetBehaviour();
+        simulator.resume();
+    }
 
-  @Override
-  public void close() {
-    simulator.close();
-    client.close();
-    server.destroy();
-  }
+    @Override
+    public void close() {
+        simulator.close();
+        client.close();
+        server.destroy();
+    }
 }

@@ -14,24 +14,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class ScriptedCommandRunner implements CommandRunner {
 
-  private final List<Command> commands = new CopyOnWriteArrayList<>();
-  private final Map<String, Result> scripted = new ConcurrentHashMap<>();
-  private final ProcessCommandRunner real = new ProcessCommandRunner(line -> {});
+    private final List<Command> commands = new CopyOnWriteArrayList<>();
+    private final Map<String, Result> scripted = new ConcurrentHashMap<>();
+    private final ProcessCommandRunner real = new ProcessCommandRunner(line -> {});
 
-  /** Commands whose argv[0] is {@code program} succeed with this output instead of running. */
-  public ScriptedCommandRunner script(String program, Result result) {
-    scripted.put(program, result);
-    return this;
-  }
+    /** Commands whose argv[0] is {@code program} succeed with this output instead of running. */
+    public ScriptedCommandRunner script(String program, Result result) {
+        scripted.put(program, result);
+        return this;
+    }
 
-  public List<Command> commands() {
-    return List.copyOf(commands);
-  }
+    public List<Command> commands() {
+        return List.copyOf(commands);
+    }
 
-  @Override
-  public Result run(Command command) {
-    commands.add(command);
-    Result result = scripted.get(command.argv().get(0));
-    return result != null ? result : real.run(command);
-  }
+    @Override
+    public Result run(Command command) {
+        commands.add(command);
+        Result result = scripted.get(command.argv().get(0));
+        return result != null ? result : real.run(command);
+    }
 }

@@ -28,148 +28,148 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class TestProject {
 
-  /** The fixed clock's epoch second: the tag a build without --tag gets. */
-  public static final long NOW = 1_764_000_000L;
+    /** The fixed clock's epoch second: the tag a build without --tag gets. */
+    public static final long NOW = 1_764_000_000L;
 
-  /** Result of one bg-kube run. */
-  public record Run(int exitCode, String out, String err) {}
+    /** Result of one bg-kube run. */
+    public record Run(int exitCode, String out, String err) {}
 
-  private final Path dir;
-  private final Map<String, String> env = new LinkedHashMap<>();
-  private final LocalPodExec podExec = new LocalPodExec();
-  private final FixedPortForwarder portForwarder = new FixedPortForwarder("127.0.0.1:18001");
-  private final ScriptedCommandRunner commands = new ScriptedCommandRunner()
-      .script("docker", new CommandRunner.Result(0, "ok\n"));
-  private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+    private final Path dir;
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private final LocalPodExec podExec = new LocalPodExec();
+    private final FixedPortForwarder portForwarder = new FixedPortForwarder("127.0.0.1:18001");
+    private final ScriptedCommandRunner commands = new ScriptedCommandRunner()
+            .script("docker", new CommandRunner.Result(0, "ok\n"));
+    private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
 
-  public TestProject(Path dir) {
-    this.dir = dir;
-    copyTemplate("deployment.yaml");
-    copyTemplate("service.yaml");
-    copyTemplate("smoke-service.yaml");
-    copyTemplate("seed-job.yaml");
-    copyTemplate("hpa.yaml");
-    env.put("CLUSTER_NAME", "test-cluster");
-    env.put("CLUSTER_ZONE", "europe-west1-b");
-    env.put("IMAGE_NAME", "registry.example/team/todo-api");
-    env.put("SERVICE_NAME", "todo-api");
-    env.put("SERVICE_CONFIG", file("service.yaml"));
-    env.put("DEPLOYMENT_CONFIG", file("deployment.yaml"));
-    env.put("SMOKE_SERVICE_CONFIG", file("smoke-service.yaml"));
-    env.put("DB_MIGRATIONS_JOB_CONFIG_SEED", file("seed-job.yaml"));
-    env.put("HPA_CONFIG", file("hpa.yaml"));
-    env.put("SMOKE_TESTS_COMMAND", "echo \"$TEST_HOST\" >> " + file("smoke-hosts.txt"));
-    env.put("DB_MIGRATIONS_STATUS_COMMAND", "echo migration-status-42");
-    env.put("DB_MIGRATIONS_APPLY_COMMAND", "echo applied");
-    env.put("DB_MIGRATIONS_ROLLBACK_COMMAND", "echo rolling-back-to");
-    env.put("NAMESPACE", MockCluster.NAMESPACE);
-    env.put("DEPLOYMENT_TIMEOUT", "20s");
-    env.put("DB_MIGRATIONS_JOB_TIMEOUT", "20s");
-    env.put("SMOKE_SERVICE_TIMEOUT", "20s");
-    env.put("SERVICE_TIMEOUT", "20s");
-    env.put("DOCKER_BUILD_ARGS", "VERSION=1.2,PROFILE=prod");
-    env.put("REPLICAS", "2");
-  }
-
-  public Path dir() {
-    return dir;
-  }
-
-  /** Absolute path of a file in the project. */
-  public String file(String name) {
-    return dir.resolve(name).toString();
-  }
-
-  public TestProject set(String key, String value) {
-    env.put(key, value);
-    return this;
-  }
-
-  public TestProject remove(String key) {
-    env.remove(key);
-    return this;
-  }
-
-  public TestProject writeFile(String name, String text) {
-    try {
-      Files.writeString(dir.resolve(name), text);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    public TestProject(Path dir) {
+        this.dir = dir;
+        copyTemplate("deployment.yaml");
+        copyTemplate("service.yaml");
+        copyTemplate("smoke-service.yaml");
+        copyTemplate("seed-job.yaml");
+        copyTemplate("hpa.yaml");
+        env.put("CLUSTER_NAME", "test-cluster");
+        env.put("CLUSTER_ZONE", "europe-west1-b");
+        env.put("IMAGE_NAME", "registry.example/team/todo-api");
+        env.put("SERVICE_NAME", "todo-api");
+        env.put("SERVICE_CONFIG", file("service.yaml"));
+        env.put("DEPLOYMENT_CONFIG", file("deployment.yaml"));
+        env.put("SMOKE_SERVICE_CONFIG", file("smoke-service.yaml"));
+        env.put("DB_MIGRATIONS_JOB_CONFIG_SEED", file("seed-job.yaml"));
+        env.put("HPA_CONFIG", file("hpa.yaml"));
+        env.put("SMOKE_TESTS_COMMAND", "echo \"$TEST_HOST\" >> " + file("smoke-hosts.txt"));
+        env.put("DB_MIGRATIONS_STATUS_COMMAND", "echo migration-status-42");
+        env.put("DB_MIGRATIONS_APPLY_COMMAND", "echo applied");
+        env.put("DB_MIGRATIONS_ROLLBACK_COMMAND", "echo rolling-back-to");
+        env.put("NAMESPACE", MockCluster.NAMESPACE);
+        env.put("DEPLOYMENT_TIMEOUT", "20s");
+        env.put("DB_MIGRATIONS_JOB_TIMEOUT", "20s");
+        env.put("SMOKE_SERVICE_TIMEOUT", "20s");
+        env.put("SERVICE_TIMEOUT", "20s");
+        env.put("DOCKER_BUILD_ARGS", "VERSION=1.2,PROFILE=prod");
+        env.put("REPLICAS", "2");
     }
-    return this;
-  }
 
-  public LocalPodExec podExec() {
-    return podExec;
-  }
-
-  public FixedPortForwarder portForwarder() {
-    return portForwarder;
-  }
-
-  public ScriptedCommandRunner commands() {
-    return commands;
-  }
-
-  public List<Duration> sleeps() {
-    return List.copyOf(sleeps);
-  }
-
-  /** TEST_HOST values the smoke tests saw, one per run. */
-  public List<String> smokeHosts() {
-    try {
-      Path hosts = dir.resolve("smoke-hosts.txt");
-      return Files.exists(hosts) ? Files.readAllLines(hosts) : List.of();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    public Path dir() {
+        return dir;
     }
-  }
 
-  /** Runs {@code bg-kube --env-file <the env file written from the current settings> args...}. */
-  public Run run(MockCluster cluster, String... args) {
-    List<String> argv = new ArrayList<>(List.of("--env-file", file(".env.test")));
-    argv.addAll(Arrays.asList(args));
-    return execute(Optional.of(cluster), argv);
-  }
-
-  /** Runs bg-kube against an API server that refuses connections. */
-  public Run runUnreachable(String... args) {
-    List<String> argv = new ArrayList<>(List.of("--env-file", file(".env.test")));
-    argv.addAll(Arrays.asList(args));
-    return execute(Optional.empty(), argv);
-  }
-
-  /** Runs bg-kube with exactly these arguments (the env file is still written, for --env-file to name). */
-  public Run runExactly(MockCluster cluster, String... args) {
-    return execute(Optional.of(cluster), Arrays.asList(args));
-  }
-
-  private Run execute(Optional<MockCluster> cluster, List<String> argv) {
-    StringBuilder text = new StringBuilder();
-    env.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
-    writeFile(".env.test", text.toString());
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Toolbox toolbox = new Toolbox(
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8),
-        (settings, quick) -> cluster.map(MockCluster::newClient).orElseGet(MockCluster::unreachableClient),
-        client -> podExec,
-        client -> portForwarder,
-        commands,
-        sleeps::add,
-        Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC),
-        Duration.ofMillis(100),
-        Optional.of(dir.resolve("jib-cache")));
-    int exitCode = BgKube.commandLine(toolbox).execute(argv.toArray(String[]::new));
-    return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
-  private void copyTemplate(String name) {
-    try (var in = TestProject.class.getResourceAsStream("/project/" + name)) {
-      Files.write(dir.resolve(name), in.readAllBytes());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /** Absolute path of a file in the project. */
+    public String file(String name) {
+        return dir.resolve(name).toString();
     }
-  }
+
+    public TestProject set(String key, String value) {
+        env.put(key, value);
+        return this;
+    }
+
+    public TestProject remove(String key) {
+        env.remove(key);
+        return this;
+    }
+
+    public TestProject writeFile(String name, String text) {
+        try {
+            Files.writeString(dir.resolve(name), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    public LocalPodExec podExec() {
+        return podExec;
+    }
+
+    public FixedPortForwarder portForwarder() {
+        return portForwarder;
+    }
+
+    public ScriptedCommandRunner commands() {
+        return commands;
+    }
+
+    public List<Duration> sleeps() {
+        return List.copyOf(sleeps);
+    }
+
+    /** TEST_HOST values the smoke tests saw, one per run. */
+    public List<String> smokeHosts() {
+        try {
+            Path hosts = dir.resolve("smoke-hosts.txt");
+            return Files.exists(hosts) ? Files.readAllLines(hosts) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs {@code bg-kube --env-file <the env file written from the current settings> args...}. */
+    public Run run(MockCluster cluster, String... args) {
+        List<String> argv = new ArrayList<>(List.of("--env-file", file(".env.test")));
+        argv.addAll(Arrays.asList(args));
+        return execute(Optional.of(cluster), argv);
+    }
+
+    /** Runs bg-kube against an API server that refuses connections. */
+    public Run runUnreachable(String... args) {
+        List<String> argv = new ArrayList<>(List.of("--env-file", file(".env.test")));
+        argv.addAll(Arrays.asList(args));
+        return execute(Optional.empty(), argv);
+    }
+
+    /** Runs bg-kube with exactly these arguments (the env file is still written, for --env-file to name). */
+    public Run runExactly(MockCluster cluster, String... args) {
+        return execute(Optional.of(cluster), Arrays.asList(args));
+    }
+
+    private Run execute(Optional<MockCluster> cluster, List<String> argv) {
+        StringBuilder text = new StringBuilder();
+        env.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        writeFile(".env.test", text.toString());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Toolbox toolbox = new Toolbox(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                (settings, quick) -> cluster.map(MockCluster::newClient).orElseGet(MockCluster::unreachableClient),
+                client -> podExec,
+                client -> portForwarder,
+                commands,
+                sleeps::add,
+                Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC),
+                Duration.ofMillis(100),
+                Optional.of(dir.resolve("jib-cache")));
+        int exitCode = BgKube.commandLine(toolbox).execute(argv.toArray(String[]::new));
+        return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private void copyTemplate(String name) {
+        try (var in = TestProject.class.getResourceAsStream("/project/" + name)) {
+            Files.write(dir.resolve(name), in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

@@ -28,38 +28,38 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DistributedLocustTest {
 
-  @Test
-  void locustMasterReportsTheJavaWorkersGetTodosCallsWithoutFailures() throws Exception {
-    Path logs = ProcessLogs.dir(DistributedLocustTest.class);
-    try (TodoApiReplica replica = TodoApiReplica.start(Jars.todoApi(), "todo-api", Store.memory(), Map.of(),
-            logs.resolve("todo-api.log"));
-        LocustMaster master = LocustMaster.start(LocustMaster.Options.of(Jars.locustfile(), logs.resolve("locust"))
-            .users(10).spawnRate(10).runTime(Duration.ofSeconds(8)).expectWorkers(1)
-            .host(replica.grpc().toString())
-            // A generous per-call deadline: a busy machine must not turn slow calls into failures.
-            .extraArgs(List.of("--grpc-deadline", "30s")));
-        ChildProcess worker = ChildJvm.jar(Jars.loadtest()).name("loadtest-worker")
-            .logFile(logs.resolve("loadtest-worker.log"))
-            .args("worker", "--master-host", "127.0.0.1", "--master-port", Integer.toString(master.port()))
-            .start()) {
+    @Test
+    void locustMasterReportsTheJavaWorkersGetTodosCallsWithoutFailures() throws Exception {
+        Path logs = ProcessLogs.dir(DistributedLocustTest.class);
+        try (TodoApiReplica replica = TodoApiReplica.start(Jars.todoApi(), "todo-api", Store.memory(), Map.of(),
+                        logs.resolve("todo-api.log"));
+                LocustMaster master = LocustMaster.start(LocustMaster.Options.of(Jars.locustfile(), logs.resolve("locust"))
+                        .users(10).spawnRate(10).runTime(Duration.ofSeconds(8)).expectWorkers(1)
+                        .host(replica.grpc().toString())
+                        // A generous per-call deadline: a busy machine must not turn slow calls into failures.
+                        .extraArgs(List.of("--grpc-deadline", "30s")));
+                ChildProcess worker = ChildJvm.jar(Jars.loadtest()).name("loadtest-worker")
+                        .logFile(logs.resolve("loadtest-worker.log"))
+                        .args("worker", "--master-host", "127.0.0.1", "--master-port", Integer.toString(master.port()))
+                        .start()) {
 
-      int masterExit = master.awaitExit(Duration.ofSeconds(90));
-      List<String> stats = Files.readAllLines(master.statsCsv());
-      String context = "master exit " + masterExit + "; stats:\n" + String.join("\n", stats)
-          + "\nworker output:\n" + worker.tail();
+            int masterExit = master.awaitExit(Duration.ofSeconds(90));
+            List<String> stats = Files.readAllLines(master.statsCsv());
+            String context = "master exit " + masterExit + "; stats:\n" + String.join("\n", stats)
+                    + "\nworker output:\n" + worker.tail();
 
-      List<String> header = Arrays.asList(stats.get(0).split(","));
-      Optional<String[]> getTodos = stats.stream().skip(1).map(line -> line.split(","))
-          .filter(row -> row.length == header.size() && row[header.indexOf("Name")].equals("GetTodos"))
-          .findFirst();
-      assertThat(getTodos).as("GetTodos row in the master's stats CSV; " + context).isPresent();
-      long requests = Long.parseLong(getTodos.get()[header.indexOf("Request Count")]);
-      long failures = Long.parseLong(getTodos.get()[header.indexOf("Failure Count")]);
-      assertThat(requests).as("GetTodos requests reported to the master; " + context).isPositive();
-      assertThat(failures).as("GetTodos failures; " + context).isZero();
-      assertThat(masterExit).as("master exit code (1 = some requests failed); " + context).isZero();
-      assertThat(Metrics.handled(replica.scrapeMetrics(), "GetTodos")).as("calls todo-api handled")
-          .isGreaterThanOrEqualTo((double) requests);
+            List<String> header = Arrays.asList(stats.get(0).split(","));
+            Optional<String[]> getTodos = stats.stream().skip(1).map(line -> line.split(","))
+                    .filter(row -> row.length == header.size() && row[header.indexOf("Name")].equals("GetTodos"))
+                    .findFirst();
+            assertThat(getTodos).as("GetTodos row in the master's stats CSV; " + context).isPresent();
+            long requests = Long.parseLong(getTodos.get()[header.indexOf("Request Count")]);
+            long failures = Long.parseLong(getTodos.get()[header.indexOf("Failure Count")]);
+            assertThat(requests).as("GetTodos requests reported to the master; " + context).isPositive();
+            assertThat(failures).as("GetTodos failures; " + context).isZero();
+            assertThat(masterExit).as("master exit code (1 = some requests failed); " + context).isZero();
+            assertThat(Metrics.handled(replica.scrapeMetrics(), "GetTodos")).as("calls todo-api handled")
+                    .isGreaterThanOrEqualTo((double) requests);
+        }
     }
-  }
 }

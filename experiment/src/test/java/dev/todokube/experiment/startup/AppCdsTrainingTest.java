@@ -23,54 +23,54 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AppCdsTrainingTest {
 
-  private static final Duration READY_WITHIN = Duration.ofSeconds(60);
-  private static final Pattern READY = Pattern.compile("todo-api ready: grpc=127\\.0\\.0\\.1:(\\d+)");
-  private static final List<String> IMAGE_FLAGS = List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-Xss512k");
+    private static final Duration READY_WITHIN = Duration.ofSeconds(60);
+    private static final Pattern READY = Pattern.compile("todo-api ready: grpc=127\\.0\\.0\\.1:(\\d+)");
+    private static final List<String> IMAGE_FLAGS = List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-Xss512k");
 
-  @TempDir
-  Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void trainedArchiveIsUsedForTheServicesClasses() throws Exception {
-    Path archive = dir.resolve("todo-api.jsa");
-    int trained = runScript(List.of(Jars.todoApi().toString(), archive.toString()), "train");
-    assertThat(trained).as("cds-train.sh exit code; output in " + dir.resolve("train.log")).isZero();
-    assertThat(archive).isRegularFile();
-    assertThat(Files.size(archive)).isPositive();
+    @Test
+    void trainedArchiveIsUsedForTheServicesClasses() throws Exception {
+        Path archive = dir.resolve("todo-api.jsa");
+        int trained = runScript(List.of(Jars.todoApi().toString(), archive.toString()), "train");
+        assertThat(trained).as("cds-train.sh exit code; output in " + dir.resolve("train.log")).isZero();
+        assertThat(archive).isRegularFile();
+        assertThat(Files.size(archive)).isPositive();
 
-    // -Xshare:on: the JVM refuses to start unless it can map the archive, instead of quietly running without it.
-    List<String> command = new ArrayList<>(List.of("java"));
-    command.addAll(IMAGE_FLAGS);
-    command.addAll(List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive, "-Xlog:class+load=info",
-        "-jar", Jars.todoApi().toString()));
-    try (ChildProcess server = ChildProcess.start("todo-api-cds", command,
-        Map.of("SERVER_HOST", "127.0.0.1", "SERVER_PORT", "0", "METRICS_PORT", "0", "DB_TYPE", "memory"),
-        dir, dir.resolve("server.log"), null)) {
-      server.awaitLine(READY, READY_WITHIN);
-      assertThat(server.output())
-          .as("the service's classes are loaded from the dynamic archive")
-          .containsPattern("dev\\.todokube\\.api\\.server\\.TodoApiServer source: shared objects file \\(top\\)")
-          .containsPattern("io\\.grpc\\.netty\\.shaded\\.io\\.netty\\.channel\\.\\S+ source: shared objects file \\(top\\)");
+        // -Xshare:on: the JVM refuses to start unless it can map the archive, instead of quietly running without it.
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(IMAGE_FLAGS);
+        command.addAll(List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive, "-Xlog:class+load=info",
+                "-jar", Jars.todoApi().toString()));
+        try (ChildProcess server = ChildProcess.start("todo-api-cds", command,
+                Map.of("SERVER_HOST", "127.0.0.1", "SERVER_PORT", "0", "METRICS_PORT", "0", "DB_TYPE", "memory"),
+                dir, dir.resolve("server.log"), null)) {
+            server.awaitLine(READY, READY_WITHIN);
+            assertThat(server.output())
+                    .as("the service's classes are loaded from the dynamic archive")
+                    .containsPattern("dev\\.todokube\\.api\\.server\\.TodoApiServer source: shared objects file \\(top\\)")
+                    .containsPattern("io\\.grpc\\.netty\\.shaded\\.io\\.netty\\.channel\\.\\S+ source: shared objects file \\(top\\)");
+        }
     }
-  }
 
-  @Test
-  void missingJarIsAClearErrorWithExitCode2() throws Exception {
-    Path missing = dir.resolve("no-such.jar");
-    int exit = runScript(List.of(missing.toString(), dir.resolve("x.jsa").toString()), "missing");
+    @Test
+    void missingJarIsAClearErrorWithExitCode2() throws Exception {
+        Path missing = dir.resolve("no-such.jar");
+        int exit = runScript(List.of(missing.toString(), dir.resolve("x.jsa").toString()), "missing");
 
-    assertThat(exit).isEqualTo(2);
-    assertThat(Files.readString(dir.resolve("missing.log"))).contains("no such jar: " + missing);
-    assertThat(dir.resolve("x.jsa")).doesNotExist();
-  }
-
-  private int runScript(List<String> args, String name) throws Exception {
-    List<String> command = new ArrayList<>(List.of("sh",
-        Jars.projectRoot().resolve("todo-api/src/main/docker/cds-train.sh").toString()));
-    command.addAll(args);
-    command.addAll(IMAGE_FLAGS);
-    try (ChildProcess script = ChildProcess.start(name, command, Map.of(), dir, dir.resolve(name + ".log"), null)) {
-      return script.waitFor(Duration.ofSeconds(90));
+        assertThat(exit).isEqualTo(2);
+        assertThat(Files.readString(dir.resolve("missing.log"))).contains("no such jar: " + missing);
+        assertThat(dir.resolve("x.jsa")).doesNotExist();
     }
-  }
+
+    private int runScript(List<String> args, String name) throws Exception {
+        List<String> command = new ArrayList<>(List.of("sh",
+                Jars.projectRoot().resolve("todo-api/src/main/docker/cds-train.sh").toString()));
+        command.addAll(args);
+        command.addAll(IMAGE_FLAGS);
+        try (ChildProcess script = ChildProcess.start(name, command, Map.of(), dir, dir.resolve(name + ".log"), null)) {
+            return script.waitFor(Duration.ofSeconds(90));
+        }
+    }
 }

@@ -19,122 +19,122 @@ import java.util.Objects;
  */
 public final class ChildJvm {
 
-  private final List<String> launch;
-  private final List<String> jvmArgs = new ArrayList<>();
-  private final List<String> args = new ArrayList<>();
-  private final Map<String, String> env = new LinkedHashMap<>();
-  private String name;
-  private Path workingDirectory;
-  private Path logFile;
-  private Path errorFile;
-  private boolean inheritEnvironment = true;
-  private PrintStream echo;
-  private List<String> prefix = List.of();
+    private final List<String> launch;
+    private final List<String> jvmArgs = new ArrayList<>();
+    private final List<String> args = new ArrayList<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private String name;
+    private Path workingDirectory;
+    private Path logFile;
+    private Path errorFile;
+    private boolean inheritEnvironment = true;
+    private PrintStream echo;
+    private List<String> prefix = List.of();
 
-  private ChildJvm(String name, List<String> launch) {
-    this.name = name;
-    this.launch = List.copyOf(launch);
-  }
-
-  /** {@code java -jar <jar>}; fails fast with a clear message when the jar is missing. */
-  public static ChildJvm jar(Path jar) {
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException("jar not found: " + jar.toAbsolutePath().normalize()
-          + " (build it first, e.g. mvn -B package -DskipTests)");
+    private ChildJvm(String name, List<String> launch) {
+        this.name = name;
+        this.launch = List.copyOf(launch);
     }
-    String file = jar.getFileName().toString();
-    return new ChildJvm(file.replaceFirst("\\.jar$", ""), List.of("-jar", jar.toAbsolutePath().toString()));
-  }
 
-  /** {@code java -cp <classpath> <mainClass>}. */
-  public static ChildJvm mainClass(String mainClass, String classpath) {
-    String simple = mainClass.substring(mainClass.lastIndexOf('.') + 1);
-    return new ChildJvm(simple, List.of("-cp", classpath, mainClass));
-  }
+    /** {@code java -jar <jar>}; fails fast with a clear message when the jar is missing. */
+    public static ChildJvm jar(Path jar) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("jar not found: " + jar.toAbsolutePath().normalize()
+                    + " (build it first, e.g. mvn -B package -DskipTests)");
+        }
+        String file = jar.getFileName().toString();
+        return new ChildJvm(file.replaceFirst("\\.jar$", ""), List.of("-jar", jar.toAbsolutePath().toString()));
+    }
 
-  /** {@code java -cp <this JVM's classpath> <mainClass>}: for fixtures that live next to the test. */
-  public static ChildJvm mainClassOnCurrentClasspath(String mainClass) {
-    return mainClass(mainClass, System.getProperty("java.class.path"));
-  }
+    /** {@code java -cp <classpath> <mainClass>}. */
+    public static ChildJvm mainClass(String mainClass, String classpath) {
+        String simple = mainClass.substring(mainClass.lastIndexOf('.') + 1);
+        return new ChildJvm(simple, List.of("-cp", classpath, mainClass));
+    }
 
-  /** A short name used in log file names and error messages. */
-  public ChildJvm name(String value) {
-    this.name = Objects.requireNonNull(value);
-    return this;
-  }
+    /** {@code java -cp <this JVM's classpath> <mainClass>}: for fixtures that live next to the test. */
+    public static ChildJvm mainClassOnCurrentClasspath(String mainClass) {
+        return mainClass(mainClass, System.getProperty("java.class.path"));
+    }
 
-  public ChildJvm jvmArgs(String... values) {
-    jvmArgs.addAll(List.of(values));
-    return this;
-  }
+    /** A short name used in log file names and error messages. */
+    public ChildJvm name(String value) {
+        this.name = Objects.requireNonNull(value);
+        return this;
+    }
 
-  public ChildJvm args(String... values) {
-    args.addAll(List.of(values));
-    return this;
-  }
+    public ChildJvm jvmArgs(String... values) {
+        jvmArgs.addAll(List.of(values));
+        return this;
+    }
 
-  public ChildJvm args(List<String> values) {
-    args.addAll(values);
-    return this;
-  }
+    public ChildJvm args(String... values) {
+        args.addAll(List.of(values));
+        return this;
+    }
 
-  public ChildJvm env(String key, String value) {
-    env.put(key, value);
-    return this;
-  }
+    public ChildJvm args(List<String> values) {
+        args.addAll(values);
+        return this;
+    }
 
-  public ChildJvm env(Map<String, String> values) {
-    env.putAll(values);
-    return this;
-  }
+    public ChildJvm env(String key, String value) {
+        env.put(key, value);
+        return this;
+    }
 
-  public ChildJvm workingDirectory(Path value) {
-    this.workingDirectory = value;
-    return this;
-  }
+    public ChildJvm env(Map<String, String> values) {
+        env.putAll(values);
+        return this;
+    }
 
-  /** Where stdout and stderr go; by default a temporary file named after the process. */
-  public ChildJvm logFile(Path value) {
-    this.logFile = value;
-    return this;
-  }
+    public ChildJvm workingDirectory(Path value) {
+        this.workingDirectory = value;
+        return this;
+    }
 
-  /** Sends stderr to this file instead of merging it into the log. */
-  public ChildJvm errorFile(Path value) {
-    this.errorFile = value;
-    return this;
-  }
+    /** Where stdout and stderr go; by default a temporary file named after the process. */
+    public ChildJvm logFile(Path value) {
+        this.logFile = value;
+        return this;
+    }
 
-  /** Starts the child with only the variables given by {@link #env}, none of this process's. */
-  public ChildJvm withoutInheritedEnvironment() {
-    this.inheritEnvironment = false;
-    return this;
-  }
+    /** Sends stderr to this file instead of merging it into the log. */
+    public ChildJvm errorFile(Path value) {
+        this.errorFile = value;
+        return this;
+    }
 
-  /** Also copies every output line to this stream (e.g. System.out), as the child writes it. */
-  public ChildJvm echoTo(PrintStream value) {
-    this.echo = value;
-    return this;
-  }
+    /** Starts the child with only the variables given by {@link #env}, none of this process's. */
+    public ChildJvm withoutInheritedEnvironment() {
+        this.inheritEnvironment = false;
+        return this;
+    }
 
-  /** Runs the JVM under a wrapper command, e.g. {@code taskset -c 0}. */
-  public ChildJvm wrappedIn(String... command) {
-    this.prefix = List.of(command);
-    return this;
-  }
+    /** Also copies every output line to this stream (e.g. System.out), as the child writes it. */
+    public ChildJvm echoTo(PrintStream value) {
+        this.echo = value;
+        return this;
+    }
 
-  /** The full command line this description starts. */
-  public List<String> command() {
-    List<String> command = new ArrayList<>(prefix);
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmArgs);
-    command.addAll(launch);
-    command.addAll(args);
-    return List.copyOf(command);
-  }
+    /** Runs the JVM under a wrapper command, e.g. {@code taskset -c 0}. */
+    public ChildJvm wrappedIn(String... command) {
+        this.prefix = List.of(command);
+        return this;
+    }
 
-  public ChildProcess start() throws IOException {
-    Path log = logFile != null ? logFile : Files.createTempFile(name + "-", ".log");
-    return ChildProcess.start(name, command(), env, inheritEnvironment, workingDirectory, log, errorFile, echo);
-  }
+    /** The full command line this description starts. */
+    public List<String> command() {
+        List<String> command = new ArrayList<>(prefix);
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.addAll(launch);
+        command.addAll(args);
+        return List.copyOf(command);
+    }
+
+    public ChildProcess start() throws IOException {
+        Path log = logFile != null ? logFile : Files.createTempFile(name + "-", ".log");
+        return ChildProcess.start(name, command(), env, inheritEnvironment, workingDirectory, log, errorFile, echo);
+    }
 }

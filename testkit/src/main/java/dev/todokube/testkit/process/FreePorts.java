@@ -11,16 +11,16 @@ import java.net.ServerSocket;
  */
 public final class FreePorts {
 
-  private FreePorts() {
-  }
-
-  /** A TCP port that was free on 127.0.0.1 a moment ago. */
-  public static int find() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port", e);
+    private FreePorts() {
     }
-  }
+
+    /** A TCP port that was free on 127.0.0.1 a moment ago. */
+    public static int find() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
 }

@@ -8,15 +8,15 @@ import io.grpc.stub.StreamObserver;
 /** GetTodos answering the same prebuilt Response every time; the other calls stay UNIMPLEMENTED. */
 final class PrebuiltTodos extends TodosGrpc.TodosImplBase {
 
-  private final Response response;
+    private final Response response;
 
-  PrebuiltTodos(Response response) {
-    this.response = response;
-  }
+    PrebuiltTodos(Response response) {
+        this.response = response;
+    }
 
-  @Override
-  public void getTodos(Request request, StreamObserver<Response> observer) {
-    observer.onNext(response);
-    observer.onCompleted();
-  }
+    @Override
+    public void getTodos(Request request, StreamObserver<Response> observer) {
+        observer.onNext(response);
+        observer.onCompleted();
+    }
 }
