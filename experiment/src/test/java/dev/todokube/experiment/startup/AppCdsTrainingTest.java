@@ -7,6 +7,7 @@ import dev.todokube.testkit.process.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,20 +39,40 @@ class AppCdsTrainingTest {
         assertThat(archive).isRegularFile();
         assertThat(Files.size(archive)).isPositive();
 
+        assertServesFromTheArchive(archive, Map.of(), "plain");
+        // The pods add their environment's JVM options (API_JAVA_OPTS, as JAVA_TOOL_OPTIONS) to the
+        // image's: the archive must still map with them.
+        assertServesFromTheArchive(archive, Map.of("JAVA_TOOL_OPTIONS", apiJavaOpts(".env.prod")), "env-prod");
+    }
+
+    private void assertServesFromTheArchive(Path archive, Map<String, String> extraEnv, String name) throws Exception {
         // -Xshare:on: the JVM refuses to start unless it can map the archive, instead of quietly running without it.
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(IMAGE_FLAGS);
         command.addAll(List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive, "-Xlog:class+load=info",
                 "-jar", Jars.todoApi().toString()));
-        try (ChildProcess server = ChildProcess.start("todo-api-cds", command,
-                Map.of("SERVER_HOST", "127.0.0.1", "SERVER_PORT", "0", "METRICS_PORT", "0", "DB_TYPE", "memory"),
-                dir, dir.resolve("server.log"), null)) {
+        Map<String, String> env = new HashMap<>(
+                Map.of("SERVER_HOST", "127.0.0.1", "SERVER_PORT", "0", "METRICS_PORT", "0", "DB_TYPE", "memory"));
+        env.putAll(extraEnv);
+        try (ChildProcess server = ChildProcess.start("todo-api-cds-" + name, command, env, dir,
+                dir.resolve("server-" + name + ".log"), null)) {
             server.awaitLine(READY, READY_WITHIN);
+            if (extraEnv.containsKey("JAVA_TOOL_OPTIONS")) {
+                assertThat(server.output()).contains("Picked up JAVA_TOOL_OPTIONS: " + extraEnv.get("JAVA_TOOL_OPTIONS"));
+            }
             assertThat(server.output())
-                    .as("the service's classes are loaded from the dynamic archive")
+                    .as("the service's classes are loaded from the dynamic archive (%s)", name)
                     .containsPattern("dev\\.todokube\\.api\\.server\\.TodoApiServer source: shared objects file \\(top\\)")
                     .containsPattern("io\\.grpc\\.netty\\.shaded\\.io\\.netty\\.channel\\.\\S+ source: shared objects file \\(top\\)");
         }
+    }
+
+    private static String apiJavaOpts(String envFile) throws Exception {
+        return Files.readAllLines(Jars.projectRoot().resolve(envFile)).stream()
+                .filter(line -> line.startsWith("API_JAVA_OPTS="))
+                .map(line -> line.substring("API_JAVA_OPTS=".length()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no API_JAVA_OPTS in " + envFile));
     }
 
     @Test
