@@ -43,6 +43,7 @@ class MainTest {
             "--tasks GetTodos=1,Teleport=2 | unknown task 'Teleport'",
             "--wait-time sometimes         | wait time 'sometimes'",
             "--run-time soon               | --run-time: 'soon' is not a duration",
+            "--warm-up-time later          | --warm-up-time: 'later' is not a duration",
             "--deadline 0s                 | deadline must be positive",
             "--channels shared:0           | at least 1 channel",
             "--users many                  | Invalid value for option '--users'"})
