@@ -1,5 +1,6 @@
 package dev.todokube.experiment;
 
+import dev.todokube.experiment.service.ReplicaWarmUp;
 import dev.todokube.experiment.service.Store;
 import dev.todokube.experiment.service.TodoApiReplica;
 import dev.todokube.testkit.process.ChildJvm;
@@ -24,6 +25,8 @@ import java.util.stream.Collectors;
 final class Experiment {
 
     private static final Duration CHILD_GRACE = Duration.ofSeconds(15);
+    /** The most a replica's warm-up may take, whatever the number of calls. */
+    private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(20);
     private static final Pattern MONGO_READY = Pattern.compile("mongo ready: uri=(\\S+)");
     private static final Pattern LOCUST_READY = Pattern.compile("Starting web interface at (\\S+)");
 
@@ -35,7 +38,10 @@ final class Experiment {
     private final Children locustMaster = new Children();
 
     /** Everything the user chose on the command line. */
-    record Settings(int replicas, StoreChoice store, LoadProfile load, Path reportDir, Locust locust) {
+    /**
+     * @param warmUpCalls GetTodos calls each replica answers before the load starts (0: none)
+     */
+    record Settings(int replicas, StoreChoice store, LoadProfile load, int warmUpCalls, Path reportDir, Locust locust) {
     }
 
     /** The store: the embedded default, an embedded MongoDB, or the user's MongoDB. */
@@ -72,6 +78,7 @@ final class Experiment {
         List<TodoApiReplica> replicas = startReplicas(todoApiJar, store, logs);
         String hosts = replicas.stream().map(r -> r.grpc().toString()).collect(Collectors.joining(","));
         printReplicas(replicas, store);
+        warmUp(replicas);
 
         if (settings.locust() != null) {
             return runUnderLocustMaster(loadtestJar, hosts, logs);
@@ -111,6 +118,18 @@ final class Experiment {
             replicas.add(replica);
         }
         return replicas;
+    }
+
+    private void warmUp(List<TodoApiReplica> replicas) throws InterruptedException {
+        if (settings.warmUpCalls() == 0) {
+            return;
+        }
+        for (TodoApiReplica replica : replicas) {
+            ReplicaWarmUp.Outcome outcome = ReplicaWarmUp.run(replica.grpc(), settings.warmUpCalls(), WARM_UP_LIMIT);
+            out.printf("Warmed up %s: %,d GetTodos calls in %.1f s (%,d failed)%n", replica.name(),
+                    outcome.ok(), outcome.took().toMillis() / 1000.0, outcome.failed());
+        }
+        out.println();
     }
 
     private void printReplicas(List<TodoApiReplica> replicas, Store store) {

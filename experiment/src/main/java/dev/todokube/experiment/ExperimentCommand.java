@@ -45,6 +45,11 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--deadline", description = "Per-call deadline, e.g. 2s (default: the load generator's)")
     String deadline;
 
+    @Option(names = "--warm-up-calls", defaultValue = "5000", paramLabel = "N",
+            description = "GetTodos calls each replica answers before the load starts, so the measured run does not "
+                    + "begin with cold JVMs; 0 for none (default: ${DEFAULT-VALUE})")
+    int warmUpCalls;
+
     @Option(names = "--mongo-uri", description = "Use this MongoDB (DB_TYPE=mongo, DB_URI) instead of the in-memory store")
     String mongoUri;
 
@@ -113,7 +118,7 @@ public final class ExperimentCommand implements Callable<Integer> {
                 : embeddedMongo ? new Experiment.StoreChoice.EmbeddedMongo() : new Experiment.StoreChoice.Memory();
         Experiment.Locust locustMode = locust ? new Experiment.Locust(python, "127.0.0.1", webPort, locustWorkers) : null;
         return new Experiment.Settings(replicas, store, new LoadProfile(users, spawnRate, runTime, waitTime, tasks, deadline),
-                reportDir, locustMode);
+                warmUpCalls, reportDir, locustMode);
     }
 
     private void validate() {
@@ -125,6 +130,9 @@ public final class ExperimentCommand implements Callable<Integer> {
         }
         if (!(spawnRate > 0)) {
             throw new ExperimentException("--spawn-rate must be above 0, got " + spawnRate);
+        }
+        if (warmUpCalls < 0) {
+            throw new ExperimentException("--warm-up-calls must be 0 or more, got " + warmUpCalls);
         }
         if (locustWorkers < 1) {
             throw new ExperimentException("--locust-workers must be at least 1, got " + locustWorkers);

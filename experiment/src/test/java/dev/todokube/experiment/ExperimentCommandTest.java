@@ -36,6 +36,7 @@ class ExperimentCommandTest {
 
             String output = experiment.output();
             assertThat(output).contains("todo-api-1", "todo-api-2", "grpcurl -plaintext 127.0.0.1:");
+            assertThat(output).containsPattern("Warmed up todo-api-1: [\\d,]+ GetTodos calls in [\\d.]+ s \\(0 failed\\)");
             MatchResult report = experiment.findLine(REPORT).orElseThrow(
                     () -> new AssertionError("no report path printed:\n" + experiment.tail()));
             Path html = Path.of(java.net.URI.create(report.group(1)));

@@ -1,0 +1,30 @@
+package dev.todokube.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** Bad options end before anything starts: exit code 2 and one line naming the option and the value. */
+class ExperimentOptionsTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "--warm-up-calls -1    | --warm-up-calls must be 0 or more, got -1",
+            "--replicas 0          | --replicas must be at least 1, got 0",
+            "--users 0             | --users must be at least 1, got 0",
+            "--spawn-rate 0        | --spawn-rate must be above 0, got 0.0"})
+    void badOptionIsOneClearLineAndExitCode2(String option, String message) {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = ExperimentCommand.commandLine();
+        commandLine.setErr(new PrintWriter(err, true));
+
+        int exit = commandLine.execute(option.trim().split(" "));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("experiment: " + message + System.lineSeparator());
+    }
+}
