@@ -169,8 +169,8 @@ locust_once() {
 # do; cpu_s is the worker's CPU time over that window, scaled to DURATION (the master's is not
 # counted: it is Locust's UI and bookkeeping); p50/p99 are the master's, over the whole run.
 locust_worker_once() {
-  local port="$1" tag="$2" users="$3" prefix="$OUT/locust-worker-$2" master_port master worker i
-  local t1 n1 c1 t2 n2 c2 errors_before
+  local port="$1" tag="$2" users="$3" prefix="$OUT/locust-worker-$2" master_port master worker first n i
+  local t1 n1 e1 c1 t2 n2 e2 c2
   master_port="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   taskset -c "$LOAD_CPU" "$PY" -m locust -f "$ROOT/loadtest/locustfile.py" --master --master-bind-host 127.0.0.1 \
     --master-bind-port "$master_port" --headless --expect-workers 1 -u "$users" -r "$users" \
@@ -182,25 +182,29 @@ locust_worker_once() {
     --channels "$JAVA_CHANNELS" >"$prefix-worker.log" 2>&1 &
   worker=$!
   STARTED+=("$worker")
-  read -r t1 n1 < <("$PY" "$BENCH_DIR/stats.py" grpc-handled "$METRICS_URL")
+  # The window starts WARMUP seconds after the worker's first call reaches todo-api.
+  read -r _ first _ < <(todos_handled)
   for i in $(seq 1 300); do
-    read -r t2 n2 < <("$PY" "$BENCH_DIR/stats.py" grpc-handled "$METRICS_URL")
-    ((n2 > n1)) && break
+    read -r _ n _ < <(todos_handled)
+    ((n > first)) && break
     sleep 0.1
   done
   sleep "$WARMUP"
-  errors_before="$(grpc_errors)"
   c1="$(cpu_seconds "$worker")"
-  read -r t1 n1 < <("$PY" "$BENCH_DIR/stats.py" grpc-handled "$METRICS_URL")
+  read -r t1 n1 e1 < <(todos_handled)
   sleep "$DURATION"
-  read -r t2 n2 < <("$PY" "$BENCH_DIR/stats.py" grpc-handled "$METRICS_URL")
+  read -r t2 n2 e2 < <(todos_handled)
   c2="$(cpu_seconds "$worker")"
-  local failed=$(($(grpc_errors) - errors_before))
   wait "$master" 2>/dev/null || true
   stop_pid "$worker"
-  awk -v n="$((n2 - n1))" -v t1="$t1" -v t2="$t2" -v c="$(awk -v a="$c1" -v b="$c2" 'BEGIN { print b - a }')" \
-    -v d="$DURATION" -v f="$failed" -v pct="$("$PY" "$BENCH_DIR/stats.py" locust-csv "${prefix}_stats.csv" 2>/dev/null || echo "nan nan")" \
-    'BEGIN { split(pct, p, " "); printf "%.1f %s %s %d %.3f\n", n / (t2 - t1), p[1], p[2], f, c * d / (t2 - t1) }'
+  awk -v n="$((n2 - n1))" -v f="$((e2 - e1))" -v t1="$t1" -v t2="$t2" -v c1="$c1" -v c2="$c2" -v d="$DURATION" \
+    -v pct="$("$PY" "$BENCH_DIR/stats.py" locust-csv "${prefix}_stats.csv" 2>/dev/null || echo "nan nan")" \
+    'BEGIN { split(pct, p, " "); printf "%.1f %s %s %d %.3f\n", n / (t2 - t1), p[1], p[2], f, (c2 - c1) * d / (t2 - t1) }'
+}
+
+# "<epoch_s> <calls> <errors>": the grpc.Todos calls todo-api (at METRICS_URL) answered so far, from one scrape.
+todos_handled() {
+  "$PY" "$BENCH_DIR/stats.py" grpc-handled "$METRICS_URL"
 }
 
 # CPU seconds (user + system, all threads) a running process has used so far.

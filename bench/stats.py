@@ -6,7 +6,7 @@
     python3 stats.py locust-json FILE              -> "<req/s> <p50_ms> <p99_ms> <failures>"
     python3 stats.py grpc-errors METRICS_URL       -> calls todo-api answered with neither OK nor CANCELLED
     python3 stats.py locust-csv FILE               -> "<p50_ms> <p99_ms>" of the Aggregated row of a Locust *_stats.csv
-    python3 stats.py grpc-handled METRICS_URL      -> "<epoch_s> <calls>": every call todo-api answered so far
+    python3 stats.py grpc-handled METRICS_URL      -> "<epoch_s> <calls> <errors>": grpc.Todos calls answered so far
 """
 import csv
 import json
@@ -63,17 +63,22 @@ def handled_counts(url):
             yield match.group(1), float(match.group(2))
 
 
-def grpc_errors(url):
+def is_error(labels):
     # CANCELLED is the client walking away (h2load closes its streams when its window ends).
-    return int(sum(count for labels, count in handled_counts(url)
-                   if 'code="OK"' not in labels and 'code="CANCELLED"' not in labels))
+    return 'code="OK"' not in labels and 'code="CANCELLED"' not in labels
+
+
+def grpc_errors(url):
+    return int(sum(count for labels, count in handled_counts(url) if is_error(labels)))
 
 
 def grpc_handled(url):
-    """The time and the calls answered so far, the time taken halfway through the scrape."""
+    """From one scrape: its time (halfway through), the grpc.Todos calls answered so far, and the errors among them."""
     before = time.time()
-    calls = sum(count for labels, count in handled_counts(url) if 'service="grpc.Todos"' in labels)
-    return (before + time.time()) / 2, int(calls)
+    todos = [(labels, count) for labels, count in handled_counts(url) if 'service="grpc.Todos"' in labels]
+    calls = sum(count for _, count in todos)
+    errors = sum(count for labels, count in todos if is_error(labels))
+    return (before + time.time()) / 2, int(calls), int(errors)
 
 
 def main(argv):
@@ -96,7 +101,7 @@ def main(argv):
             row = next(r for r in csv.DictReader(file) if r["Name"] == "Aggregated")
         print("%s %s" % (row["50%"], row["99%"]))
     elif command == "grpc-handled":
-        print("%.3f %d" % grpc_handled(argv[2]))
+        print("%.3f %d %d" % grpc_handled(argv[2]))
     else:
         print(__doc__, file=sys.stderr)
         return 2
