@@ -37,8 +37,9 @@ final class Experiment {
     // Stopped before its workers, so that it ends the test itself and writes its report.
     private final Children locustMaster = new Children();
 
-    /** Everything the user chose on the command line. */
     /**
+     * Everything the user chose on the command line.
+     *
      * @param warmUpCalls GetTodos calls each replica answers before the load starts (0: none)
      */
     record Settings(int replicas, StoreChoice store, LoadProfile load, int warmUpCalls, Path reportDir, Locust locust) {

@@ -124,29 +124,25 @@ final class RunCommand implements Callable<Integer> {
         try {
             Target target = Target.parse(host);
             return new RunPlan(target, userOptions.transport(), userOptions.channelMode(), users, spawnRate,
-                    parseWarmUp(), parse("--run-time", runTime), userOptions.profile());
+                    parseAllowingZero("--warm-up-time", warmUpTime), parse("--run-time", runTime), userOptions.profile());
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
         }
     }
 
     private Duration parse(String option, String value) {
-        try {
-            Duration duration = Durations.parse(value);
-            if (duration.isZero()) {
-                throw new IllegalArgumentException("must be positive");
-            }
-            return duration;
-        } catch (IllegalArgumentException e) {
-            throw invalid(option + ": " + e.getMessage());
+        Duration duration = parseAllowingZero(option, value);
+        if (duration.isZero()) {
+            throw invalid(option + ": must be positive");
         }
+        return duration;
     }
 
-    private Duration parseWarmUp() {
+    private Duration parseAllowingZero(String option, String value) {
         try {
-            return Durations.parse(warmUpTime);
+            return Durations.parse(value);
         } catch (IllegalArgumentException e) {
-            throw invalid("--warm-up-time: " + e.getMessage());
+            throw invalid(option + ": " + e.getMessage());
         }
     }
 
