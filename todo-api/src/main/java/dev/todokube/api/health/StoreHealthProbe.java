@@ -14,19 +14,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pings the store about once a second and publishes the result through grpc.health.v1 for the
- * whole server ("") and for grpc.Todos: SERVING only while the store answers. The ping is bounded by
- * the store's own timeout (DB_TIMEOUT). {@link #shutdown()} makes everything NOT_SERVING for good.
+ * whole server ("") and for grpc.Todos: SERVING only while the store answers (readiness). The ping
+ * is bounded by the store's own timeout (DB_TIMEOUT). The {@value #LIVENESS} service reports the
+ * process alone and never follows the store: a database outage must not make the kubelet restart
+ * every pod. {@link #shutdown()} makes everything NOT_SERVING for good.
  */
 public final class StoreHealthProbe implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StoreHealthProbe.class);
+    /** The health service name for liveness and startup probes. */
+    public static final String LIVENESS = "liveness";
     private static final String[] SERVICES = {HealthStatusManager.SERVICE_NAME_ALL_SERVICES, TodosGrpc.SERVICE_NAME};
 
     private final TodoStore store;
     private final HealthStatusManager health;
     private final Duration interval;
     private final ScheduledExecutorService scheduler;
-    private ServingStatus last;
+    private volatile ServingStatus last;
 
     public StoreHealthProbe(TodoStore store, HealthStatusManager health, Duration interval) {
         this.store = store;
@@ -37,13 +41,21 @@ public final class StoreHealthProbe implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        publish(ServingStatus.NOT_SERVING);
+        health.setStatus(LIVENESS, ServingStatus.SERVING);
+        for (String service : SERVICES) {
+            health.setStatus(service, ServingStatus.NOT_SERVING);
+        }
     }
 
     /** Probes once now (so a healthy server is SERVING when this returns), then periodically. */
     public void start() {
         probe();
         scheduler.scheduleWithFixedDelay(this::probe, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the last probe found the store reachable. */
+    public boolean storeReachable() {
+        return last == ServingStatus.SERVING;
     }
 
     /** NOT_SERVING for every service from now on, whatever the store does. */
@@ -73,7 +85,8 @@ public final class StoreHealthProbe implements AutoCloseable {
     }
 
     private void publish(ServingStatus status) {
-        if (status == ServingStatus.SERVING && last == ServingStatus.NOT_SERVING) {
+        // The first probe's outcome is always logged, a failure with its cause.
+        if (status == ServingStatus.SERVING && last != ServingStatus.SERVING) {
             log.info("store reachable, health SERVING");
         }
         last = status;

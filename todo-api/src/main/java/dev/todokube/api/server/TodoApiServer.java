@@ -80,8 +80,14 @@ public final class TodoApiServer implements AutoCloseable {
         }
         probe.start();
         TodoApiServer server = new TodoApiServer(config, grpc, healthStreams, store, storeExecutor, probe, metrics);
-        log.info("todo-api ready: grpc={}:{} metrics={}:{} store={}", config.serverHost(), server.grpcPort(),
-                config.metricsHost(), server.metricsPort(), config.storeType().label());
+        if (probe.storeReachable()) {
+            log.info("todo-api ready: grpc={}:{} metrics={}:{} store={}", config.serverHost(), server.grpcPort(),
+                    config.metricsHost(), server.metricsPort(), config.storeType().label());
+        } else {
+            log.warn("todo-api started but NOT READY (the store is unreachable; health follows it and is NOT_SERVING "
+                    + "until it answers): grpc={}:{} metrics={}:{} store={}", config.serverHost(), server.grpcPort(),
+                    config.metricsHost(), server.metricsPort(), config.storeType().label());
+        }
         metrics.bindJvmMetrics();
         return server;
     }
