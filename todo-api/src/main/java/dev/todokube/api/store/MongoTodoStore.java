@@ -19,7 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.bson.BsonDocument;
 import org.bson.Document;
+import org.bson.codecs.configuration.CodecRegistries;
+import org.bson.codecs.configuration.CodecRegistry;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 
@@ -36,7 +39,11 @@ public final class MongoTodoStore implements TodoStore {
 
     private final MongoClient client;
     private final MongoDatabase database;
+    private static final Bson ALL = new BsonDocument();
+    private static final Bson BY_ID = Sorts.ascending("_id");
+
     private final MongoCollection<Document> todos;
+    private final MongoCollection<Todo> typedTodos;
     private final String description;
     private final AtomicBoolean indexed = new AtomicBoolean();
 
@@ -44,6 +51,9 @@ public final class MongoTodoStore implements TodoStore {
         this.client = client;
         this.database = client.getDatabase(dbName);
         this.todos = database.getCollection(COLLECTION);
+        CodecRegistry defaults = MongoClientSettings.getDefaultCodecRegistry();
+        this.typedTodos = todos.withDocumentClass(Todo.class)
+                .withCodecRegistry(CodecRegistries.fromRegistries(CodecRegistries.fromCodecs(new TodoCodec(defaults)), defaults));
         this.description = description;
     }
 
@@ -70,21 +80,18 @@ public final class MongoTodoStore implements TodoStore {
 
     @Override
     public Todo create(TodoFields fields) {
-        ObjectId id = new ObjectId();
-        call(() -> todos.insertOne(new Document("_id", id)
-                .append("title", fields.title())
-                .append("tag", fields.tag())
-                .append("priority", fields.priority())));
-        return Todo.of(TodoId.of(id), fields);
+        Todo todo = Todo.of(TodoId.of(new ObjectId()), fields);
+        call(() -> typedTodos.insertOne(todo));
+        return todo;
     }
 
     @Override
     public Todo get(TodoId id) {
-        Document document = call(() -> todos.find(byId(id)).first());
-        if (document == null) {
+        Todo todo = call(() -> typedTodos.find(byId(id)).first());
+        if (todo == null) {
             throw new TodoException.NotFound(id);
         }
-        return toTodo(document);
+        return todo;
     }
 
     @Override
@@ -96,12 +103,12 @@ public final class MongoTodoStore implements TodoStore {
         patch.title().ifPresent(title -> sets.add(Updates.set("title", title)));
         patch.tag().ifPresent(tag -> sets.add(Updates.set("tag", tag)));
         patch.priority().ifPresent(priority -> sets.add(Updates.set("priority", priority)));
-        Document updated = call(() -> todos.findOneAndUpdate(byId(id), Updates.combine(sets),
+        Todo updated = call(() -> typedTodos.findOneAndUpdate(byId(id), Updates.combine(sets),
                 new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)));
         if (updated == null) {
             throw new TodoException.NotFound(id);
         }
-        return toTodo(updated);
+        return updated;
     }
 
     @Override
@@ -114,13 +121,7 @@ public final class MongoTodoStore implements TodoStore {
 
     @Override
     public List<Todo> all() {
-        return call(() -> {
-            List<Todo> result = new ArrayList<>();
-            for (Document document : todos.find().sort(Sorts.ascending("_id"))) {
-                result.add(toTodo(document));
-            }
-            return result;
-        });
+        return call(() -> typedTodos.find(ALL).sort(BY_ID).into(new ArrayList<>()));
     }
 
     @Override
@@ -131,13 +132,8 @@ public final class MongoTodoStore implements TodoStore {
         }
         request.after().ifPresent(after -> conditions.add(Filters.gt("_id", after.toObjectId())));
         Bson filter = conditions.isEmpty() ? new Document() : Filters.and(conditions);
-        List<Todo> readOneMore = call(() -> {
-            List<Todo> result = new ArrayList<>();
-            for (Document document : todos.find(filter).sort(Sorts.ascending("_id")).limit(request.size() + 1)) {
-                result.add(toTodo(document));
-            }
-            return result;
-        });
+        List<Todo> readOneMore = call(() -> typedTodos.find(filter).sort(BY_ID).limit(request.size() + 1)
+                .into(new ArrayList<>()));
         return Page.fromLookahead(readOneMore, request.size());
     }
 
@@ -178,21 +174,6 @@ public final class MongoTodoStore implements TodoStore {
 
     private static Bson byId(TodoId id) {
         return Filters.eq("_id", id.toObjectId());
-    }
-
-    /** Reads a document as the original wrote it; priority may be any BSON number. */
-    static Todo toTodo(Document document) {
-        Object rawId = document.get("_id");
-        TodoId id = rawId instanceof ObjectId objectId ? TodoId.of(objectId) : new TodoId(String.valueOf(rawId));
-        Object priority = document.get("priority");
-        return new Todo(id,
-                stringOrEmpty(document.get("title")),
-                stringOrEmpty(document.get("tag")),
-                priority instanceof Number number ? number.intValue() : 0);
-    }
-
-    private static String stringOrEmpty(Object value) {
-        return value == null ? "" : value.toString();
     }
 
     private <T> T call(MongoCall<T> operation) {

@@ -1,16 +1,13 @@
 package dev.todokube.api.store;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 import org.bson.types.ObjectId;
 
 /** A todo's id: a MongoDB ObjectId as 24 lower-case hex digits. Ordered like ObjectIds. */
 public record TodoId(String hex) implements Comparable<TodoId> {
 
-    private static final Pattern HEX24 = Pattern.compile("[0-9a-f]{24}");
-
     public TodoId {
-        if (!HEX24.matcher(hex).matches()) {
+        if (!isHex24(hex)) {
             throw new IllegalArgumentException("not a 24-hex-digit id: " + hex);
         }
     }
@@ -25,7 +22,7 @@ public record TodoId(String hex) implements Comparable<TodoId> {
         if (hex.isEmpty()) {
             throw new TodoException.InvalidArgument(field, "must not be empty");
         }
-        if (!HEX24.matcher(hex).matches()) {
+        if (!isHex24(hex)) {
             throw new TodoException.InvalidArgument(field, "must be 24 hex digits (a MongoDB ObjectId), got \""
                     + abbreviate(text) + "\"");
         }
@@ -43,6 +40,20 @@ public record TodoId(String hex) implements Comparable<TodoId> {
     @Override
     public int compareTo(TodoId other) {
         return hex.compareTo(other.hex);
+    }
+
+    // Every todo read is checked; a loop is several times cheaper than the regex it replaces.
+    private static boolean isHex24(String text) {
+        if (text.length() != 24) {
+            return false;
+        }
+        for (int i = 0; i < 24; i++) {
+            char c = text.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String abbreviate(String text) {

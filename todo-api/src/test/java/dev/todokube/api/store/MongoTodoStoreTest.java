@@ -49,6 +49,26 @@ class MongoTodoStoreTest {
     }
 
     @Test
+    void readsLooselyTypedDocumentsLikeTheGenericReaderDid() {
+        ObjectId doubled = new ObjectId();
+        ObjectId sparse = new ObjectId();
+        ObjectId odd = new ObjectId();
+        try (MongoClient client = MongoClients.create(mongo.uri())) {
+            client.getDatabase("TodosDB").getCollection("todos").insertMany(List.of(
+                    new Document("_id", doubled).append("title", "doubled").append("tag", "t").append("priority", 3.9)
+                            .append("extra", new Document("nested", List.of(1, 2))),
+                    new Document("_id", sparse),
+                    new Document("_id", odd).append("title", 42).append("tag", null).append("priority", "high")));
+        }
+
+        assertThat(store.all()).containsExactly(
+                new Todo(TodoId.of(doubled), "doubled", "t", 3),
+                new Todo(TodoId.of(sparse), "", "", 0),
+                new Todo(TodoId.of(odd), "42", "", 0));
+        assertThat(store.get(TodoId.of(doubled)).priority()).isEqualTo(3);
+    }
+
+    @Test
     void writesDocumentsInTheOriginalShape() {
         Todo created = store.create(new TodoFields("Buy milk", "home", 2));
 
