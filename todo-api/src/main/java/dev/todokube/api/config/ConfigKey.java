@@ -16,7 +16,7 @@ public enum ConfigKey {
     DB_URI("database.uri", "", "Full MongoDB connection string (credentials, replica set, TLS)"),
     DB_NAME("database.name", "TodosDB", "MongoDB database; the collection is todos"),
     DB_TIMEOUT("database.timeout", "2s", "Upper bound on a store call and on a health ping"),
-    STORE_THREADS("database.threads", "32", "Threads running blocking MongoDB calls"),
+    STORE_THREADS("database.threads", "auto", "Threads running blocking MongoDB calls (auto: 4 per processor)"),
     STORE_QUEUE_SIZE("database.queue_size", "512", "Store calls that may wait for a thread; beyond: UNAVAILABLE"),
     AUTH_TOKENS("auth.tokens", "", "Comma-separated bearer tokens; empty = auth off"),
     TLS_CERT_FILE("tls.cert_file", "", "PEM certificate chain; TLS on when set (with TLS_KEY_FILE)"),

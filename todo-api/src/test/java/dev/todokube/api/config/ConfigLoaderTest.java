@@ -34,7 +34,8 @@ class ConfigLoaderTest {
         assertThat(config.maxConnectionAge()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.maxConnectionAgeGrace()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.maxInboundMessageSize()).isEqualTo(1024 * 1024);
-        assertThat(config.render()).contains("SERVER_PORT=8001 (default)");
+        assertThat(config.storeThreads()).isEqualTo(4 * Runtime.getRuntime().availableProcessors());
+        assertThat(config.render()).contains("SERVER_PORT=8001 (default)", "STORE_THREADS=auto (default)");
     }
 
     @Test
@@ -129,7 +130,7 @@ class ConfigLoaderTest {
                 "SHUTDOWN_GRACE=\"-5s\" (from environment): not a duration (e.g. 250ms, 30s, 5m, or whole seconds)");
         assertBad(Map.of("MAX_INBOUND_MESSAGE_SIZE", "1MB"),
                 "MAX_INBOUND_MESSAGE_SIZE=\"1MB\" (from environment): not a size in bytes (a positive integer)");
-        assertBad(Map.of("STORE_THREADS", "0"), "STORE_THREADS=\"0\" (from environment): not a thread count (a positive integer)");
+        assertBad(Map.of("STORE_THREADS", "0"), "STORE_THREADS=\"0\" (from environment): not a thread count (or auto) (a positive integer)");
         assertBad(Map.of("SERVER_HOST", ""), "SERVER_HOST=\"\" (from environment): not a host name or address");
         assertBad(Map.of("SERVER_TYPE", "http"), "SERVER_TYPE=\"http\" (from environment): unsupported server type; only grpc");
         assertBad(Map.of("DB_NAME", "a/b"), "DB_NAME=\"a/b\" (from environment): not a valid MongoDB database name");
