@@ -88,7 +88,6 @@ public final class TodoApiServer implements AutoCloseable {
                     + "until it answers): grpc={}:{} metrics={}:{} store={}", config.serverHost(), server.grpcPort(),
                     config.metricsHost(), server.metricsPort(), config.storeType().label());
         }
-        metrics.bindJvmMetrics();
         return server;
     }
 
