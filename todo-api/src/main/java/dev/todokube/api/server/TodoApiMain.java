@@ -4,6 +4,7 @@ import dev.todokube.api.config.ApiConfig;
 import dev.todokube.api.config.ConfigException;
 import dev.todokube.api.config.ConfigLoader;
 import dev.todokube.api.seed.SeedCommand;
+import dev.todokube.api.training.TrainCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Command;
 import sun.misc.Signal;
 
 /**
- * {@code java -jar todo-api.jar} serves; {@code java -jar todo-api.jar seed [--file F]} seeds MongoDB.
+ * {@code java -jar todo-api.jar} serves; {@code java -jar todo-api.jar seed [--file F]} seeds MongoDB;
+ * {@code java -jar todo-api.jar train} is the training run of a class/AOT cache.
  * Exit codes: 0 success (also after a graceful SIGTERM drain), 1 runtime failure, 2 bad configuration.
  */
 @Command(name = "todo-api", mixinStandardHelpOptions = true, versionProvider = TodoApiMain.Version.class,
@@ -53,7 +55,8 @@ public final class TodoApiMain implements Callable<Integer> {
             }
         }
         CommandLine commandLine = new CommandLine(new TodoApiMain(environment, workingDirectory, err))
-                .addSubcommand("seed", new SeedCommand(environment, workingDirectory, out, err));
+                .addSubcommand("seed", new SeedCommand(environment, workingDirectory, out, err))
+                .addSubcommand("train", new TrainCommand(environment, workingDirectory, out, err));
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         return commandLine.execute(args);
