@@ -1,19 +1,23 @@
 package dev.todokube.experiment;
 
+import dev.todokube.experiment.service.PodBudget;
 import dev.todokube.experiment.service.ReplicaWarmUp;
 import dev.todokube.experiment.service.Store;
+import dev.todokube.experiment.service.TodoApiLaunch;
 import dev.todokube.experiment.service.TodoApiReplica;
 import dev.todokube.testkit.process.ChildJvm;
 import dev.todokube.testkit.process.ChildProcess;
 import dev.todokube.testkit.process.FreePorts;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -42,7 +46,8 @@ final class Experiment {
      *
      * @param warmUpCalls GetTodos calls each replica answers before the load starts (0: none)
      */
-    record Settings(int replicas, StoreChoice store, LoadProfile load, int warmUpCalls, Path reportDir, Locust locust) {
+    record Settings(int replicas, StoreChoice store, LoadProfile load, int warmUpCalls, Path reportDir, Locust locust,
+                    Optional<PodBudget> podBudget) {
     }
 
     /** The store: the embedded default, an embedded MongoDB, or the user's MongoDB. */
@@ -69,14 +74,15 @@ final class Experiment {
 
     /** Runs to completion (or until interrupted) and returns the process exit code. */
     int run() throws IOException, InterruptedException {
-        Path todoApiJar = ProjectLayout.require(layout.todoApiJar(), "build it with: mvn -B package -DskipTests");
+        ProjectLayout.require(layout.todoApiJar(), "build it with: mvn -B package -DskipTests");
+        TodoApiLaunch launch = launch();
         Path loadtestJar = ProjectLayout.require(layout.loadtestJar(), "build it with: mvn -B package -DskipTests");
         Path reports = settings.reportDir();
         Path logs = reports.resolve("logs");
         Files.createDirectories(logs);
 
         Store store = startStore(logs);
-        List<TodoApiReplica> replicas = startReplicas(todoApiJar, store, logs);
+        List<TodoApiReplica> replicas = startReplicas(launch, store, logs);
         String hosts = replicas.stream().map(r -> r.grpc().toString()).collect(Collectors.joining(","));
         printReplicas(replicas, store);
         warmUp(replicas);
@@ -108,12 +114,31 @@ final class Experiment {
         return Store.memory();
     }
 
-    private List<TodoApiReplica> startReplicas(Path jar, Store store, Path logs)
+    /** The launcher, as the images start todo-api; inside the pod budget when one is asked for. */
+    private TodoApiLaunch launch() throws IOException, InterruptedException {
+        Path launcher = ProjectLayout.require(layout.todoApiLauncher(), "it ships with the todo-api module");
+        if (settings.podBudget().isEmpty()) {
+            return TodoApiLaunch.plain(launcher);
+        }
+        PodBudget budget = settings.podBudget().get();
+        Path tool = ProjectLayout.require(layout.podBudgetTool(), "it ships with bench/");
+        List<String> check = new ArrayList<>(TodoApiLaunch.budgetTool(tool, budget));
+        check.add("--check");
+        Process process = new ProcessBuilder(check).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (process.waitFor() != 0) {
+            throw new ExperimentException("cannot run the replicas in a pod budget of " + budget + ": " + output);
+        }
+        out.println("Replicas run inside a pod budget of " + budget + " each (" + output + ")");
+        return TodoApiLaunch.inPodBudget(tool, budget, launcher);
+    }
+
+    private List<TodoApiReplica> startReplicas(TodoApiLaunch launch, Store store, Path logs)
             throws IOException, InterruptedException {
         List<TodoApiReplica> replicas = new ArrayList<>();
         for (int i = 1; i <= settings.replicas(); i++) {
             String name = "todo-api-" + i;
-            TodoApiReplica replica = TodoApiReplica.start(jar, name, store,
+            TodoApiReplica replica = TodoApiReplica.start(launch, name, store,
                     Map.of("SHUTDOWN_GRACE", "5s"), logs.resolve(name + ".log"));
             children.add(replica.process());
             replicas.add(replica);

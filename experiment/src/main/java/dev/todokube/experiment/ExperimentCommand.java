@@ -1,15 +1,17 @@
 package dev.todokube.experiment;
 
+import dev.todokube.experiment.service.PodBudget;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code experiment [options]}: the article's experiment on this machine, in one command. */
 @Command(name = "experiment", mixinStandardHelpOptions = true, sortOptions = false,
@@ -75,6 +77,14 @@ public final class ExperimentCommand implements Callable<Integer> {
             description = "Folder for the reports; each run writes a timestamped subfolder (default: ${DEFAULT-VALUE})")
     Path reports;
 
+    @Option(names = "--pod-cpu", paramLabel = "CPU",
+            description = "Run each replica inside this CPU limit, as Kubernetes sets it (e.g. 100m); needs --pod-memory, root and a writable cgroup filesystem")
+    String podCpu;
+
+    @Option(names = "--pod-memory", paramLabel = "MEMORY",
+            description = "Run each replica inside this memory limit (e.g. 100Mi); needs --pod-cpu")
+    String podMemory;
+
     @Option(names = "--project-dir",
             description = "The project's root, where the built jars are (default: found from this jar's location)")
     Path projectDir;
@@ -118,10 +128,25 @@ public final class ExperimentCommand implements Callable<Integer> {
                 : embeddedMongo ? new Experiment.StoreChoice.EmbeddedMongo() : new Experiment.StoreChoice.Memory();
         Experiment.Locust locustMode = locust ? new Experiment.Locust(python, "127.0.0.1", webPort, locustWorkers) : null;
         return new Experiment.Settings(replicas, store, new LoadProfile(users, spawnRate, runTime, waitTime, tasks, deadline),
-                warmUpCalls, reportDir, locustMode);
+                warmUpCalls, reportDir, locustMode, podBudget());
+    }
+
+    private Optional<PodBudget> podBudget() {
+        if (podCpu == null && podMemory == null) {
+            return Optional.empty();
+        }
+        if (podCpu == null || podMemory == null) {
+            throw new ExperimentException("--pod-cpu and --pod-memory go together (e.g. --pod-cpu 100m --pod-memory 100Mi)");
+        }
+        try {
+            return Optional.of(new PodBudget(podCpu, podMemory));
+        } catch (IllegalArgumentException e) {
+            throw new ExperimentException(e.getMessage());
+        }
     }
 
     private void validate() {
+        podBudget();
         if (replicas < 1) {
             throw new ExperimentException("--replicas must be at least 1, got " + replicas);
         }

@@ -1,8 +1,7 @@
 package dev.todokube.experiment;
 
-import dev.todokube.testkit.mongo.InProcessMongo;
+import dev.todokube.testkit.mongo.MongoStandIn;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,15 +20,7 @@ final class MongoServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        InProcessMongo mongo = InProcessMongo.start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            mongo.close();
-            stopped.countDown();
-        }, "mongo-shutdown"));
-        System.out.println("mongo ready: uri=" + mongo.uri());
-        System.out.flush();
-        stopped.await();
+        MongoStandIn.serveUntilStopped(System.out);
         return 0;
     }
 }

@@ -14,6 +14,16 @@ record ProjectLayout(Path root) {
         return root.resolve("todo-api/target/todo-api.jar");
     }
 
+    /** todo-api's launcher: starts the service as the container images do. */
+    Path todoApiLauncher() {
+        return root.resolve("todo-api/bin/todo-api");
+    }
+
+    /** Runs a command inside a pod's CPU quota and memory limit. */
+    Path podBudgetTool() {
+        return root.resolve("bench/in-pod-budget");
+    }
+
     Path loadtestJar() {
         return root.resolve("loadtest/target/loadtest.jar");
     }

@@ -51,10 +51,13 @@ class ExperimentCommandTest {
         }
     }
 
+    /** Also runs the replicas in a real cgroup budget, as ./run-experiment --pod-cpu --pod-memory does. */
     @Test
-    void sigtermStopsEveryProcessItStarted() throws Exception {
-        try (ChildProcess experiment = experiment("experiment-sigterm", "--run-time", "5m")) {
+    void sigtermStopsEveryProcessItStartedAlsoInsideAPodBudget() throws Exception {
+        try (ChildProcess experiment = experiment("experiment-sigterm", "--run-time", "5m",
+                "--pod-cpu", "500m", "--pod-memory", "192Mi")) {
             List<ProcessHandle> children = childrenOnceLoadStarted(experiment);
+            assertThat(experiment.output()).contains("Replicas run inside a pod budget of 500m CPU, 192Mi memory each (cgroup v");
             assertThat(children).as("todo-api replicas and the load generator").hasSizeGreaterThanOrEqualTo(3);
             experiment.terminate(Duration.ofSeconds(60));
             assertAllExited(children);

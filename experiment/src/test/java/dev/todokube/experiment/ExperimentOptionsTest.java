@@ -16,7 +16,10 @@ class ExperimentOptionsTest {
             "--warm-up-calls -1    | --warm-up-calls must be 0 or more, got -1",
             "--replicas 0          | --replicas must be at least 1, got 0",
             "--users 0             | --users must be at least 1, got 0",
-            "--spawn-rate 0        | --spawn-rate must be above 0, got 0.0"})
+            "--spawn-rate 0        | --spawn-rate must be above 0, got 0.0",
+            "--pod-cpu 100m        | --pod-cpu and --pod-memory go together (e.g. --pod-cpu 100m --pod-memory 100Mi)",
+            "--pod-cpu 1x --pod-memory 100Mi | --pod-cpu '1x' is not a CPU quantity (e.g. 100m or 0.5)",
+            "--pod-cpu 100m --pod-memory 100MB | --pod-memory '100MB' is not a memory quantity (e.g. 100Mi or 1Gi)"})
     void badOptionIsOneClearLineAndExitCode2(String option, String message) {
         StringWriter err = new StringWriter();
         CommandLine commandLine = ExperimentCommand.commandLine();

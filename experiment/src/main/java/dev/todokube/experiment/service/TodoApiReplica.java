@@ -1,6 +1,5 @@
 package dev.todokube.experiment.service;
 
-import dev.todokube.testkit.process.ChildJvm;
 import dev.todokube.testkit.process.ChildProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,10 +40,10 @@ public final class TodoApiReplica implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java -jar todoApiJar} on 127.0.0.1 with ephemeral gRPC and metrics ports, the given
+     * Starts todo-api with {@code launch} on 127.0.0.1 with ephemeral gRPC and metrics ports, the given
      * store and extra settings, logging to {@code logFile}, and waits for its ready line.
      */
-    public static TodoApiReplica start(Path todoApiJar, String name, Store store, Map<String, String> settings,
+    public static TodoApiReplica start(TodoApiLaunch launch, String name, Store store, Map<String, String> settings,
             Path logFile) throws IOException, InterruptedException {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SERVER_HOST", "127.0.0.1");
@@ -52,7 +51,7 @@ public final class TodoApiReplica implements AutoCloseable {
         env.put("METRICS_PORT", "0");
         env.putAll(store.env());
         env.putAll(settings);
-        ChildProcess process = ChildJvm.jar(todoApiJar).name(name).env(env).logFile(logFile).start();
+        ChildProcess process = ChildProcess.start(name, launch.command(), env, null, logFile, null);
         try {
             MatchResult ready = process.awaitLine(READY, STARTUP_TIMEOUT);
             return new TodoApiReplica(process,

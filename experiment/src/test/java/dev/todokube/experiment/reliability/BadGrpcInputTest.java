@@ -10,6 +10,7 @@ import com.google.protobuf.Parser;
 import dev.todokube.experiment.fixtures.Jars;
 import dev.todokube.experiment.fixtures.ProcessLogs;
 import dev.todokube.experiment.service.Store;
+import dev.todokube.experiment.service.TodoApiLaunch;
 import dev.todokube.experiment.service.TodoApiReplica;
 import dev.todokube.proto.CreateTodoRequest;
 import dev.todokube.proto.DeleteTodoRequest;
@@ -75,7 +76,7 @@ class BadGrpcInputTest {
 
     @BeforeAll
     void startServerWithTodos() throws Exception {
-        replica = TodoApiReplica.start(Jars.todoApi(), "todo-api-fuzz", Store.memory(),
+        replica = TodoApiReplica.start(TodoApiLaunch.plain(Jars.todoApiLauncher()), "todo-api-fuzz", Store.memory(),
                 Map.of("MAX_INBOUND_MESSAGE_SIZE", Integer.toString(MAX_INBOUND)),
                 ProcessLogs.dir(BadGrpcInputTest.class).resolve("todo-api-fuzz.log"));
         channel = NettyChannelBuilder.forAddress(replica.grpc().host(), replica.grpc().port()).usePlaintext()

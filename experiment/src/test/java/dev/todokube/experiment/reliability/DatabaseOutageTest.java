@@ -6,6 +6,7 @@ import dev.todokube.experiment.fixtures.Await;
 import dev.todokube.experiment.fixtures.Jars;
 import dev.todokube.experiment.fixtures.ProcessLogs;
 import dev.todokube.experiment.service.Store;
+import dev.todokube.experiment.service.TodoApiLaunch;
 import dev.todokube.experiment.service.TodoApiReplica;
 import dev.todokube.proto.CreateTodoRequest;
 import dev.todokube.proto.GetTodoRequest;
@@ -53,7 +54,7 @@ class DatabaseOutageTest {
     @BeforeEach
     void start() throws Exception {
         mongo = InProcessMongo.start();
-        replica = TodoApiReplica.start(Jars.todoApi(), "todo-api-mongo", Store.mongo(mongo.uri()),
+        replica = TodoApiReplica.start(TodoApiLaunch.plain(Jars.todoApiLauncher()), "todo-api-mongo", Store.mongo(mongo.uri()),
                 Map.of("DB_TIMEOUT", "1s"), ProcessLogs.dir(DatabaseOutageTest.class).resolve("todo-api-mongo.log"));
         channel = NettyChannelBuilder.forAddress(replica.grpc().host(), replica.grpc().port()).usePlaintext().build();
     }

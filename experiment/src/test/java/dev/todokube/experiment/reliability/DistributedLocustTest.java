@@ -6,6 +6,7 @@ import dev.todokube.experiment.fixtures.Jars;
 import dev.todokube.experiment.fixtures.Metrics;
 import dev.todokube.experiment.fixtures.ProcessLogs;
 import dev.todokube.experiment.service.Store;
+import dev.todokube.experiment.service.TodoApiLaunch;
 import dev.todokube.experiment.service.TodoApiReplica;
 import dev.todokube.testkit.locust.LocustMaster;
 import dev.todokube.testkit.process.ChildJvm;
@@ -31,7 +32,7 @@ class DistributedLocustTest {
     @Test
     void locustMasterReportsTheJavaWorkersGetTodosCallsWithoutFailures() throws Exception {
         Path logs = ProcessLogs.dir(DistributedLocustTest.class);
-        try (TodoApiReplica replica = TodoApiReplica.start(Jars.todoApi(), "todo-api", Store.memory(), Map.of(),
+        try (TodoApiReplica replica = TodoApiReplica.start(TodoApiLaunch.plain(Jars.todoApiLauncher()), "todo-api", Store.memory(), Map.of(),
                         logs.resolve("todo-api.log"));
                 LocustMaster master = LocustMaster.start(LocustMaster.Options.of(Jars.locustfile(), logs.resolve("locust"))
                         .users(10).spawnRate(10).runTime(Duration.ofSeconds(8)).expectWorkers(1)

@@ -9,6 +9,7 @@ import dev.todokube.experiment.fixtures.Metrics;
 import dev.todokube.experiment.fixtures.ProcessLogs;
 import dev.todokube.experiment.fixtures.SwitchableAddresses;
 import dev.todokube.experiment.service.Store;
+import dev.todokube.experiment.service.TodoApiLaunch;
 import dev.todokube.experiment.service.TodoApiReplica;
 import dev.todokube.proto.Request;
 import dev.todokube.proto.TodosGrpc;
@@ -125,7 +126,7 @@ class DrainTest {
     }
 
     private TodoApiReplica replica(String name, Path logs) throws Exception {
-        TodoApiReplica replica = TodoApiReplica.start(Jars.todoApi(), name, Store.memory(), SETTINGS,
+        TodoApiReplica replica = TodoApiReplica.start(TodoApiLaunch.plain(Jars.todoApiLauncher()), name, Store.memory(), SETTINGS,
                 logs.resolve(name + ".log"));
         started.add(replica);
         return replica;

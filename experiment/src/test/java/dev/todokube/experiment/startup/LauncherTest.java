@@ -1,0 +1,117 @@
+package dev.todokube.experiment.startup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.todokube.experiment.fixtures.Jars;
+import dev.todokube.testkit.process.ChildProcess;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * todo-api/bin/todo-api, the launcher the images and the experiment use: it maps the class/AOT
+ * cache the build trained beside the jar, sizes the JVM to the pod budget it finds in its cgroup,
+ * and fails clearly without a jar; and bin/train-cache rejects bad arguments.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LauncherTest {
+
+    private static final Duration WITHIN = Duration.ofSeconds(60);
+    private static final Pattern READY = Pattern.compile("todo-api ready: grpc=127\\.0\\.0\\.1:(\\d+)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void servesFromTheCacheTheBuildTrained() throws Exception {
+        Path descriptor = Jars.todoApi().resolveSibling("todo-api.cache");
+        assertThat(descriptor).as("mvn package trains a cache beside the jar (bin/train-cache)").isRegularFile();
+        List<String> lines = Files.readAllLines(descriptor);
+        assertThat(Path.of(lines.get(0))).as("the JVM that wrote the cache").isExecutable();
+        // The JVM refuses to start, instead of quietly running without it, when the cache cannot be mapped.
+        String strict = lines.get(1).contains("-XX:AOTCache=") ? "-XX:AOTMode=on" : "-Xshare:on";
+        try (ChildProcess server = ChildProcess.start("todo-api-cached", List.of(Jars.todoApiLauncher().toString()),
+                Map.of("SERVER_HOST", "127.0.0.1", "SERVER_PORT", "0", "METRICS_PORT", "0", "DB_TYPE", "memory",
+                        "JAVA_OPTS", strict + " -Xlog:class+load=info"),
+                dir, dir.resolve("cached.log"), null)) {
+            server.awaitLine(READY, WITHIN);
+            assertThat(server.output())
+                    .as("the service's and Netty's classes come from the cache")
+                    .containsPattern("dev\\.todokube\\.api\\.server\\.TodoApiServer source: shared objects file")
+                    .containsPattern("io\\.grpc\\.netty\\.shaded\\.io\\.netty\\.channel\\.\\S+ source: shared objects file");
+        }
+    }
+
+    @Test
+    void sizesTheJvmToThePodBudgetItRunsIn() throws Exception {
+        String small = launcherCommand(List.of("--cpu", "100m", "--memory", "100Mi"));
+        assertThat(small).contains("-XX:TieredStopAtLevel=1", "-XX:MaxRAMPercentage=30", "-XX:+UseSerialGC",
+                "-XX:+ExitOnOutOfMemoryError");
+        String large = launcherCommand(List.of("--cpu", "2", "--memory", "1Gi"));
+        assertThat(large).contains("-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC").doesNotContain("TieredStopAtLevel");
+        String operatorsLast = launcherCommand(List.of("--cpu", "100m", "--memory", "100Mi"), "-XX:TieredStopAtLevel=4");
+        assertThat(operatorsLast.indexOf("-XX:TieredStopAtLevel=4")).as("JAVA_OPTS come after the launcher's flags")
+                .isGreaterThan(operatorsLast.indexOf("-XX:TieredStopAtLevel=1"));
+    }
+
+    /** The command the launcher would run inside a real cgroup budget (bench/in-pod-budget, as root). */
+    private String launcherCommand(List<String> budget, String... javaOpts) throws Exception {
+        Path tool = Jars.projectRoot().resolve("bench/in-pod-budget");
+        List<String> check = new ArrayList<>(List.of(tool.toString()));
+        check.addAll(budget);
+        check.add("--check");
+        ProcessResult checked = run(check, Map.of());
+        assertThat(checked.exit())
+                .as("this machine must take a cgroup budget (root, cgroup v1 or v2): " + checked.output())
+                .isZero();
+        List<String> command = new ArrayList<>(List.of(tool.toString()));
+        command.addAll(budget);
+        command.addAll(List.of("--", Jars.todoApiLauncher().toString()));
+        ProcessResult printed = run(command,
+                Map.of("TODO_API_PRINT_COMMAND", "1", "JAVA_OPTS", String.join(" ", javaOpts)));
+        assertThat(printed.exit()).as(printed.output()).isZero();
+        return printed.output();
+    }
+
+    @Test
+    void missingJarIsOneClearErrorWithExitCode2() throws Exception {
+        ProcessResult result = run(List.of(Jars.todoApiLauncher().toString()),
+                Map.of("TODO_API_JAR", dir.resolve("no-such.jar").toString()));
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.output().strip()).isEqualTo("todo-api: no jar at " + dir.resolve("no-such.jar")
+                + " (build it with: mvn -B package -DskipTests)");
+    }
+
+    @Test
+    void trainCacheRejectsBadArgumentsWithExitCode2() throws Exception {
+        Path trainCache = Jars.todoApiLauncher().resolveSibling("train-cache");
+        ProcessResult unknown = run(List.of(trainCache.toString(), "--fast"), Map.of());
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.output()).startsWith("train-cache: unknown argument '--fast'");
+        ProcessResult noJar = run(List.of(trainCache.toString(), "--jar", dir.resolve("x.jar").toString()), Map.of());
+        assertThat(noJar.exit()).isEqualTo(2);
+        assertThat(noJar.output()).startsWith("train-cache: no jar at " + dir.resolve("x.jar"));
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    private record ProcessResult(int exit, String output) {
+    }
+
+    private static ProcessResult run(List<String> command, Map<String, String> env) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
+        return new ProcessResult(process.exitValue(), output);
+    }
+}
