@@ -13,8 +13,10 @@ DURATION="${DURATION:-10}"
 # out (h2load --warm-up-time, loadtest --warm-up-time, the Locust file's BENCH_WARMUP).
 WARMUP="${WARMUP:-5}"
 OUT="${OUT:-$ROOT/bench/results/$(date -u +%Y%m%d-%H%M%S)}"
-# The JVM flags of todo-api's container image (todo-api/pom.xml, jib jvmFlags).
-IMAGE_JVM_FLAGS=(-XX:+UseSerialGC -XX:MaxRAMPercentage=75 -Xss512k -XX:+ExitOnOutOfMemoryError)
+# todo-api runs through its launcher, as the images start it (its JVM flags and trained cache);
+# the ceiling server gets the launcher's fixed flags for a whole machine.
+TODO_API_LAUNCHER="$ROOT/todo-api/bin/todo-api"
+IMAGE_JVM_FLAGS=(-XX:+UseSerialGC -XX:MaxRAMPercentage=75 -Xss256k -XX:+ExitOnOutOfMemoryError)
 
 TODO_API_JAR="$ROOT/todo-api/target/todo-api.jar"
 LOADTEST_JAR="$ROOT/loadtest/target/loadtest.jar"
@@ -80,8 +82,7 @@ start_todo_api() { # start_todo_api NAME [ENV=VALUE...]; sets PORT
   local name="$1"
   shift
   start_pinned "$SERVER_CPU" "$OUT/$name.log" 'todo-api ready:' \
-    env SERVER_HOST=127.0.0.1 SERVER_PORT=0 METRICS_PORT=0 "$@" \
-    java "${IMAGE_JVM_FLAGS[@]}" -jar "$TODO_API_JAR"
+    env SERVER_HOST=127.0.0.1 SERVER_PORT=0 METRICS_PORT=0 "$@" "$TODO_API_LAUNCHER"
   PORT="$(grpc_port "$READY_LINE")"
   METRICS_URL="http://$(sed -E 's/.*metrics=([^ ]+).*/\1/' <<<"$READY_LINE")/metrics"
   SERVER_PID="$STARTED_PID"
