@@ -52,7 +52,7 @@ public final class HtmlReport {
                 .append("table{border-collapse:collapse;margin-bottom:1.5em}")
                 .append("th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}")
                 .append("th:nth-child(-n+2),td:nth-child(-n+2){text-align:left}")
-                .append("tr:last-child td{font-weight:bold}")
+                .append("table.summary tr:last-child td{font-weight:bold}table.failures td:nth-child(3),table.failures th:nth-child(3){text-align:left}")
                 .append(".chart{width:100%;max-width:1100px;height:340px;margin-bottom:1.5em}")
                 .append("\n</style>\n</head>\n<body>\n<h1>Load test report</h1>\n<p>")
                 .append(escape("Target " + result.plan().target() + ", " + result.plan().users() + " users, spawn rate "
@@ -66,7 +66,7 @@ public final class HtmlReport {
         percentileTable(html, result);
         html.append("<h2>Failures</h2>\n");
         failureTable(html, result.errors());
-        html.append("<h2>Charts</h2>\n");
+        html.append("<h2 id=\"charts\">Charts</h2>\n");
         for (Chart chart : CHARTS) {
             html.append("<h3>").append(escape(chart.title())).append("</h3>\n<div class=\"chart\" id=\"")
                     .append(chart.id()).append("\"></div>\n");
@@ -106,7 +106,7 @@ public final class HtmlReport {
     }
 
     private static void requestTable(StringBuilder html, RunResult result) {
-        html.append("<table>\n<tr><th>Type</th><th>Name</th><th># requests</th><th># failures</th><th>Avg</th>")
+        html.append("<table class=\"summary\">\n<tr><th>Type</th><th>Name</th><th># requests</th><th># failures</th><th>Avg</th>")
                 .append("<th>Min</th><th>Max</th><th>Median</th><th>req/s</th><th>failures/s</th></tr>\n");
         for (EntrySummary entry : withTotal(result)) {
             html.append("<tr>").append(cells(entry.method(), entry.name(), Long.toString(entry.requests()),
@@ -119,7 +119,7 @@ public final class HtmlReport {
     }
 
     private static void percentileTable(StringBuilder html, RunResult result) {
-        html.append("<table>\n<tr><th>Type</th><th>Name</th><th>50%</th><th>66%</th><th>75%</th><th>80%</th>")
+        html.append("<table class=\"summary\">\n<tr><th>Type</th><th>Name</th><th>50%</th><th>66%</th><th>75%</th><th>80%</th>")
                 .append("<th>90%</th><th>95%</th><th>98%</th><th>99%</th><th>99.9%</th><th>100%</th></tr>\n");
         for (EntrySummary entry : withTotal(result)) {
             html.append("<tr>").append(cells(entry.method(), entry.name(), Tables.ms(entry.p50Ms()),
@@ -135,7 +135,7 @@ public final class HtmlReport {
             html.append("<p>No failures.</p>\n");
             return;
         }
-        html.append("<table>\n<tr><th>Method</th><th>Name</th><th>Error</th><th>Occurrences</th></tr>\n");
+        html.append("<table class=\"failures\">\n<tr><th>Method</th><th>Name</th><th>Error</th><th>Occurrences</th></tr>\n");
         for (ErrorCount error : errors) {
             html.append("<tr>").append(cells(error.method(), error.name(), error.error(),
                     Long.toString(error.occurrences()))).append("</tr>\n");
