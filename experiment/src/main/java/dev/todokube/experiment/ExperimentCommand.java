@@ -1,5 +1,7 @@
 package dev.todokube.experiment;
 
+import dev.todokube.duration.DurationFormatException;
+import dev.todokube.duration.Durations;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,11 +119,16 @@ public final class ExperimentCommand implements Callable<Integer> {
         Experiment.StoreChoice store = mongoUri != null ? new Experiment.StoreChoice.ExternalMongo(mongoUri)
                 : embeddedMongo ? new Experiment.StoreChoice.EmbeddedMongo() : new Experiment.StoreChoice.Memory();
         Experiment.Locust locustMode = locust ? new Experiment.Locust(python, "127.0.0.1", webPort, locustWorkers) : null;
-        return new Experiment.Settings(replicas, store, new LoadProfile(users, spawnRate, runTime, waitTime, tasks, deadline),
-                warmUpCalls, reportDir, locustMode);
+        return new Experiment.Settings(replicas, store, load(), warmUpCalls, reportDir, locustMode);
     }
 
-    private void validate() {
+    /** The load generator's options, as handed to loadtest. */
+    LoadProfile load() {
+        return new LoadProfile(users, spawnRate, runTime, waitTime, tasks, deadline);
+    }
+
+    /** Rejects bad options before anything starts, with loadtest's rules for the options it is handed. */
+    void validate() {
         if (replicas < 1) {
             throw new ExperimentException("--replicas must be at least 1, got " + replicas);
         }
@@ -140,7 +147,20 @@ public final class ExperimentCommand implements Callable<Integer> {
         if (mongoUri != null && embeddedMongo) {
             throw new ExperimentException("--mongo-uri and --embedded-mongo exclude each other");
         }
-        DurationText.parse(runTime);
+        positiveDuration("--run-time", runTime);
+        if (deadline != null) {
+            positiveDuration("--deadline", deadline);
+        }
+    }
+
+    private static void positiveDuration(String option, String text) {
+        try {
+            if (Durations.parse(text).isZero()) {
+                throw new ExperimentException(option + ": must be positive");
+            }
+        } catch (DurationFormatException e) {
+            throw new ExperimentException(option + ": " + e.getMessage());
+        }
     }
 
     // The jar normally runs from <root>/experiment/target/experiment.jar; otherwise use the working directory.
