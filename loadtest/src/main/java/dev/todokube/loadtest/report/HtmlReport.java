@@ -52,7 +52,8 @@ public final class HtmlReport {
                 .append("table{border-collapse:collapse;margin-bottom:1.5em}")
                 .append("th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}")
                 .append("th:nth-child(-n+2),td:nth-child(-n+2){text-align:left}")
-                .append("table.summary tr:last-child td{font-weight:bold}table.failures td:nth-child(3),table.failures th:nth-child(3){text-align:left}")
+                .append("table.summary tr:last-child td{font-weight:bold}")
+                .append("table.failures td:nth-child(3),table.failures th:nth-child(3){text-align:left}")
                 .append(".chart{width:100%;max-width:1100px;height:340px;margin-bottom:1.5em}")
                 .append("\n</style>\n</head>\n<body>\n<h1>Load test report</h1>\n<p>")
                 .append(escape("Target " + result.plan().target() + ", " + result.plan().users() + " users, spawn rate "
