@@ -1,5 +1,6 @@
 package dev.todokube.experiment;
 
+import dev.todokube.duration.Durations;
 import dev.todokube.experiment.service.PodBudget;
 import dev.todokube.experiment.service.ReplicaWarmUp;
 import dev.todokube.experiment.service.Store;
@@ -237,7 +238,7 @@ final class Experiment {
 
     // Ramp-up plus run time plus room for the final report; a hung load generator is killed after it.
     private Duration runTimeBound() {
-        Duration runTime = DurationText.parse(settings.load().runTime());
+        Duration runTime = Durations.parse(settings.load().runTime());
         double rampSeconds = settings.load().users() / settings.load().spawnRate();
         return runTime.plusSeconds((long) Math.ceil(rampSeconds)).plusMinutes(2);
     }

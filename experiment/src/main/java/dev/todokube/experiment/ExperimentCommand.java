@@ -1,5 +1,7 @@
 package dev.todokube.experiment;
 
+import dev.todokube.duration.DurationFormatException;
+import dev.todokube.duration.Durations;
 import dev.todokube.experiment.service.PodBudget;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -9,9 +11,9 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code experiment [options]}: the article's experiment on this machine, in one command. */
 @Command(name = "experiment", mixinStandardHelpOptions = true, sortOptions = false,
@@ -127,8 +129,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         Experiment.StoreChoice store = mongoUri != null ? new Experiment.StoreChoice.ExternalMongo(mongoUri)
                 : embeddedMongo ? new Experiment.StoreChoice.EmbeddedMongo() : new Experiment.StoreChoice.Memory();
         Experiment.Locust locustMode = locust ? new Experiment.Locust(python, "127.0.0.1", webPort, locustWorkers) : null;
-        return new Experiment.Settings(replicas, store, new LoadProfile(users, spawnRate, runTime, waitTime, tasks, deadline),
-                warmUpCalls, reportDir, locustMode, podBudget());
+        return new Experiment.Settings(replicas, store, load(), warmUpCalls, reportDir, locustMode, podBudget());
     }
 
     private Optional<PodBudget> podBudget() {
@@ -145,7 +146,13 @@ public final class ExperimentCommand implements Callable<Integer> {
         }
     }
 
-    private void validate() {
+    /** The load generator's options, as handed to loadtest. */
+    LoadProfile load() {
+        return new LoadProfile(users, spawnRate, runTime, waitTime, tasks, deadline);
+    }
+
+    /** Rejects bad options before anything starts, with loadtest's rules for the options it is handed. */
+    void validate() {
         podBudget();
         if (replicas < 1) {
             throw new ExperimentException("--replicas must be at least 1, got " + replicas);
@@ -165,7 +172,20 @@ public final class ExperimentCommand implements Callable<Integer> {
         if (mongoUri != null && embeddedMongo) {
             throw new ExperimentException("--mongo-uri and --embedded-mongo exclude each other");
         }
-        DurationText.parse(runTime);
+        positiveDuration("--run-time", runTime);
+        if (deadline != null) {
+            positiveDuration("--deadline", deadline);
+        }
+    }
+
+    private static void positiveDuration(String option, String text) {
+        try {
+            if (Durations.parse(text).isZero()) {
+                throw new ExperimentException(option + ": must be positive");
+            }
+        } catch (DurationFormatException e) {
+            throw new ExperimentException(option + ": " + e.getMessage());
+        }
     }
 
     // The jar normally runs from <root>/experiment/target/experiment.jar; otherwise use the working directory.

@@ -1,6 +1,8 @@
 package dev.todokube.bgkube.config;
 
 import dev.todokube.bgkube.ConfigurationException;
+import dev.todokube.duration.DurationFormatException;
+import dev.todokube.duration.Durations;
 import io.github.cdimascio.dotenv.Dotenv;
 import io.github.cdimascio.dotenv.DotenvEntry;
 import io.github.cdimascio.dotenv.DotenvException;
@@ -18,13 +20,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Builds {@link Settings} from flags and an env file: a flag wins, then the file, then the default. */
 public final class SettingsLoader {
-
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
 
     private SettingsLoader() {}
 
@@ -137,20 +135,16 @@ public final class SettingsLoader {
         }
     }
 
-    /** Parses {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, or a bare number of seconds. */
+    /**
+     * Reads a duration in the project's grammar ({@link Durations}): {@code 250ms}, {@code 1.5s},
+     * {@code 90s}, {@code 1h30m}, or a bare number of seconds; empty when the text is not one.
+     */
     public static Optional<Duration> parseDuration(String text) {
-        Matcher m = DURATION.matcher(text.strip());
-        if (!m.matches()) {
+        try {
+            return Optional.of(Durations.parse(text));
+        } catch (DurationFormatException e) {
             return Optional.empty();
         }
-        long amount = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        return Optional.of(switch (unit) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofSeconds(amount);
-        });
     }
 
     private record Resolved(Map<Option, Value> values) {
@@ -172,8 +166,12 @@ public final class SettingsLoader {
         }
 
         Duration duration(Option option) {
-            return parseDuration(text(option))
-                    .orElseThrow(() -> invalid(option, "expected a duration such as 120, 120s, 2m or 500ms"));
+            try {
+                return Durations.parse(text(option));
+            } catch (DurationFormatException e) {
+                throw invalid(option, "expected a duration such as 120, 120s, 2m or 500ms"
+                        + e.detail().map(detail -> "; " + detail).orElse(""));
+            }
         }
 
         boolean bool(Option option) {

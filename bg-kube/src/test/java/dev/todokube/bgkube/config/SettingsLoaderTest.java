@@ -65,7 +65,24 @@ class SettingsLoaderTest {
         assertThat(SettingsLoader.parseDuration("250ms")).contains(Duration.ofMillis(250));
         assertThat(SettingsLoader.parseDuration("2m")).contains(Duration.ofMinutes(2));
         assertThat(SettingsLoader.parseDuration("1h")).contains(Duration.ofHours(1));
+        assertThat(SettingsLoader.parseDuration("1h30m")).contains(Duration.ofMinutes(90));
+        assertThat(SettingsLoader.parseDuration("1.5s")).contains(Duration.ofMillis(1500));
         assertThat(SettingsLoader.parseDuration("2 minutes")).isEmpty();
+        assertThat(SettingsLoader.parseDuration("-5s")).isEmpty();
+    }
+
+    @Test
+    void badDurationsNameTheOptionTheirSourceAndWhy() throws Exception {
+        Path file = envFile(REQUIRED + "DEPLOYMENT_TIMEOUT=soon\nSERVICE_TIMEOUT=-5s\n");
+        assertThatThrownBy(() -> SettingsLoader.load(Map.of(), Optional.of(file)))
+                .hasMessage("--service-timeout: invalid value '-5s' (from SERVICE_TIMEOUT in " + file
+                        + "): expected a duration such as 120, 120s, 2m or 500ms; negative durations are not allowed");
+        assertThatThrownBy(() -> SettingsLoader.load(Map.of(Option.SERVICE_TIMEOUT, "1m"), Optional.of(file)))
+                .hasMessage("--deployment-timeout: invalid value 'soon' (from DEPLOYMENT_TIMEOUT in " + file
+                        + "): expected a duration such as 120, 120s, 2m or 500ms");
+        assertThatThrownBy(() -> SettingsLoader.load(Map.of(Option.SCALE_DOWN_DELAY, "99999999h"), Optional.of(envFile(REQUIRED))))
+                .hasMessage("--scale-down-delay: invalid value '99999999h' (from --scale-down-delay): expected a duration "
+                        + "such as 120, 120s, 2m or 500ms; it is longer than the most allowed, 2562047h (about 292 years)");
     }
 
     @Test

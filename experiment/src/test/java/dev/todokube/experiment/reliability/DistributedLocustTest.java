@@ -2,6 +2,9 @@ package dev.todokube.experiment.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.todokube.experiment.fixtures.Jars;
 import dev.todokube.experiment.fixtures.Metrics;
 import dev.todokube.experiment.fixtures.ProcessLogs;
@@ -14,7 +17,6 @@ import dev.todokube.testkit.process.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,17 +47,19 @@ class DistributedLocustTest {
                         .start()) {
 
             int masterExit = master.awaitExit(Duration.ofSeconds(90));
-            List<String> stats = Files.readAllLines(master.statsCsv());
-            String context = "master exit " + masterExit + "; stats:\n" + String.join("\n", stats)
+            List<Map<String, String>> stats;
+            try (MappingIterator<Map<String, String>> rows = new CsvMapper().readerForMapOf(String.class)
+                    .with(CsvSchema.emptySchema().withHeader()).readValues(master.statsCsv().toFile())) {
+                stats = rows.readAll();
+            }
+            String context = "master exit " + masterExit + "; stats:\n" + Files.readString(master.statsCsv())
                     + "\nworker output:\n" + worker.tail();
 
-            List<String> header = Arrays.asList(stats.get(0).split(","));
-            Optional<String[]> getTodos = stats.stream().skip(1).map(line -> line.split(","))
-                    .filter(row -> row.length == header.size() && row[header.indexOf("Name")].equals("GetTodos"))
+            Optional<Map<String, String>> getTodos = stats.stream().filter(row -> "GetTodos".equals(row.get("Name")))
                     .findFirst();
             assertThat(getTodos).as("GetTodos row in the master's stats CSV; " + context).isPresent();
-            long requests = Long.parseLong(getTodos.get()[header.indexOf("Request Count")]);
-            long failures = Long.parseLong(getTodos.get()[header.indexOf("Failure Count")]);
+            long requests = Long.parseLong(getTodos.get().get("Request Count"));
+            long failures = Long.parseLong(getTodos.get().get("Failure Count"));
             assertThat(requests).as("GetTodos requests reported to the master; " + context).isPositive();
             assertThat(failures).as("GetTodos failures; " + context).isZero();
             assertThat(masterExit).as("master exit code (1 = some requests failed); " + context).isZero();

@@ -1,6 +1,6 @@
 package dev.todokube.loadtest.cli;
 
-import dev.todokube.loadtest.Durations;
+import dev.todokube.duration.Durations;
 import dev.todokube.loadtest.report.ConsoleReport;
 import dev.todokube.loadtest.report.CsvReport;
 import dev.todokube.loadtest.report.HtmlReport;
@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +45,7 @@ final class RunCommand implements Callable<Integer> {
     double spawnRate;
 
     @Option(names = {"-t", "--run-time"}, defaultValue = "60s", paramLabel = "DURATION",
-            description = "How long to run, e.g. 30s, 5m (default: ${DEFAULT-VALUE}).")
+            description = "How long to run, e.g. 90s, 1.5s, 1h30m (default: ${DEFAULT-VALUE}).")
     String runTime;
 
     @Option(names = "--warm-up-time", defaultValue = "0s", paramLabel = "DURATION",
@@ -68,11 +69,23 @@ final class RunCommand implements Callable<Integer> {
             description = "How often the console table is printed (default: ${DEFAULT-VALUE}).")
     String printInterval;
 
+    @Option(names = "--dry-run",
+            description = "Check the options and print what would run, then exit 0 without calling the target.")
+    boolean dryRun;
+
     @Override
     public Integer call() throws InterruptedException, IOException {
         RunPlan plan = plan();
         PrintStream out = System.out;
         ConsoleReport console = new ConsoleReport(out, parse("--print-interval", printInterval));
+        String description = String.format(Locale.ROOT, "%d users (spawn rate %s/s) against %s for %s%s: tasks %s, wait %s, channels %s",
+                plan.users(), plan.spawnRate(), plan.target(), Durations.format(plan.runTime()),
+                plan.warmUp().isZero() ? "" : " after a warm-up of " + Durations.format(plan.warmUp()),
+                plan.profile().tasks(), plan.profile().waitTime(), plan.channels());
+        if (dryRun) {
+            spec.commandLine().getOut().println("Dry run, nothing called: " + description);
+            return 0;
+        }
         StandaloneRun run = new StandaloneRun(plan, Clock.systemUTC());
         CountDownLatch reported = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {
@@ -85,10 +98,7 @@ final class RunCommand implements Callable<Integer> {
         }, "loadtest-shutdown");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         try {
-            out.printf("Running %d users (spawn rate %s/s) against %s for %s%s: tasks %s, wait %s, channels %s%n",
-                    plan.users(), plan.spawnRate(), plan.target(), Durations.format(plan.runTime()),
-                    plan.warmUp().isZero() ? "" : " after a warm-up of " + Durations.format(plan.warmUp()),
-                    plan.profile().tasks(), plan.profile().waitTime(), plan.channels());
+            out.println("Running " + description);
             RunResult result = run.execute(console);
             console.summary(result);
             if (csvPrefix != null) {

@@ -1,6 +1,6 @@
 package dev.todokube.loadtest.cli;
 
-import dev.todokube.loadtest.Durations;
+import dev.todokube.duration.Durations;
 import dev.todokube.loadtest.runner.ChannelMode;
 import dev.todokube.loadtest.runner.Transport;
 import dev.todokube.loadtest.user.TaskSet;

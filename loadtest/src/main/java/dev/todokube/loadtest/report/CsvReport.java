@@ -4,7 +4,12 @@ import dev.todokube.loadtest.runner.RunResult;
 import dev.todokube.loadtest.stats.EntrySummary;
 import dev.todokube.loadtest.stats.ErrorCount;
 import dev.todokube.loadtest.stats.HistoryPoint;
+import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,27 +103,21 @@ public final class CsvReport {
         return String.format(Locale.ROOT, "%.6f", value);
     }
 
-    /** CSV writing with RFC 4180 quoting, all or nothing (a temporary file renamed into place). */
+    /** Rows quoted only where needed (RFC 4180, as Python's csv module writes them), all or nothing. */
     private static final class Files {
+        private static final CsvMapper CSV = CsvMapper.builder()
+                .enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
+                .build();
+
         static void write(Path file, List<List<String>> rows) throws IOException {
-            StringBuilder text = new StringBuilder();
-            for (List<String> row : rows) {
-                for (int i = 0; i < row.size(); i++) {
-                    if (i > 0) {
-                        text.append(',');
-                    }
-                    text.append(quote(row.get(i)));
+            StringWriter text = new StringWriter();
+            try (SequenceWriter writer = CSV.writer(CsvSchema.emptySchema().withLineSeparator("\r\n"))
+                    .writeValues(text)) {
+                for (List<String> row : rows) {
+                    writer.write(row);
                 }
-                text.append("\r\n");
             }
             ReportFiles.writeAtomically(file, text.toString());
-        }
-
-        private static String quote(String field) {
-            if (field.contains(",") || field.contains("\"") || field.contains("\n") || field.contains("\r")) {
-                return "\"" + field.replace("\"", "\"\"") + "\"";
-            }
-            return field;
         }
     }
 }

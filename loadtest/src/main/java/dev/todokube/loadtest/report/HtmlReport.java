@@ -1,27 +1,41 @@
 package dev.todokube.loadtest.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.todokube.loadtest.runner.RunResult;
 import dev.todokube.loadtest.stats.EntrySummary;
 import dev.todokube.loadtest.stats.ErrorCount;
 import dev.todokube.loadtest.stats.HistoryPoint;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /**
- * A self-contained HTML report: the request, percentile and error tables and charts over time
- * (requests/s and failures/s, p50 and p95 response time, users) drawn as inline SVG. No script,
- * no font, nothing fetched: it opens in any browser, offline.
+ * A self-contained HTML report: the request, percentile and error tables, and charts over time
+ * (requests/s and failures/s; p50, p95 and p99 response time; users) drawn by ECharts with tooltips,
+ * zoom, gridlines and time ticks. The chart library, the drawing script and the run's data are all
+ * inlined: nothing is fetched, so the file opens offline.
  */
 public final class HtmlReport {
 
-    private static final int WIDTH = 900;
-    private static final int HEIGHT = 220;
-    private static final int MARGIN = 50;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final List<Chart> CHARTS = List.of(
+            new Chart("requests-chart", "Requests per second", "req/s", 1, List.of(
+                    new Series("requests/s", "#1f77b4", HistoryPoint::requestsPerSecond),
+                    new Series("failures/s", "#d62728", HistoryPoint::failuresPerSecond))),
+            new Chart("response-time-chart", "Response time", "ms", 1, List.of(
+                    new Series("p50", "#2ca02c", HistoryPoint::p50Ms),
+                    new Series("p95", "#ff7f0e", HistoryPoint::p95Ms),
+                    new Series("p99", "#8c564b", HistoryPoint::p99Ms))),
+            new Chart("users-chart", "Users", "users", 0, List.of(
+                    new Series("users", "#9467bd", HistoryPoint::users))));
 
     private HtmlReport() {
     }
@@ -30,7 +44,7 @@ public final class HtmlReport {
         ReportFiles.writeAtomically(file, render(result));
     }
 
-    static String render(RunResult result) {
+    static String render(RunResult result) throws IOException {
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
                 .append("<title>Load test report</title>\n<style>\n")
@@ -38,8 +52,9 @@ public final class HtmlReport {
                 .append("table{border-collapse:collapse;margin-bottom:1.5em}")
                 .append("th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}")
                 .append("th:nth-child(-n+2),td:nth-child(-n+2){text-align:left}")
-                .append("tr:last-child td{font-weight:bold}")
-                .append("svg{display:block;margin-bottom:1.5em;border:1px solid #eee}")
+                .append("table.summary tr:last-child td{font-weight:bold}")
+                .append("table.failures td:nth-child(3),table.failures th:nth-child(3){text-align:left}")
+                .append(".chart{width:100%;max-width:1100px;height:340px;margin-bottom:1.5em}")
                 .append("\n</style>\n</head>\n<body>\n<h1>Load test report</h1>\n<p>")
                 .append(escape("Target " + result.plan().target() + ", " + result.plan().users() + " users, spawn rate "
                         + result.plan().spawnRate() + "/s, tasks " + result.plan().profile().tasks() + ", wait "
@@ -52,24 +67,47 @@ public final class HtmlReport {
         percentileTable(html, result);
         html.append("<h2>Failures</h2>\n");
         failureTable(html, result.errors());
-        html.append("<h2>Charts</h2>\n");
-        List<HistoryPoint> history = result.history();
-        chart(html, "Requests per second", history, List.of(
-                new Series("requests/s", "#1f77b4", HistoryPoint::requestsPerSecond),
-                new Series("failures/s", "#d62728", HistoryPoint::failuresPerSecond)));
-        chart(html, "Response time (ms)", history, List.of(
-                new Series("p50", "#2ca02c", HistoryPoint::p50Ms),
-                new Series("p95", "#ff7f0e", HistoryPoint::p95Ms)));
-        chart(html, "Users", history, List.of(new Series("users", "#9467bd", HistoryPoint::users)));
-        html.append("</body>\n</html>\n");
+        html.append("<h2 id=\"charts\">Charts</h2>\n");
+        for (Chart chart : CHARTS) {
+            html.append("<h3>").append(escape(chart.title())).append("</h3>\n<div class=\"chart\" id=\"")
+                    .append(chart.id()).append("\"></div>\n");
+        }
+        html.append("<script type=\"application/json\" id=\"run-data\">").append(chartData(result.history()))
+                .append("</script>\n<script>\n").append(ChartLibrary.echarts())
+                .append("\n</script>\n<script>\n").append(ChartLibrary.drawingScript())
+                .append("\n</script>\n</body>\n</html>\n");
         return html.toString();
     }
 
-    private record Series(String label, String color, ToDoubleFunction<HistoryPoint> value) {
+    /** One chart: its element id, heading, value axis unit, decimals shown, and its lines. */
+    private record Chart(String id, String title, String unit, int decimals, List<Series> series) {
+    }
+
+    private record Series(String name, String color, ToDoubleFunction<HistoryPoint> value) {
+    }
+
+    /** {@code {"charts":[{"id","unit","decimals","series":[{"name","color","points":[[epochMs,value]...]}]}]}}. */
+    private static String chartData(List<HistoryPoint> history) throws JsonProcessingException {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode charts = root.putArray("charts");
+        for (Chart chart : CHARTS) {
+            ObjectNode node = charts.addObject().put("id", chart.id()).put("unit", chart.unit())
+                    .put("decimals", chart.decimals());
+            ArrayNode seriesNodes = node.putArray("series");
+            for (Series series : chart.series()) {
+                ArrayNode points = seriesNodes.addObject().put("name", series.name()).put("color", series.color())
+                        .putArray("points");
+                for (HistoryPoint point : history) {
+                    points.addArray().add(point.epochSecond() * 1000).add(series.value().applyAsDouble(point));
+                }
+            }
+        }
+        // Inside a <script> element: "<" only occurs in JSON strings, where the escape means the same.
+        return JSON.writeValueAsString(root).replace("<", "\\u003c");
     }
 
     private static void requestTable(StringBuilder html, RunResult result) {
-        html.append("<table>\n<tr><th>Type</th><th>Name</th><th># requests</th><th># failures</th><th>Avg</th>")
+        html.append("<table class=\"summary\">\n<tr><th>Type</th><th>Name</th><th># requests</th><th># failures</th><th>Avg</th>")
                 .append("<th>Min</th><th>Max</th><th>Median</th><th>req/s</th><th>failures/s</th></tr>\n");
         for (EntrySummary entry : withTotal(result)) {
             html.append("<tr>").append(cells(entry.method(), entry.name(), Long.toString(entry.requests()),
@@ -82,7 +120,7 @@ public final class HtmlReport {
     }
 
     private static void percentileTable(StringBuilder html, RunResult result) {
-        html.append("<table>\n<tr><th>Type</th><th>Name</th><th>50%</th><th>66%</th><th>75%</th><th>80%</th>")
+        html.append("<table class=\"summary\">\n<tr><th>Type</th><th>Name</th><th>50%</th><th>66%</th><th>75%</th><th>80%</th>")
                 .append("<th>90%</th><th>95%</th><th>98%</th><th>99%</th><th>99.9%</th><th>100%</th></tr>\n");
         for (EntrySummary entry : withTotal(result)) {
             html.append("<tr>").append(cells(entry.method(), entry.name(), Tables.ms(entry.p50Ms()),
@@ -98,7 +136,7 @@ public final class HtmlReport {
             html.append("<p>No failures.</p>\n");
             return;
         }
-        html.append("<table>\n<tr><th>Method</th><th>Name</th><th>Error</th><th>Occurrences</th></tr>\n");
+        html.append("<table class=\"failures\">\n<tr><th>Method</th><th>Name</th><th>Error</th><th>Occurrences</th></tr>\n");
         for (ErrorCount error : errors) {
             html.append("<tr>").append(cells(error.method(), error.name(), error.error(),
                     Long.toString(error.occurrences()))).append("</tr>\n");
@@ -106,61 +144,8 @@ public final class HtmlReport {
         html.append("</table>\n");
     }
 
-    private static void chart(StringBuilder html, String title, List<HistoryPoint> history, List<Series> series) {
-        html.append("<h3>").append(escape(title)).append("</h3>\n");
-        html.append(String.format(Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">%n",
-                WIDTH, HEIGHT, WIDTH, HEIGHT));
-        double max = 0;
-        for (Series s : series) {
-            for (HistoryPoint point : history) {
-                max = Math.max(max, s.value().applyAsDouble(point));
-            }
-        }
-        double top = max <= 0 ? 1 : max * 1.1;
-        int plotWidth = WIDTH - 2 * MARGIN;
-        int plotHeight = HEIGHT - 2 * MARGIN;
-        html.append(String.format(Locale.ROOT,
-                "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>"
-                        + "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>%n",
-                MARGIN, MARGIN, MARGIN, MARGIN + plotHeight, MARGIN, MARGIN + plotHeight, MARGIN + plotWidth,
-                MARGIN + plotHeight));
-        html.append(String.format(Locale.ROOT,
-                "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%s</text>"
-                        + "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">0</text>%n",
-                MARGIN - 4, MARGIN + 4, escape(Tables.ms(top)), MARGIN - 4, MARGIN + plotHeight + 4));
-        if (!history.isEmpty()) {
-            DateTimeFormatter clock = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
-            html.append(String.format(Locale.ROOT,
-                    "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>"
-                            + "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%s UTC</text>%n",
-                    MARGIN, HEIGHT - MARGIN + 16,
-                    clock.format(java.time.Instant.ofEpochSecond(history.get(0).epochSecond())),
-                    MARGIN + plotWidth, HEIGHT - MARGIN + 16,
-                    clock.format(java.time.Instant.ofEpochSecond(history.get(history.size() - 1).epochSecond()))));
-        }
-        int legendX = MARGIN;
-        for (Series s : series) {
-            StringBuilder points = new StringBuilder();
-            for (int i = 0; i < history.size(); i++) {
-                double x = MARGIN + (history.size() == 1 ? 0 : (double) i * plotWidth / (history.size() - 1));
-                double y = MARGIN + plotHeight - s.value().applyAsDouble(history.get(i)) / top * plotHeight;
-                points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
-            }
-            html.append(String.format(Locale.ROOT,
-                    "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%n",
-                    s.color(), points.toString().trim()));
-            html.append(String.format(Locale.ROOT,
-                    "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                            + "<text x=\"%d\" y=\"%d\" font-size=\"12\">%s</text>%n",
-                    legendX, 14, s.color(), legendX + 16, 24, escape(s.label())));
-            legendX += 120;
-        }
-        html.append("</svg>\n");
-    }
-
     private static List<EntrySummary> withTotal(RunResult result) {
-        List<EntrySummary> rows = new java.util.ArrayList<>(result.entries());
+        List<EntrySummary> rows = new ArrayList<>(result.entries());
         rows.add(result.total());
         return rows;
     }

@@ -1,11 +1,14 @@
 package dev.todokube.loadtest.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.todokube.loadtest.runner.RunResult;
 import dev.todokube.loadtest.stats.EntrySummary;
 import dev.todokube.loadtest.stats.ErrorCount;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * The {@code --json} summary: {@code {"total":{...},"entries":[{...}],"errors":[{...}]}} with, per
@@ -14,6 +17,8 @@ import java.util.Locale;
  */
 public final class JsonReport {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private JsonReport() {
     }
 
@@ -21,66 +26,39 @@ public final class JsonReport {
         ReportFiles.writeAtomically(file, render(result));
     }
 
-    static String render(RunResult result) {
-        StringBuilder json = new StringBuilder();
-        json.append("{\n  \"host\": ").append(string(result.plan().target().toString()))
-                .append(",\n  \"users\": ").append(result.plan().users())
-                .append(",\n  \"run_time_s\": ").append(number(result.elapsed().toMillis() / 1000.0))
-                .append(",\n  \"total\": ").append(entry(result.total()))
-                .append(",\n  \"entries\": [");
-        for (int i = 0; i < result.entries().size(); i++) {
-            json.append(i == 0 ? "\n    " : ",\n    ").append(entry(result.entries().get(i)));
+    static String render(RunResult result) throws JsonProcessingException {
+        ObjectNode root = JSON.createObjectNode()
+                .put("host", result.plan().target().toString())
+                .put("users", result.plan().users())
+                .put("run_time_s", rounded(result.elapsed().toMillis() / 1000.0));
+        entry(root.putObject("total"), result.total());
+        ArrayNode entries = root.putArray("entries");
+        result.entries().forEach(entry -> entry(entries.addObject(), entry));
+        ArrayNode errors = root.putArray("errors");
+        for (ErrorCount error : result.errors()) {
+            errors.addObject().put("name", error.name()).put("method", error.method()).put("error", error.error())
+                    .put("occurrences", error.occurrences());
         }
-        json.append(result.entries().isEmpty() ? "]" : "\n  ]").append(",\n  \"errors\": [");
-        for (int i = 0; i < result.errors().size(); i++) {
-            ErrorCount error = result.errors().get(i);
-            json.append(i == 0 ? "\n    " : ",\n    ")
-                    .append("{\"name\": ").append(string(error.name()))
-                    .append(", \"method\": ").append(string(error.method()))
-                    .append(", \"error\": ").append(string(error.error()))
-                    .append(", \"occurrences\": ").append(error.occurrences()).append('}');
-        }
-        json.append(result.errors().isEmpty() ? "]" : "\n  ]").append("\n}\n");
-        return json.toString();
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
     }
 
-    private static String entry(EntrySummary entry) {
-        return "{\"name\": " + string(entry.name())
-                + ", \"requests\": " + entry.requests()
-                + ", \"failures\": " + entry.failures()
-                + ", \"avg_ms\": " + number(entry.avgMs())
-                + ", \"min_ms\": " + number(entry.minMs())
-                + ", \"max_ms\": " + number(entry.maxMs())
-                + ", \"p50_ms\": " + number(entry.p50Ms())
-                + ", \"p90_ms\": " + number(entry.p90Ms())
-                + ", \"p95_ms\": " + number(entry.p95Ms())
-                + ", \"p99_ms\": " + number(entry.p99Ms())
-                + ", \"requests_per_s\": " + number(entry.requestsPerSecond())
-                + ", \"failures_per_s\": " + number(entry.failuresPerSecond()) + "}";
+    private static void entry(ObjectNode node, EntrySummary entry) {
+        node.put("name", entry.name())
+                .put("requests", entry.requests())
+                .put("failures", entry.failures())
+                .put("avg_ms", rounded(entry.avgMs()))
+                .put("min_ms", rounded(entry.minMs()))
+                .put("max_ms", rounded(entry.maxMs()))
+                .put("p50_ms", rounded(entry.p50Ms()))
+                .put("p90_ms", rounded(entry.p90Ms()))
+                .put("p95_ms", rounded(entry.p95Ms()))
+                .put("p99_ms", rounded(entry.p99Ms()))
+                .put("requests_per_s", rounded(entry.requestsPerSecond()))
+                .put("failures_per_s", rounded(entry.failuresPerSecond()));
     }
 
-    private static String number(double value) {
-        return String.format(Locale.ROOT, "%.3f", value);
-    }
-
-    static String string(String value) {
-        StringBuilder quoted = new StringBuilder("\"");
-        for (char c : value.toCharArray()) {
-            switch (c) {
-                case '"' -> quoted.append("\\\"");
-                case '\\' -> quoted.append("\\\\");
-                case '\n' -> quoted.append("\\n");
-                case '\r' -> quoted.append("\\r");
-                case '\t' -> quoted.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        quoted.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        quoted.append(c);
-                    }
-                }
-            }
-        }
-        return quoted.append('"').toString();
+    /** Three decimals: microseconds for times, more than a rate's noise. */
+    private static double rounded(double value) {
+        return Math.round(value * 1000) / 1000.0;
     }
 }

@@ -1,6 +1,6 @@
 package dev.todokube.loadtest.user;
 
-import dev.todokube.loadtest.Durations;
+import dev.todokube.duration.Durations;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 

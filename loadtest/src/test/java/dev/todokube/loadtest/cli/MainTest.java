@@ -14,13 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.w3c.dom.Document;
 
 class MainTest {
 
@@ -116,7 +114,7 @@ class MainTest {
                 assertThat(entry.get("p50_ms").isNumber()).isTrue();
                 assertThat(entry.get("p99_ms").asDouble()).isGreaterThanOrEqualTo(entry.get("p50_ms").asDouble());
             }
-            assertThat(summary.get("errors")).allSatisfy(error -> {
+            assertThat(summary.get("errors")).as("errors").isNotEmpty().allSatisfy(error -> {
                 assertThat(error.get("error").asText()).isEqualTo("UNAVAILABLE");
                 assertThat(error.get("occurrences").asLong()).isPositive();
             });
@@ -129,19 +127,18 @@ class MainTest {
             assertThat(stats).extracting(row -> row.get("Name")).containsExactly("GetTodos", "ListTodos", "Aggregated");
             assertThat(Long.parseLong(stats.get(2).get("Request Count"))).isEqualTo(served);
             List<Map<String, String>> history = Csv.read(Path.of(prefix + "_stats_history.csv"));
-            assertThat(history).isNotEmpty().allSatisfy(row -> assertThat(row.get("Name")).isEqualTo("Aggregated"));
+            assertThat(history).as("history").isNotEmpty().allSatisfy(row -> assertThat(row.get("Name")).isEqualTo("Aggregated"));
             assertThat(Csv.header(Path.of(prefix + "_stats_history.csv"))).startsWith("Timestamp", "User Count", "Type",
                     "Name", "Requests/s", "Failures/s", "50%").endsWith("Total Average Content Size");
-            assertThat(Csv.read(Path.of(prefix + "_failures.csv"))).allSatisfy(row ->
+            assertThat(Csv.read(Path.of(prefix + "_failures.csv"))).as("failures").isNotEmpty().allSatisfy(row ->
                     assertThat(row).containsEntry("Error", "UNAVAILABLE").containsEntry("Method", "grpc"));
             assertThat(Csv.header(Path.of(prefix + "_exceptions.csv"))).containsExactly("Count", "Message", "Traceback", "Nodes");
 
+            // The charts, and that the page fetches nothing, are checked in a real browser by HtmlReportBrowserTest.
             String page = Files.readString(html);
-            assertThat(page).doesNotContain("<script", "https://", "src=").contains("UNAVAILABLE");
-            Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(html.toFile());
-            assertThat(document.getElementsByTagName("svg").getLength()).isEqualTo(3);
-            assertThat(document.getElementsByTagName("polyline").getLength()).isEqualTo(5);
-            assertThat(document.getElementsByTagName("table").getLength()).isEqualTo(3);
+            assertThat(page).contains("UNAVAILABLE", "id=\"requests-chart\"", "id=\"response-time-chart\"",
+                    "id=\"users-chart\"");
+            assertThat(page.split("<table ", -1)).as("tables").hasSize(4);
         }
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.mongodb.ConnectionString;
+import dev.todokube.duration.DurationFormatException;
+import dev.todokube.duration.Durations;
 import io.github.cdimascio.dotenv.Dotenv;
 import io.github.cdimascio.dotenv.DotenvEntry;
 import io.github.cdimascio.dotenv.DotenvException;
@@ -19,8 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Builds an {@link ApiConfig} from, highest precedence first: the process environment, a .env file
@@ -31,8 +31,6 @@ public final class ConfigLoader {
 
     public static final String ENV_FILE = "ENV_FILE";
     public static final String CONFIG_FILE = "CONFIG_FILE";
-
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
     private final Map<String, String> environment;
     private final Path workingDirectory;
@@ -281,23 +279,12 @@ public final class ConfigLoader {
         throw value.invalid("not " + what + " (a positive integer)");
     }
 
-    /** {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, or a bare integer = seconds. */
+    /** The project's grammar ({@link Durations}): {@code 250ms}, {@code 1.5s}, {@code 90s}, {@code 1h30m}, or bare seconds. */
     static Duration duration(SourcedValue value) {
-        Matcher m = DURATION.matcher(value.raw().trim());
-        if (!m.matches()) {
-            throw value.invalid("not a duration (e.g. 250ms, 30s, 5m, or whole seconds)");
-        }
-        long amount = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        switch (unit) {
-            case "ms":
-                return Duration.ofMillis(amount);
-            case "m":
-                return Duration.ofMinutes(amount);
-            case "h":
-                return Duration.ofHours(amount);
-            default:
-                return Duration.ofSeconds(amount);
+        try {
+            return Durations.parse(value.raw());
+        } catch (DurationFormatException e) {
+            throw value.invalid(e.problem());
         }
     }
 

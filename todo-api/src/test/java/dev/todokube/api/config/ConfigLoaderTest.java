@@ -83,13 +83,13 @@ class ConfigLoaderTest {
 
     @Test
     void durationsAcceptUnitsAndBareSeconds() {
-        ApiConfig config = ConfigLoader.load(Map.of("SHUTDOWN_GRACE", "250ms", "MAX_CONNECTION_AGE", "5m",
-                "MAX_CONNECTION_AGE_GRACE", "7", "DB_TIMEOUT", "1h"), dir);
+        ApiConfig config = ConfigLoader.load(Map.of("SHUTDOWN_GRACE", "250ms", "MAX_CONNECTION_AGE", "1h30m",
+                "MAX_CONNECTION_AGE_GRACE", "7", "DB_TIMEOUT", "1.5s"), dir);
 
         assertThat(config.shutdownGrace()).isEqualTo(Duration.ofMillis(250));
-        assertThat(config.maxConnectionAge()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.maxConnectionAge()).isEqualTo(Duration.ofMinutes(90));
         assertThat(config.maxConnectionAgeGrace()).isEqualTo(Duration.ofSeconds(7));
-        assertThat(config.dbTimeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.dbTimeout()).isEqualTo(Duration.ofMillis(1500));
     }
 
     @Test
@@ -124,10 +124,12 @@ class ConfigLoaderTest {
         assertBad(Map.of("DB_TYPE", "postgres"),
                 "DB_TYPE=\"postgres\" (from environment): unknown database type; expected memory or mongo");
         assertBad(Map.of("DB_TIMEOUT", "soon"),
-                "DB_TIMEOUT=\"soon\" (from environment): not a duration (e.g. 250ms, 30s, 5m, or whole seconds)");
+                "DB_TIMEOUT=\"soon\" (from environment): not a duration (e.g. 250ms, 1.5s, 90s, 1h30m)");
         assertBad(Map.of("DB_TIMEOUT", "0"), "DB_TIMEOUT=\"0\" (from environment): must be greater than zero");
         assertBad(Map.of("SHUTDOWN_GRACE", "-5s"),
-                "SHUTDOWN_GRACE=\"-5s\" (from environment): not a duration (e.g. 250ms, 30s, 5m, or whole seconds)");
+                "SHUTDOWN_GRACE=\"-5s\" (from environment): not a duration: negative durations are not allowed");
+        assertBad(Map.of("MAX_CONNECTION_AGE", "99999999999h"), "MAX_CONNECTION_AGE=\"99999999999h\" (from environment): "
+                + "not a duration: it is longer than the most allowed, 2562047h (about 292 years)");
         assertBad(Map.of("MAX_INBOUND_MESSAGE_SIZE", "1MB"),
                 "MAX_INBOUND_MESSAGE_SIZE=\"1MB\" (from environment): not a size in bytes (a positive integer)");
         assertBad(Map.of("STORE_THREADS", "0"), "STORE_THREADS=\"0\" (from environment): not a thread count (or auto) (a positive integer)");
