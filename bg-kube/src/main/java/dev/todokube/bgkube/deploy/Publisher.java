@@ -31,7 +31,6 @@ import java.util.function.Consumer;
 /** Plans and runs a blue/green publish: build, push, deploy the idle color, migrate, smoke test, swap. */
 public final class Publisher {
 
-    private static final Duration EXEC_TIMEOUT_FLOOR = Duration.ofMinutes(5);
     /** Annotations are small; a long migration status output is cut. */
     private static final int MAX_ANNOTATION = 2000;
 
@@ -315,7 +314,7 @@ public final class Publisher {
             Map<String, String> environment = new HashMap<>(Map.of("TEST_HOST", address));
             settings.kopsStateStore().ifPresent(store -> environment.put("KOPS_STATE_STORE", store));
             result = localCommands.run(CommandRunner.Command.of(List.of("sh", "-c", smoke.command().get()))
-                    .withEnvironment(environment));
+                    .withEnvironment(environment).withTimeout(settings.commandTimeout()));
         }
         if (result.succeeded()) {
             log.accept("smoke tests passed");
@@ -352,8 +351,6 @@ public final class Publisher {
     }
 
     private Duration execTimeout() {
-        Duration longest = settings.deploymentTimeout().compareTo(settings.dbMigrationsJobTimeout()) > 0
-                ? settings.deploymentTimeout() : settings.dbMigrationsJobTimeout();
-        return longest.compareTo(EXEC_TIMEOUT_FLOOR) > 0 ? longest : EXEC_TIMEOUT_FLOOR;
+        return settings.commandTimeout();
     }
 }

@@ -76,6 +76,18 @@ class PublishSafetyTest {
     }
 
     @Test
+    void smokeTestsPastTheCommandTimeoutAreStoppedAndThePublishAborted() {
+        project.set("COMMAND_TIMEOUT", "1s").set("SMOKE_TESTS_COMMAND", "sleep 20");
+
+        TestProject.Run run = project.run(cluster, "publish", "--tag", "1");
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("command 'sh -c sleep 20' did not finish within 1s and was stopped "
+                + "(raise --command-timeout, COMMAND_TIMEOUT)").contains("aborted: blue scaled to 0");
+        assertThat(client.services().inNamespace(NS).withName("todo-api").get()).isNull();
+    }
+
+    @Test
     void newColorIsScaledToTheLiveColorsCurrentSizeBeforeTheSwapAndTheOldOneKeepsItsSize() {
         assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
         client.apps().deployments().inNamespace(NS).withName("todo-api-blue").scale(5);  // as blue's HPA would under load
