@@ -14,6 +14,7 @@ import dev.todokube.bgkube.template.RenderedManifest;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Clock;
@@ -310,8 +311,10 @@ public final class Publisher {
                 log.accept("smoke service " + smoke.service() + " reachable at " + address + " (no smoke tests command)");
                 return;
             }
-            log.accept("running smoke tests with TEST_HOST=" + address + ": " + smoke.command().get());
-            Map<String, String> environment = new HashMap<>(Map.of("TEST_HOST", address));
+            String testHost = scheme(plan) + "://" + address;
+            log.accept("running smoke tests with TEST_HOST=" + testHost + " TEST_ADDRESS=" + address + ": "
+                    + smoke.command().get());
+            Map<String, String> environment = new HashMap<>(Map.of("TEST_HOST", testHost, "TEST_ADDRESS", address));
             settings.kopsStateStore().ifPresent(store -> environment.put("KOPS_STATE_STORE", store));
             result = localCommands.run(CommandRunner.Command.of(List.of("sh", "-c", smoke.command().get()))
                     .withEnvironment(environment).withTimeout(settings.commandTimeout()));
@@ -324,12 +327,23 @@ public final class Publisher {
         if (smoke.rollbackCommand().isPresent()) {
             Deployment deployment = cluster.deployment(manifests.servedDeployment(plan.target()))
                     .orElseThrow(() -> new ClusterException("deployment of " + plan.target().label() + " disappeared"));
-            runInPod(cluster, deployment, smoke.rollbackCommand().get() + " \"$1\"", List.of(statusOutput.orElse("")));
+            // As the original, which put the status output on the kubectl exec command line: one argument per word.
+            List<String> words = List.of(statusOutput.orElse("").strip().split("\\s+")).stream()
+                    .filter(w -> !w.isEmpty()).toList();
+            runInPod(cluster, deployment, smoke.rollbackCommand().get() + " \"$@\"", words);
             rolledBack = "; ran the rollback command '" + smoke.rollbackCommand().get() + "' with the kept status output";
         }
         throw new SmokeTestException("smoke tests failed (exit code " + result.exitCode() + ") against "
                 + plan.target().label() + " at " + address + "; service " + manifests.serviceName() + " left unchanged"
                 + plan.live().map(c -> " (still selects " + c.label() + ")").orElse(" (not created)") + rolledBack);
+    }
+
+    /** TEST_HOST's scheme, as the original's: the name of the smoke Service's first port, else http. */
+    private String scheme(PublishPlan plan) {
+        List<ServicePort> ports = manifests.smokeService(plan.target(), plan.image().tag()).orElseThrow()
+                .single(Service.class).getSpec().getPorts();
+        String name = ports == null || ports.isEmpty() ? null : ports.get(0).getName();
+        return name == null || name.isBlank() ? "http" : name;
     }
 
     private void scaleDown(KubeCluster cluster, Step.ScaleDownPrevious scaleDown) {

@@ -2,10 +2,12 @@ package dev.todokube.bgkube.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.todokube.bgkube.process.CommandRunner;
 import dev.todokube.bgkube.testing.MockCluster;
 import dev.todokube.bgkube.testing.TestProject;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -187,12 +189,15 @@ class CommandLineTest {
         TestProject.Run unknownOption = project.run(cluster, "--no-such-option", "publish");
         TestProject.Run unknownCommand = project.run(cluster, "deploy");
         TestProject.Run pushWithoutTag = project.run(cluster, "push");
+        TestProject.Run pushTwoTags = project.run(cluster, "push", "7", "--tag", "8");
 
         assertThat(unknownOption.exitCode()).isEqualTo(2);
         assertThat(unknownOption.err()).contains("Unknown option: '--no-such-option'");
         assertThat(unknownCommand.exitCode()).isEqualTo(2);
         assertThat(pushWithoutTag.exitCode()).isEqualTo(2);
-        assertThat(pushWithoutTag.err()).contains("Missing required option: '--tag=TAG'");
+        assertThat(pushWithoutTag.err()).isEqualTo("bg-kube: push needs the tag to push: push TAG (or push --tag TAG)\n");
+        assertThat(pushTwoTags.exitCode()).isEqualTo(2);
+        assertThat(pushTwoTags.err()).contains("push: two different tags given (7 and --tag 8)");
     }
 
     @Test
@@ -224,6 +229,23 @@ class CommandLineTest {
         assertThat(project.commands().commands()).extracting(c -> String.join(" ", c.argv())).containsExactly(
                 "docker build . -f ./Dockerfile -t registry.example/team/todo-api:7 --build-arg VERSION=1.2 --build-arg PROFILE=prod",
                 "docker push registry.example/team/todo-api:7");
+    }
+
+    @Test
+    void theOriginalsShortFlagsAndPushTagWork() {
+        TestProject.Run build = project.runExactly(cluster, "build", "-e", project.file(".env.test"), "-c", "c1", "-z", "z1",
+                "-m", "machine-x", "-i", "gcr.io/p/other", "-s", "svc", "-x", "ctx", "-d", "ctx/Dockerfile.alt", "--tag", "3");
+        TestProject.Run push = project.runExactly(cluster, "push", "-e", project.file(".env.test"), "-i", "gcr.io/p/other", "3");
+
+        assertThat(build.exitCode()).as(build.err()).isZero();
+        assertThat(push.exitCode()).as(push.err()).isZero();
+        List<CommandRunner.Command> commands = project.commands().commands();
+        assertThat(commands).extracting(c -> String.join(" ", c.argv())).containsExactly(
+                "docker-machine env --shell bash machine-x",
+                "docker build ctx -f ctx/Dockerfile.alt -t gcr.io/p/other:3 --build-arg VERSION=1.2 --build-arg PROFILE=prod",
+                "docker push gcr.io/p/other:3");
+        assertThat(commands.get(1).environment()).as("docker-machine is not installed here: silently skipped").isEmpty();
+        assertThat(build.out() + build.err()).doesNotContain("docker-machine");
     }
 
     private void assertNothingCreated() {

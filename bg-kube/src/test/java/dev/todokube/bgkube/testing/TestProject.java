@@ -71,7 +71,7 @@ public final class TestProject {
         env.put("DB_MIGRATIONS_JOB_TIMEOUT", "20s");
         env.put("SMOKE_SERVICE_TIMEOUT", "20s");
         env.put("SERVICE_TIMEOUT", "20s");
-        env.put("DOCKER_BUILD_ARGS", "VERSION=1.2,PROFILE=prod");
+        env.put("DOCKER_BUILD_ARGS", "VERSION=1.2 PROFILE=prod");
         env.put("REPLICAS", "2");
     }
 
