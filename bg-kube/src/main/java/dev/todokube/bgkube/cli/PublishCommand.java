@@ -1,6 +1,5 @@
 package dev.todokube.bgkube.cli;
 
-import dev.todokube.bgkube.BgKubeException;
 import dev.todokube.bgkube.cluster.ClusterLock;
 import dev.todokube.bgkube.cluster.KubeCluster;
 import dev.todokube.bgkube.config.Settings;
@@ -62,12 +61,19 @@ final class PublishCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A dry run reads the live color when it can, and otherwise plans a first publish. */
+    /**
+     * A dry run reads the live color when it can, and plans a first publish only when the API
+     * server does not answer at all. Any answer that is an error (a 403, a Service that selects
+     * neither color) is reported as what it is: the publish would fail on it too.
+     */
     private Optional<Color> liveColorIfReachable(Settings settings, ServiceManifests manifests) {
         Toolbox toolbox = root.toolbox();
         try (KubernetesClient client = toolbox.connect().connect(settings, true)) {
             return Publisher.liveColor(root.cluster(settings, client), manifests);
-        } catch (KubernetesClientException | BgKubeException e) {
+        } catch (KubernetesClientException e) {
+            if (!ClusterErrors.isUnreachable(e)) {
+                throw e;
+            }
             toolbox.out().println("# cluster not reachable (" + ClusterErrors.describe(e) + "): planning as a first publish");
             return Optional.empty();
         }

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.todokube.bgkube.process.CommandRunner;
 import dev.todokube.bgkube.testing.MockCluster;
 import dev.todokube.bgkube.testing.TestProject;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -82,6 +85,43 @@ class CommandLineTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("# cluster not reachable (").contains("planning as a first publish")
                 .contains("as blue (first publish");
+    }
+
+    @Test
+    void dryRunReportsAForbiddenAnswerAsWhatItIs() {
+        KubernetesMockServer forbidding = new KubernetesMockServer(false);
+        forbidding.init();
+        try {
+            forbidding.expect().get().withPath("/api/v1/namespaces/" + MockCluster.NAMESPACE + "/services/todo-api")
+                    .andReturn(403, new StatusBuilder().withStatus("Failure").withReason("Forbidden").withCode(403)
+                            .withMessage("services \"todo-api\" is forbidden: User \"ci\" cannot get resource \"services\"")
+                            .build())
+                    .always();
+
+            TestProject.Run run = project.runAgainst(forbidding::createClient, "publish", "--dry-run");
+
+            assertThat(run.exitCode()).isEqualTo(3);
+            assertThat(run.err()).contains("services \"todo-api\" is forbidden: User \"ci\" cannot get resource")
+                    .contains("(HTTP 403)");
+            assertThat(run.out() + run.err()).doesNotContain("not reachable").doesNotContain("planning as a first publish");
+        } finally {
+            forbidding.destroy();
+        }
+    }
+
+    @Test
+    void dryRunReportsAServiceThatSelectsNeitherColor() {
+        cluster.client().services().inNamespace(MockCluster.NAMESPACE).resource(new ServiceBuilder()
+                .withNewMetadata().withName("todo-api").endMetadata()
+                .withNewSpec().addToSelector("app", "todo-api").addToSelector("color", "purple")
+                .addNewPort().withPort(8001).endPort().endSpec().build()).create();
+
+        TestProject.Run run = project.run(cluster, "publish", "--dry-run");
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("service todo-api selects {").contains("color=purple")
+                .contains("which is neither").contains("fix it by hand before publishing");
+        assertThat(run.out()).doesNotContain("not reachable");
     }
 
     @Test
