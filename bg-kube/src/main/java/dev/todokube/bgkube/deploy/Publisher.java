@@ -163,6 +163,7 @@ public final class Publisher {
             manifests.extras(deploy.color(), tag).forEach(extra -> applyAll(cluster, extra));
             applyAll(cluster, manifests.deployment(deploy.color(), tag));
             manifests.hpa(deploy.color(), tag).ifPresent(hpa -> applyAll(cluster, hpa));
+            manifests.deploymentNames(deploy.color()).forEach(cluster::forgetPins);
             for (Deployment deployment : manifests.deployment(deploy.color(), tag).all(Deployment.class)) {
                 // A Deployment that does not run the built image (e.g. a stock Locust master) has no tag to wait for.
                 cluster.awaitDeployment(deployment.getMetadata().getName(),

@@ -48,6 +48,25 @@ class KubeClusterTest {
     }
 
     @Test
+    void applyIsAServerSideApplyByBgKubeThatKeepsWhatOthersSet() {
+        Map<String, String> blue = Map.of("app", "todo-api", "color", "blue");
+        cluster.apply(service("todo-api", blue));
+        // Another controller adds an annotation; the template does not mention it.
+        mock.client().services().inNamespace(MockCluster.NAMESPACE).withName("todo-api")
+                .edit(s -> new ServiceBuilder(s).editMetadata().addToAnnotations("mesh.example/injected", "true")
+                        .endMetadata().build());
+
+        cluster.apply(service("todo-api", Map.of("app", "todo-api", "color", "green")));
+
+        Service applied = mock.client().services().inNamespace(MockCluster.NAMESPACE).withName("todo-api").get();
+        assertThat(applied.getSpec().getSelector()).containsEntry("color", "green");
+        assertThat(applied.getMetadata().getAnnotations()).containsEntry("mesh.example/injected", "true");
+        assertThat(mock.serverSideApplies()).hasSize(2).allSatisfy(path -> assertThat(path)
+                .startsWith("/api/v1/namespaces/" + MockCluster.NAMESPACE + "/services/todo-api?")
+                .contains("fieldManager=bg-kube").contains("force=true"));
+    }
+
+    @Test
     void selectorTimeoutSaysWhatTheServiceSelects() {
         cluster.apply(service("todo-api", Map.of("app", "todo-api", "color", "blue")));
 
