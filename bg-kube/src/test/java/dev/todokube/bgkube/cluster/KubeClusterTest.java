@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,10 +53,10 @@ class KubeClusterTest {
     void applyIsAServerSideApplyByBgKubeThatKeepsWhatOthersSet() {
         Map<String, String> blue = Map.of("app", "todo-api", "color", "blue");
         cluster.apply(service("todo-api", blue));
-        // Another controller adds an annotation; the template does not mention it.
-        mock.client().services().inNamespace(MockCluster.NAMESPACE).withName("todo-api")
-                .edit(s -> new ServiceBuilder(s).editMetadata().addToAnnotations("mesh.example/injected", "true")
-                        .endMetadata().build());
+        // Another controller adds an annotation (a merge patch: no resourceVersion to race the simulator's
+        // status update with); the template does not mention it.
+        mock.client().services().inNamespace(MockCluster.NAMESPACE).withName("todo-api").patch(
+                PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"mesh.example/injected\":\"true\"}}}");
 
         cluster.apply(service("todo-api", Map.of("app", "todo-api", "color", "green")));
 
