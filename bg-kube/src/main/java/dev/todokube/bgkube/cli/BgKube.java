@@ -35,7 +35,8 @@ import picocli.CommandLine.ScopeType;
         description = "Blue/green deployments to Kubernetes. Every option can also be set in the env file under its "
                 + "upper-case name (IMAGE_NAME for --image-name); a flag wins over the file.",
         subcommands = {
-                PublishCommand.class, RollbackCommand.class, BuildCommand.class, PushCommand.class, StatusCommand.class},
+                PublishCommand.class, RollbackCommand.class, BuildCommand.class, PushCommand.class, StatusCommand.class,
+                RenderCommand.class},
         footer = {"", "Exit codes: 0 success, 2 bad configuration or usage, 3 cluster failure, 4 smoke tests failed."})
 public final class BgKube {
 

@@ -3,6 +3,11 @@ package dev.todokube.bgkube.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todokube.bgkube.process.CommandRunner;
+import dev.todokube.bgkube.template.Manifests;
+import dev.todokube.bgkube.template.Template;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import dev.todokube.bgkube.testing.MockCluster;
 import dev.todokube.bgkube.testing.TestProject;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -11,6 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -286,6 +292,31 @@ class CommandLineTest {
                 "docker push gcr.io/p/other:3");
         assertThat(commands.get(1).environment()).as("docker-machine is not installed here: silently skipped").isEmpty();
         assertThat(build.out() + build.err()).doesNotContain("docker-machine");
+    }
+
+    @Test
+    void renderPrintsEveryManifestOfAColorAsOneYamlStreamWithoutACluster() {
+        TestProject.Run run = project.runUnreachable("render", "--color", "green", "--tag", "5");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<HasMetadata> objects = Manifests.render(Template.of("render output", run.out()), Map.of()).objects();
+        assertThat(objects).extracting(o -> o.getKind() + " " + o.getMetadata().getName()).containsExactly(
+                "Deployment todo-api-green", "HorizontalPodAutoscaler todo-api-green", "Job todo-api-seed",
+                "Service todo-api-smoke", "Service todo-api");
+        assertThat(((Deployment) objects.get(0)).getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("registry.example/team/todo-api:5");
+        assertThat(((Service) objects.get(4)).getSpec().getSelector()).containsEntry("color", "green");
+        assertThat(run.out()).contains("# " + project.file("seed-job.yaml") + " (applied on the first publish only)")
+                .doesNotContain("not reachable");
+        assertThat(project.commands().commands()).isEmpty();
+    }
+
+    @Test
+    void renderRejectsAColorThatIsNeither() {
+        TestProject.Run run = project.runUnreachable("render", "--color", "red");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("bg-kube: --color: invalid value 'red': expected blue or green\n");
     }
 
     private void assertNothingCreated() {
