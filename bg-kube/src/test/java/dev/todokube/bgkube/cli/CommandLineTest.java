@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -217,6 +218,22 @@ class CommandLineTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("name: after-api-blue");
+    }
+
+    @Test
+    void aGarbageEnvFileIsOneLineNamingTheFile() throws Exception {
+        Path binary = dir.resolve("binary.env");
+        Files.write(binary, new byte[] {(byte) 0xC3, 0x28, 0x00, (byte) 0xFF, 0x0A});
+        Path malformed = dir.resolve("malformed.env");
+        Files.writeString(malformed, "A=1\n\u0001\u0002 bad line\n");
+
+        TestProject.Run notText = project.runExactly(cluster, "--env-file", binary.toString(), "publish", "--dry-run");
+        TestProject.Run badLine = project.runExactly(cluster, "--env-file", malformed.toString(), "publish", "--dry-run");
+
+        assertThat(notText.exitCode()).isEqualTo(2);
+        assertThat(notText.err()).isEqualTo("bg-kube: env file " + binary + " is not UTF-8 text\n");
+        assertThat(badLine.exitCode()).isEqualTo(2);
+        assertThat(badLine.err()).isEqualTo("bg-kube: env file " + malformed + ": Malformed entry \\u0001\\u0002 bad line\n");
     }
 
     @Test
