@@ -49,14 +49,17 @@ final class PublishCommand implements Callable<Integer> {
         }
         try (KubernetesClient client = toolbox.connect().connect(settings, false)) {
             KubeCluster cluster = root.cluster(settings, client);
+            PublishPlan plan;
             try (ClusterLock lock = Locking.lock(cluster, manifests, "publish " + imageTag, toolbox.clock())) {
                 Optional<Color> live = Publisher.liveColor(cluster, manifests);
                 ScaleDowns.finishOverdue(cluster, manifests, live, toolbox.clock().instant(), toolbox.out()::println);
-                PublishPlan plan = publisher.plan(imageTag, live);
+                plan = publisher.plan(imageTag, live);
                 toolbox.out().print("cluster " + settings.clusterName() + " (" + settings.clusterZone() + "), namespace "
                         + cluster.namespace() + "\n" + plan.describe());
                 publisher.execute(plan, cluster);
             }
+            publisher.scaleDownAfterDelay(plan, cluster,
+                    () -> Locking.lock(cluster, manifests, "scale-down after publish " + imageTag, toolbox.clock()));
         }
         return 0;
     }

@@ -3,6 +3,7 @@ package dev.todokube.bgkube.deploy;
 import dev.todokube.bgkube.BgKubeException;
 import dev.todokube.bgkube.ClusterException;
 import dev.todokube.bgkube.SmokeTestException;
+import dev.todokube.bgkube.cluster.ClusterLock;
 import dev.todokube.bgkube.cluster.KubeCluster;
 import dev.todokube.bgkube.cluster.PodExec;
 import dev.todokube.bgkube.cluster.PortForwarder;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** Plans and runs a blue/green publish: build, push, deploy the idle color, migrate, smoke test, swap. */
 public final class Publisher {
@@ -106,7 +108,8 @@ public final class Publisher {
     }
 
     /**
-     * Runs the plan's steps in order. When a step between the deploy and the swap fails (deploy
+     * Runs the plan's steps in order, up to the swap (the delayed scale-down is
+     * {@link #scaleDownAfterDelay}'s, after the lease is released). When a step between the deploy and the swap fails (deploy
      * wait, seed, migration, smoke test, capacity), the publish is aborted: the new color is
      * scaled to zero and its HPA deleted, the public Service is left as it was, and the error
      * says so.
@@ -115,6 +118,9 @@ public final class Publisher {
         Optional<String> statusOutput = Optional.empty();
         for (int i = 0; i < plan.steps().size(); i++) {
             Step step = plan.steps().get(i);
+            if (step instanceof Step.ScaleDownPrevious) {
+                continue;
+            }
             log.accept("==> " + (i + 1) + "/" + plan.steps().size() + " " + step.describe());
             boolean abortable = step instanceof Step.DeployColor || step instanceof Step.SeedDatabase
                     || step instanceof Step.MigrateDatabase || step instanceof Step.SmokeTest
@@ -179,8 +185,6 @@ public final class Publisher {
             matchCapacity(cluster, plan, capacity);
         } else if (step instanceof Step.SwapService swap) {
             swap(cluster, plan, swap, statusOutput);
-        } else if (step instanceof Step.ScaleDownPrevious scaleDown) {
-            scaleDown(cluster, scaleDown);
         }
         return statusOutput;
     }
@@ -347,22 +351,51 @@ public final class Publisher {
         return name == null || name.isBlank() ? "http" : name;
     }
 
-    private void scaleDown(KubeCluster cluster, Step.ScaleDownPrevious scaleDown) {
-        log.accept("waiting " + scaleDown.delay().toSeconds() + "s before scaling down " + scaleDown.color().label());
+    /**
+     * The plan's last step, the delayed scale-down of the previous color, run after the lease of
+     * the publish was released (so a rollback can run during the delay, which is what the delay
+     * is for): waits, takes the lease again, and scales down if the scale-down is still recorded
+     * for that color. Does nothing when the plan has no scale-down.
+     *
+     * @param lock takes the lease again; refused when another publish or rollback runs, which
+     *     then does the scale-down itself once it is due
+     */
+    public void scaleDownAfterDelay(PublishPlan plan, KubeCluster cluster, Supplier<ClusterLock> lock) {
+        for (int i = 0; i < plan.steps().size(); i++) {
+            if (plan.steps().get(i) instanceof Step.ScaleDownPrevious scaleDown) {
+                log.accept("==> " + (i + 1) + "/" + plan.steps().size() + " " + scaleDown.describe());
+                scaleDown(cluster, scaleDown, lock);
+            }
+        }
+    }
+
+    private void scaleDown(KubeCluster cluster, Step.ScaleDownPrevious scaleDown, Supplier<ClusterLock> lock) {
+        log.accept("waiting " + scaleDown.delay().toSeconds() + "s before scaling down " + scaleDown.color().label()
+                + " (the lease is released meanwhile: a rollback may run)");
         try {
             sleeper.sleep(scaleDown.delay());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ClusterException("interrupted before scaling down " + scaleDown.color().label(), e);
+            throw new ClusterException("interrupted before scaling down " + scaleDown.color().label()
+                    + "; it is recorded on service " + manifests.serviceName() + ": the next publish or rollback does it", e);
         }
-        // A rollback meanwhile (by another bg-kube) made this color live again: nothing to do.
-        Optional<ReleaseState.ScaleDown> due = ReleaseState.read(cluster, manifests).flatMap(ReleaseState::scaleDown);
-        if (due.isEmpty() || due.get().color() != scaleDown.color()) {
-            log.accept("scale-down of " + scaleDown.color().label() + " is no longer recorded (a rollback?): skipped");
+        ClusterLock held;
+        try {
+            held = lock.get();
+        } catch (ClusterException e) {
+            log.accept("scale-down of " + scaleDown.color().label() + " left to the command now running: " + e.getMessage());
             return;
         }
-        ScaleDowns.scaleToZero(cluster, manifests, scaleDown.color());
-        cluster.annotateService(manifests.serviceName(), Map.of(), ReleaseState.SCALE_DOWN_KEYS);
+        try (held) {
+            // A rollback during the delay made this color live again and dropped the scale-down.
+            Optional<ReleaseState.ScaleDown> due = ReleaseState.read(cluster, manifests).flatMap(ReleaseState::scaleDown);
+            if (due.isEmpty() || due.get().color() != scaleDown.color()) {
+                log.accept("scale-down of " + scaleDown.color().label() + " is no longer recorded (a rollback?): skipped");
+                return;
+            }
+            ScaleDowns.scaleToZero(cluster, manifests, scaleDown.color());
+            cluster.annotateService(manifests.serviceName(), Map.of(), ReleaseState.SCALE_DOWN_KEYS);
+        }
     }
 
     private Duration execTimeout() {

@@ -47,6 +47,7 @@ public final class TestProject {
     private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.ofEpochSecond(NOW));
     private final AtomicBoolean sleepsInterrupted = new AtomicBoolean();
+    private final AtomicReference<Runnable> duringNextSleep = new AtomicReference<>();
 
     public TestProject(Path dir) {
         this.dir = dir;
@@ -133,6 +134,12 @@ public final class TestProject {
         return this;
     }
 
+    /** Runs this (e.g. another bg-kube command) once, inside the next delay, as if during the scale-down wait. */
+    public TestProject duringNextSleep(Runnable action) {
+        duringNextSleep.set(action);
+        return this;
+    }
+
     /** TEST_HOST values the smoke tests saw, one per run. */
     public List<String> smokeHosts() {
         try {
@@ -188,6 +195,10 @@ public final class TestProject {
                 commands,
                 duration -> {
                     sleeps.add(duration);
+                    Runnable action = duringNextSleep.getAndSet(null);
+                    if (action != null) {
+                        action.run();
+                    }
                     if (sleepsInterrupted.get()) {
                         // The process dying mid-delay: nothing after the sleep runs (an unchecked error, so
                         // no interrupt flag leaks into the test's thread).
