@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,10 +110,10 @@ public final class Publisher {
 
     /**
      * Runs the plan's steps in order, up to the swap (the delayed scale-down is
-     * {@link #scaleDownAfterDelay}'s, after the lease is released). When a step between the deploy and the swap fails (deploy
-     * wait, seed, migration, smoke test, capacity), the publish is aborted: the new color is
-     * scaled to zero and its HPA deleted, the public Service is left as it was, and the error
-     * says so.
+     * {@link #scaleDownAfterDelay}'s, after the lease is released). When a step between the
+     * deploy and the swap fails (deploy wait, seed, migration, smoke test, capacity), the publish
+     * is aborted: the new color is scaled to zero and its HPA deleted, the public Service is left
+     * as it was, and the error says so.
      */
     public void execute(PublishPlan plan, KubeCluster cluster) {
         Optional<String> statusOutput = Optional.empty();
@@ -155,8 +156,16 @@ public final class Publisher {
         }
         String message = String.valueOf(failure.getMessage()).contains(untouched) ? note : note + "; " + untouched;
         log.accept(message);
-        message = failure.getMessage() + "; " + message;
+        message = describe(failure) + "; " + message;
         return failure instanceof SmokeTestException ? new SmokeTestException(message) : new ClusterException(message, failure);
+    }
+
+    /** The failure in one line: an API error as the API server's own message and HTTP code. */
+    private static String describe(RuntimeException failure) {
+        if (failure instanceof KubernetesClientException api && api.getStatus() != null && api.getStatus().getMessage() != null) {
+            return "Kubernetes API error: " + api.getStatus().getMessage() + " (HTTP " + api.getCode() + ")";
+        }
+        return String.valueOf(failure.getMessage());
     }
 
     private Optional<String> run(PublishPlan plan, Step step, KubeCluster cluster, Optional<String> statusOutput) {
