@@ -35,7 +35,8 @@ import picocli.CommandLine.ScopeType;
         description = "Blue/green deployments to Kubernetes. Every option can also be set in the env file under its "
                 + "upper-case name (IMAGE_NAME for --image-name); a flag wins over the file.",
         subcommands = {
-                PublishCommand.class, RollbackCommand.class, BuildCommand.class, PushCommand.class, StatusCommand.class},
+                PublishCommand.class, RollbackCommand.class, BuildCommand.class, PushCommand.class, StatusCommand.class,
+                RenderCommand.class},
         footer = {"", "Exit codes: 0 success, 2 bad configuration or usage, 3 cluster failure, 4 smoke tests failed."})
 public final class BgKube {
 
@@ -43,7 +44,7 @@ public final class BgKube {
 
     private final Toolbox toolbox;
 
-    @CommandLine.Option(names = "--env-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+    @CommandLine.Option(names = {"-e", "--env-file"}, paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "The .env file with the options and the template variables (e.g. .env.prod).")
     Path envFile;
 
@@ -67,7 +68,8 @@ public final class BgKube {
         BgKube root = new BgKube(toolbox);
         CommandLine commandLine = new CommandLine(root);
         for (Option option : Option.values()) {
-            commandLine.getCommandSpec().addOption(OptionSpec.builder(option.flag())
+            String[] names = option.shortFlag().map(s -> new String[] {s, option.flag()}).orElse(new String[] {option.flag()});
+            commandLine.getCommandSpec().addOption(OptionSpec.builder(names)
                     .paramLabel(option.label())
                     .scopeType(ScopeType.INHERIT)
                     .type(String.class)
@@ -104,7 +106,9 @@ public final class BgKube {
         ContainerRegistry registry = Registries.resolve(settings.containerRegistry());
         return switch (settings.builder()) {
             case DOCKER -> new DockerCliBuilder(settings.buildContext(), settings.dockerfile(), settings.dockerBuildArgs(),
-                    settings.dockerMachineName(), registry, settings.clusterZone(), toolbox.commands(), toolbox.out()::println);
+                    settings.dockerMachineName(), settings.minikubeProfile(), registry, settings.clusterZone(),
+                    toolbox.commands(), settings.commandTimeout(),
+                    toolbox.out()::println);
             case JIB -> new JibBuilder(settings.jibApp().orElseThrow(), settings.jibLibs(), settings.jibMainClass(), settings.jibBaseImage(), registry,
                     settings.insecureRegistry(), settings.buildContext().resolve("target").resolve("bg-kube"),
                     toolbox.jibCache(), toolbox.out()::println);

@@ -76,7 +76,8 @@ public final class SettingsLoader {
                 r.text(Option.CLUSTER_NAME),
                 r.text(Option.CLUSTER_ZONE),
                 r.optional(Option.DOCKER_MACHINE_NAME),
-                r.list(Option.DOCKER_BUILD_ARGS),
+                r.optional(Option.MINIKUBE_PROFILE),
+                r.words(Option.DOCKER_BUILD_ARGS),
                 r.text(Option.IMAGE_NAME),
                 r.text(Option.SERVICE_NAME),
                 r.path(Option.SERVICE_CONFIG),
@@ -99,6 +100,7 @@ public final class SettingsLoader {
                 r.optional(Option.KUBE_CONTEXT),
                 r.optional(Option.HPA_CONFIG).map(Path::of),
                 r.list(Option.EXTRA_CONFIGS).stream().map(Path::of).toList(),
+                r.duration(Option.COMMAND_TIMEOUT),
                 r.optional(Option.SCALE_DOWN_DELAY).map(text -> r.duration(Option.SCALE_DOWN_DELAY)),
                 builder,
                 r.optional(Option.JIB_APP).map(Path::of),
@@ -163,6 +165,11 @@ public final class SettingsLoader {
 
         List<String> list(Option option) {
             return Arrays.stream(text(option).split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        }
+
+        /** Split on whitespace, as the original split DOCKER_BUILD_ARGS. */
+        List<String> words(Option option) {
+            return Arrays.stream(text(option).strip().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         }
 
         Duration duration(Option option) {

@@ -66,7 +66,8 @@ class PublishFlowTest {
         assertThat(client.batch().v1().jobs().inNamespace(NS).withName("todo-api-seed").get().getStatus().getSucceeded())
                 .isEqualTo(1);
         assertThat(selector("todo-api")).containsEntry("color", "blue");
-        assertThat(project.smokeHosts()).hasSize(1).allMatch(h -> h.matches("10\\.96\\.0\\.\\d+:8001"));
+        assertThat(project.smokeHosts()).as("the original's TEST_HOST: the port's name as the scheme").hasSize(1)
+                .allMatch(h -> h.matches("grpc://10\\.96\\.0\\.\\d+:8001"));
         HorizontalPodAutoscaler hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS)
                 .withName("todo-api-blue").get();
         assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("todo-api-blue");
@@ -99,6 +100,7 @@ class PublishFlowTest {
 
     @Test
     void failedSmokeTestsLeaveThePublicServiceAndRunTheRollbackCommandWithTheStatusOutput() {
+        project.set("DB_MIGRATIONS_STATUS_COMMAND", "echo 0042_add_index applied");
         assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
         project.set("SMOKE_TESTS_COMMAND", "echo smoke failing against $TEST_HOST; exit 7");
 
@@ -106,14 +108,19 @@ class PublishFlowTest {
 
         assertThat(run.exitCode()).isEqualTo(4);
         assertThat(run.err()).contains("smoke tests failed (exit code 7) against green")
-                .contains("service todo-api left unchanged (still selects blue)");
+                .contains("service todo-api left unchanged (still selects blue)")
+                .contains("aborted: green scaled to 0 and its HPA deleted");
         assertThat(selector("todo-api")).containsEntry("color", "blue");
+        assertThat(deployment("todo-api-green").getSpec().getReplicas()).as("aborted").isZero();
+        assertThat(hpa("todo-api-green")).as("its HPA would scale it back up").isNull();
+        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(hpa("todo-api-blue")).isNotNull();
         List<LocalPodExec.Call> calls = project.podExec().calls();
         assertThat(calls).hasSize(3);
         LocalPodExec.Call rollback = calls.get(2);
-        assertThat(rollback.command()).containsExactly("sh", "-c", "echo rolling-back-to \"$1\"", "sh",
-                "migration-status-42");
-        assertThat(rollback.result().output()).isEqualTo("rolling-back-to migration-status-42\n");
+        assertThat(rollback.command()).as("the status output split into words, as the original passed it")
+                .containsExactly("sh", "-c", "echo rolling-back-to \"$@\"", "sh", "0042_add_index", "applied");
+        assertThat(rollback.result().output()).isEqualTo("rolling-back-to 0042_add_index applied\n");
         assertThat(rollback.pod()).startsWith("todo-api-green-");
     }
 
@@ -126,7 +133,8 @@ class PublishFlowTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(selector("todo-api")).containsEntry("color", "blue");
-        assertThat(run.out()).contains("rollback: point service todo-api from green to blue (deployment todo-api-blue, 2 ready pods)");
+        assertThat(run.out()).contains("rollback: point service todo-api from green to blue (deployment todo-api-blue, "
+                + "2 ready pods; green serves with 2)");
     }
 
     @Test
@@ -138,12 +146,17 @@ class PublishFlowTest {
 
         project.set("DEPLOYMENT_TIMEOUT", "1s");
         cluster.simulator().podsOf("todo-api-green", new ClusterSimulator.NoPods());
-        assertThat(project.run(cluster, "publish", "--tag", "2").exitCode()).isEqualTo(3);
+        TestProject.Run failed = project.run(cluster, "publish", "--tag", "2");
+        assertThat(failed.exitCode()).isEqualTo(3);
+        assertThat(failed.err()).contains("timed out after 1s waiting for deployment todo-api-green (0/2 ready)")
+                .contains("aborted: green scaled to 0 and its HPA deleted; service todo-api left unchanged (still selects blue)");
+        assertThat(deployment("todo-api-green").getSpec().getReplicas()).isZero();
 
         TestProject.Run run = project.run(cluster, "rollback");
 
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.err()).contains("refusing to roll back to green: deployment todo-api-green has no ready pods (0/2 desired)");
+        assertThat(run.err()).contains("refusing to roll back to green: deployment todo-api-green has no ready pods (0/0 desired)")
+                .contains("it was scaled down: publish again instead");
         assertThat(selector("todo-api")).containsEntry("color", "blue");
     }
 
@@ -162,6 +175,10 @@ class PublishFlowTest {
                 .contains("Warning FailedCreate deployment/todo-api-blue: quota nearly exhausted");
         assertThat(run.out()).containsPattern("waiting for deployment todo-api-blue: 0/2 ready \\(\\d+s of 3s\\)");
         assertThat(client.services().inNamespace(NS).withName("todo-api").get()).as("no swap").isNull();
+        assertThat(run.err()).contains("aborted: blue scaled to 0 and its HPA deleted; service todo-api left unchanged (not created)");
+        assertThat(run.out()).contains("aborted: blue scaled to 0");
+        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isZero();
+        assertThat(hpa("todo-api-blue")).isNull();
     }
 
     @Test
@@ -175,6 +192,7 @@ class PublishFlowTest {
         assertThat(run.err()).contains("job todo-api-seed failed: BackoffLimitExceeded (Job has reached the specified backoff limit)");
         assertThat(run.err()).doesNotContain("timed out");
         assertThat(client.services().inNamespace(NS).withName("todo-api").get()).isNull();
+        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).as("aborted").isZero();
     }
 
     @Test
@@ -186,14 +204,18 @@ class PublishFlowTest {
 
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.err()).contains("timed out after 3s waiting for job todo-api-seed (0/1 succeeded, 1 active)")
-                .contains("container seed waiting: CrashLoopBackOff");
+                .contains("container seed waiting: CrashLoopBackOff")
+                .contains("aborted: blue scaled to 0");
+        assertThat(client.services().inNamespace(NS).withName("todo-api").get()).isNull();
+        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isZero();
     }
 
     @Test
     void smokeServiceWithoutAnAddressIsReachedThroughAPortForward() {
         project.set("SMOKE_SERVICE_TIMEOUT", "1s");
         project.set("KOPS_STATE_STORE", "s3://kops-state");
-        project.set("SMOKE_TESTS_COMMAND", "echo \"$TEST_HOST $KOPS_STATE_STORE\" >> " + project.file("smoke-hosts.txt"));
+        project.set("SMOKE_TESTS_COMMAND", "echo \"$TEST_HOST $TEST_ADDRESS $KOPS_STATE_STORE\" >> "
+                + project.file("smoke-hosts.txt"));
         cluster.simulator().withholdAddress("todo-api-smoke");
 
         TestProject.Run run = project.run(cluster, "publish", "--tag", "5");
@@ -203,7 +225,25 @@ class PublishFlowTest {
                 .contains("falling back to a port-forward");
         assertThat(project.portForwarder().opened()).containsExactly("todo-api-smoke:8001");
         assertThat(project.portForwarder().closed()).containsExactly("todo-api-smoke:8001");
-        assertThat(project.smokeHosts()).containsExactly("127.0.0.1:18001 s3://kops-state");
+        assertThat(project.smokeHosts()).containsExactly("grpc://127.0.0.1:18001 127.0.0.1:18001 s3://kops-state");
+    }
+
+    @Test
+    void testHostIsHttpWhenTheSmokeServicesPortHasNoName() {
+        project.writeFile("smoke-service.yaml", """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: $SERVICE_NAME-smoke}
+            spec:
+              type: LoadBalancer
+              selector: {app: $SERVICE_NAME, color: $COLOR}
+              ports: [{port: 80, targetPort: 8001}]
+            """);
+
+        TestProject.Run run = project.run(cluster, "publish", "--tag", "5");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(project.smokeHosts()).singleElement().asString().matches("http://10\\.96\\.0\\.\\d+:80");
     }
 
     @Test
@@ -221,6 +261,8 @@ class PublishFlowTest {
                 .as("its HPA would scale it straight back up").isNull();
         assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("todo-api-green").get())
                 .isNotNull();
+        assertThat(client.services().inNamespace(NS).withName("todo-api").get().getMetadata().getAnnotations())
+                .as("the recorded intent is done").doesNotContainKey("bg-kube.todokube.dev/scale-down-color");
     }
 
     @Test
@@ -282,6 +324,10 @@ class PublishFlowTest {
         Deployment deployment = client.apps().deployments().inNamespace(NS).withName(name).get();
         assertThat(deployment).as("deployment " + name).isNotNull();
         return deployment;
+    }
+
+    private HorizontalPodAutoscaler hpa(String name) {
+        return client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get();
     }
 
     private String image(String deployment) {
