@@ -1,6 +1,5 @@
 package dev.todokube.duration;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,21 +45,21 @@ public final class Durations {
             throw new DurationFormatException(text, "negative durations are not allowed");
         }
         if (BARE_SECONDS.matcher(trimmed).matches()) {
-            return total(text, new BigDecimal(trimmed).multiply(BigDecimal.valueOf(NANOS_PER_UNIT[2])));
+            return Duration.ofNanos(nanos(text, trimmed, NANOS_PER_UNIT[2]));
         }
         Matcher units = UNITS_IN_ORDER.matcher(trimmed);
         if (!units.matches()) {
             throw new DurationFormatException(text, UNITS_IN_ANY_ORDER.matcher(trimmed).matches()
                     ? "units go from h to m to s to ms, each at most once (e.g. 1h30m)" : "");
         }
-        BigDecimal nanos = BigDecimal.ZERO;
+        long nanos = 0;
         for (int unit = 0; unit < NANOS_PER_UNIT.length; unit++) {
             String amount = units.group(unit + 1);
             if (amount != null) {
-                nanos = nanos.add(new BigDecimal(amount).multiply(BigDecimal.valueOf(NANOS_PER_UNIT[unit])));
+                nanos = add(text, nanos, nanos(text, amount, NANOS_PER_UNIT[unit]));
             }
         }
-        return total(text, nanos);
+        return Duration.ofNanos(nanos);
     }
 
     /**
@@ -79,18 +78,75 @@ public final class Durations {
         if (duration.getNano() % 1_000_000 == 0) {
             return duration.toMillis() + "ms";
         }
-        return BigDecimal.valueOf(duration.getSeconds()).add(BigDecimal.valueOf(duration.getNano(), 9))
-                .stripTrailingZeros().toPlainString() + "s";
+        String fraction = String.format("%09d", duration.getNano());
+        return duration.getSeconds() + "." + fraction.replaceFirst("0+$", "") + "s";
     }
 
-    private static Duration total(String text, BigDecimal nanos) {
-        if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-            throw new DurationFormatException(text, "it is longer than the most allowed, "
-                    + MAX.toHours() + "h (about 292 years)");
+    /*
+     * Exact arithmetic in longs. (BigDecimal would be simpler, but its class initialisation alone
+     * costs a new pod in a 100m CPU quota about a tenth of a second before its first answer.)
+     */
+
+    /** An amount ({@code 12} or {@code 1.25}) of a unit, in nanoseconds. */
+    private static long nanos(String text, String amount, long nanosPerUnit) {
+        int dot = amount.indexOf('.');
+        String whole = dot < 0 ? amount : amount.substring(0, dot);
+        String fraction = dot < 0 ? "" : amount.substring(dot + 1).replaceFirst("0+$", "");
+        long nanos;
+        try {
+            nanos = Math.multiplyExact(Long.parseLong(whole), nanosPerUnit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw tooLong(text);
         }
-        if (nanos.stripTrailingZeros().scale() > 0) {
-            throw new DurationFormatException(text, "it is finer than a nanosecond");
+        if (fraction.isEmpty()) {
+            return nanos;
         }
-        return Duration.ofNanos(nanos.longValueExact());
+        // fraction / 10^digits of a unit is whole nanoseconds only if 10^digits divides fraction x
+        // nanosPerUnit; no unit has more than 13 factors of 2 or of 5, so more digits never do.
+        if (fraction.length() > 13) {
+            throw finerThanANanosecond(text);
+        }
+        long digits = Long.parseLong(fraction);
+        long scale = LongMath.pow10(fraction.length());
+        long common = LongMath.gcd(nanosPerUnit, scale);
+        long divisor = scale / common;
+        if (digits % divisor != 0) {
+            throw finerThanANanosecond(text);
+        }
+        return add(text, nanos, (digits / divisor) * (nanosPerUnit / common));
+    }
+
+    private static long add(String text, long a, long b) {
+        try {
+            return Math.addExact(a, b);
+        } catch (ArithmeticException e) {
+            throw tooLong(text);
+        }
+    }
+
+    private static DurationFormatException tooLong(String text) {
+        return new DurationFormatException(text, "it is longer than the most allowed, "
+                + MAX.toHours() + "h (about 292 years)");
+    }
+
+    private static DurationFormatException finerThanANanosecond(String text) {
+        return new DurationFormatException(text, "it is finer than a nanosecond");
+    }
+
+    private static final class LongMath {
+        private LongMath() {
+        }
+
+        static long pow10(int exponent) {
+            long result = 1;
+            for (int i = 0; i < exponent; i++) {
+                result *= 10;
+            }
+            return result;
+        }
+
+        static long gcd(long a, long b) {
+            return b == 0 ? a : gcd(b, a % b);
+        }
     }
 }

@@ -3,21 +3,19 @@ package dev.todokube.api.server;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
  * Logback configuration in code, found through ServiceLoader: parsing a logback.xml costs about a
- * second of startup on a small CPU. One line per event to stdout, UTC timestamps; gRPC and the
+ * second of startup on a small CPU. One line per event to stdout ({@link LineLayout}), UTC timestamps; gRPC and the
  * MongoDB driver at WARN (their INFO is per-connection chatter); root level from LOG_LEVEL (INFO).
  */
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
-
-    private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{24} - %msg%n";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -27,9 +25,12 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         propagator.setResetJUL(true);
         context.addListener(propagator);
 
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        LineLayout layout = new LineLayout();
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern(PATTERN);
+        encoder.setLayout(layout);
         encoder.start();
 
         ConsoleAppender<ILoggingEvent> stdout = new ConsoleAppender<>();
