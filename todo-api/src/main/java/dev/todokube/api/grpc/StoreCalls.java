@@ -66,6 +66,17 @@ final class StoreCalls {
         if (e instanceof TodoException.StoreUnavailable) {
             return Status.UNAVAILABLE.withDescription(e.getMessage());
         }
+        if (e instanceof TodoException.AlreadyExists) {
+            return Status.ALREADY_EXISTS.withDescription(e.getMessage());
+        }
+        if (e instanceof TodoException.Rejected) {
+            return Status.FAILED_PRECONDITION.withDescription(e.getMessage());
+        }
+        if (e instanceof TodoException.NotPermitted) {
+            log.error("the database refused the service's own user (check its roles and the DB_URI credentials): {}",
+                    e.getMessage());
+            return Status.PERMISSION_DENIED.withDescription("the service may not do this in its database; see its log");
+        }
         log.warn("unexpected error in a store call", e);
         return Status.INTERNAL.withDescription("internal error: " + e.getClass().getSimpleName());
     }

@@ -31,6 +31,8 @@ public final class StoreHealthProbe implements AutoCloseable {
     private final Duration interval;
     private final ScheduledExecutorService scheduler;
     private volatile ServingStatus last;
+    // Only the probe's single thread (and start(), before it is scheduled) touch it.
+    private String lastRefusal;
 
     public StoreHealthProbe(TodoStore store, HealthStatusManager health, Duration interval) {
         this.store = store;
@@ -78,6 +80,14 @@ public final class StoreHealthProbe implements AutoCloseable {
                 log.warn("store unreachable, health NOT_SERVING: {}", e.getMessage());
             }
             publish(ServingStatus.NOT_SERVING);
+        } catch (TodoException e) {
+            // It answered: a refusal (rights, an index it will not build) is for the log, not for
+            // readiness; taking every pod out of the Service would not fix it.
+            if (!e.getMessage().equals(lastRefusal)) {
+                log.warn("store answered the health probe with a refusal (health stays SERVING): {}", e.getMessage());
+                lastRefusal = e.getMessage();
+            }
+            publish(ServingStatus.SERVING);
         } catch (RuntimeException e) {
             log.warn("store health probe failed, health NOT_SERVING", e);
             publish(ServingStatus.NOT_SERVING);

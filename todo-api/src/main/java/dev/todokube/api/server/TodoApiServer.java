@@ -22,6 +22,9 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,21 +64,32 @@ public final class TodoApiServer implements AutoCloseable {
     public static TodoApiServer start(ApiConfig config) throws IOException {
         log.info("configuration: {}", config.render());
         MetricsServer metrics = MetricsServer.start(config.metricsHost(), config.metricsPort());
-        TodoStore store = Stores.open(config);
-        StoreExecutor storeExecutor = store.blocking()
-                ? StoreExecutor.bounded(config.storeThreads(), config.storeQueueSize())
-                : StoreExecutor.inline();
-        HealthStatusManager health = new HealthStatusManager();
-        StoreHealthProbe probe = new StoreHealthProbe(store, health, PROBE_INTERVAL);
+        // Whatever fails from here on, what was opened is closed (the metrics port first of all).
+        Deque<AutoCloseable> opened = new ArrayDeque<>(List.of(metrics));
+        TodoStore store;
+        StoreExecutor storeExecutor;
+        StoreHealthProbe probe;
         ShutdownClosableStreams healthStreams = new ShutdownClosableStreams();
         Server grpc;
         try {
+            store = Stores.open(config);
+            opened.push(store);
+            storeExecutor = store.blocking()
+                    ? StoreExecutor.bounded(config.storeThreads(), config.storeQueueSize())
+                    : StoreExecutor.inline();
+            opened.push(storeExecutor);
+            HealthStatusManager health = new HealthStatusManager();
+            probe = new StoreHealthProbe(store, health, PROBE_INTERVAL);
+            opened.push(probe);
             grpc = buildGrpc(config, store, storeExecutor, healthStreams, health, metrics).start();
         } catch (IOException | RuntimeException e) {
-            probe.close();
-            storeExecutor.close();
-            store.close();
-            metrics.close();
+            for (AutoCloseable resource : opened) {
+                try {
+                    resource.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw e;
         }
         probe.start();

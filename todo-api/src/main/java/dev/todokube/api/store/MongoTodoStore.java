@@ -2,7 +2,15 @@ package dev.todokube.api.store;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
+import com.mongodb.ErrorCategory;
 import com.mongodb.MongoException;
+import com.mongodb.MongoExecutionTimeoutException;
+import com.mongodb.MongoNodeIsRecoveringException;
+import com.mongodb.MongoNotPrimaryException;
+import com.mongodb.MongoSecurityException;
+import com.mongodb.MongoServerException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
@@ -17,6 +25,7 @@ import com.mongodb.client.model.Updates;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.BsonDocument;
@@ -39,6 +48,13 @@ public final class MongoTodoStore implements TodoStore {
 
     private final MongoClient client;
     private final MongoDatabase database;
+    // MongoDB's error codes (src/mongo/base/error_codes.yml in the server's source).
+    private static final int UNAUTHORIZED = 13;
+    private static final int AUTHENTICATION_FAILED = 18;
+    // Errors that a retry, on this node or another, can get past: host unreachable or not found,
+    // time limits, a node shutting down, stepping down or recovering, a socket error.
+    private static final Set<Integer> TRANSIENT_CODES = Set.of(6, 7, 50, 89, 91, 189, 262, 9001, 10107, 11600, 11602,
+            13435, 13436);
     private static final Bson ALL = new BsonDocument();
     private static final Bson BY_ID = Sorts.ascending("_id");
 
@@ -180,9 +196,40 @@ public final class MongoTodoStore implements TodoStore {
         try {
             return operation.run();
         } catch (MongoException e) {
-            throw new TodoException.StoreUnavailable("MongoDB " + description + " unavailable: "
-                    + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()), e);
+            throw translate(e);
         }
+    }
+
+    /**
+     * By cause, so that clients retry only what may succeed on retry, and health follows only
+     * reachability: timeouts, socket errors, server selection and a node stepping down are
+     * StoreUnavailable; a duplicate key AlreadyExists; document validation Rejected; authentication
+     * and authorization NotPermitted; anything else the server refuses Rejected.
+     */
+    TodoException translate(MongoException e) {
+        String what = "MongoDB " + description + ": " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
+        // Before the timeouts: a failed authentication is a MongoClientException too.
+        if (e instanceof MongoSecurityException || e.getCode() == UNAUTHORIZED || e.getCode() == AUTHENTICATION_FAILED) {
+            return new TodoException.NotPermitted(what, e);
+        }
+        if (e instanceof MongoTimeoutException || e instanceof MongoSocketException
+                || e instanceof MongoExecutionTimeoutException || e instanceof MongoNotPrimaryException
+                || e instanceof MongoNodeIsRecoveringException || TRANSIENT_CODES.contains(e.getCode())
+                || e.hasErrorLabel(MongoException.TRANSIENT_TRANSACTION_ERROR_LABEL)) {
+            return unavailable(e);
+        }
+        if (ErrorCategory.fromErrorCode(e.getCode()) == ErrorCategory.DUPLICATE_KEY) {
+            return new TodoException.AlreadyExists(what, e);
+        }
+        if (e instanceof MongoServerException) {
+            return new TodoException.Rejected(what, e);
+        }
+        return unavailable(e);
+    }
+
+    private TodoException.StoreUnavailable unavailable(MongoException e) {
+        return new TodoException.StoreUnavailable("MongoDB " + description + " unavailable: "
+                + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()), e);
     }
 
     // The driver's messages embed the whole cluster description; the start says what went wrong.

@@ -3,6 +3,8 @@ package dev.todokube.api.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mongodb.MongoCommandException;
+import com.mongodb.ServerAddress;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterEach;
@@ -66,6 +69,23 @@ class MongoTodoStoreTest {
                 new Todo(TodoId.of(sparse), "", "", 0),
                 new Todo(TodoId.of(odd), "42", "", 0));
         assertThat(store.get(TodoId.of(doubled)).priority()).isEqualTo(3);
+    }
+
+    /** Server error documents with the codes MongoDB sends, through the driver's own exception type. */
+    @Test
+    void serverErrorsTranslateByCause() {
+        assertThat(translated(121, "DocumentValidationFailure")).isInstanceOf(TodoException.Rejected.class);
+        assertThat(translated(2, "BadValue")).isInstanceOf(TodoException.Rejected.class);
+        assertThat(translated(13, "Unauthorized")).isInstanceOf(TodoException.NotPermitted.class);
+        assertThat(translated(11000, "DuplicateKey")).isInstanceOf(TodoException.AlreadyExists.class);
+        assertThat(translated(11602, "InterruptedDueToReplStateChange")).isInstanceOf(TodoException.StoreUnavailable.class);
+        assertThat(translated(91, "ShutdownInProgress")).isInstanceOf(TodoException.StoreUnavailable.class)
+                .hasMessageStartingWith("MongoDB " + mongo.uri() + "/TodosDB unavailable: MongoCommandException");
+    }
+
+    private TodoException translated(int code, String codeName) {
+        BsonDocument reply = BsonDocument.parse("{ok: 0, errmsg: 'refused', code: " + code + ", codeName: '" + codeName + "'}");
+        return store.translate(new MongoCommandException(reply, new ServerAddress("127.0.0.1", mongo.port())));
     }
 
     @Test
