@@ -128,7 +128,7 @@ class BgKubeBadInputTest {
         byte[] bytes = new byte[1 + random.nextInt(400)];
         random.nextBytes(bytes);
         Path env = Files.write(caseDir.resolve(".env"), bytes);
-        return new Case("garbage .env", env, List.of());
+        return new Case("garbage .env", env, List.of(env.toString()));
     }
 
     private Case missingRequiredKey(int i) throws IOException {
@@ -136,7 +136,7 @@ class BgKubeBadInputTest {
         String key = REQUIRED.get(random.nextInt(REQUIRED.size()));
         Map<String, String> env = validEnv(caseDir, DEPLOYMENT);
         env.remove(key);
-        return new Case("missing required key", writeEnv(caseDir, env), List.of());
+        return new Case("missing required key", writeEnv(caseDir, env), List.of(key));
     }
 
     private Case unresolvedVariable(int i) throws IOException {
@@ -168,8 +168,9 @@ class BgKubeBadInputTest {
         Path caseDir = caseDir("duration", i);
         Map<String, String> env = validEnv(caseDir, DEPLOYMENT);
         String key = random.nextBoolean() ? "DEPLOYMENT_TIMEOUT" : "SERVICE_TIMEOUT";
-        env.put(key, List.of("abc", "-5s", "12parsecs", "1.5.3s", "s30").get(random.nextInt(5)));
-        return new Case("invalid duration", writeEnv(caseDir, env), List.of());
+        String value = List.of("abc", "-5s", "12parsecs", "1.5.3s", "s30").get(random.nextInt(5));
+        env.put(key, value);
+        return new Case("invalid duration", writeEnv(caseDir, env), List.of(key, value));
     }
 
     private Map<String, String> validEnv(Path caseDir, String deployment) throws IOException {

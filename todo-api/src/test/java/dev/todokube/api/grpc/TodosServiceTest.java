@@ -7,6 +7,7 @@ import dev.todokube.api.fixtures.TestServer;
 import dev.todokube.api.original.Request;
 import dev.todokube.api.original.Response;
 import dev.todokube.api.original.TodosGrpc;
+import dev.todokube.api.store.PageRequest;
 import dev.todokube.proto.CreateTodoRequest;
 import dev.todokube.proto.DeleteTodoRequest;
 import dev.todokube.proto.DeleteTodoResponse;
@@ -168,9 +169,18 @@ class TodosServiceTest {
 
     @Test
     void pageSizeAboveTheMaximumIsReducedToIt() {
-        ListTodosResponse page = server.todos().listTodos(ListTodosRequest.newBuilder().setPageSize(5000).build());
+        // A server of its own: the others' tests count what the shared one stores.
+        try (TestServer full = TestServer.start()) {
+            int stored = full.todos().getTodos(dev.todokube.proto.Request.getDefaultInstance()).getTodosCount();
+            for (int i = stored; i <= PageRequest.MAX_SIZE; i++) {
+                full.todos().createTodo(CreateTodoRequest.newBuilder().setTitle("todo " + i).setTag("bulk").build());
+            }
 
-        assertThat(page.getTodosList()).isNotEmpty();
+            ListTodosResponse page = full.todos().listTodos(ListTodosRequest.newBuilder().setPageSize(5000).build());
+
+            assertThat(page.getTodosList()).as("more than MAX_SIZE are stored").hasSize(PageRequest.MAX_SIZE);
+            assertThat(page.getNextPageToken()).as("the rest is on the next page").isNotEmpty();
+        }
     }
 
     @Test
