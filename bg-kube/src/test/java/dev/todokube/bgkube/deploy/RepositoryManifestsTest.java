@@ -140,7 +140,8 @@ class RepositoryManifestsTest {
                 .containsEntry("memory", new Quantity("128Mi"));
         assertThat(api.getResources().getLimits()).containsEntry("cpu", new Quantity("500m"))
                 .containsEntry("memory", new Quantity("192Mi"));
-        assertThat(env(api, "JAVA_TOOL_OPTIONS").getValue()).contains("-XX:MaxRAMPercentage=");
+        assertThat(env(api, "JAVA_OPTS").getValue()).as("the launcher sizes the JVM; nothing overrides it").isEmpty();
+        assertThat(api.getEnv()).noneMatch(e -> e.getName().equals("JAVA_TOOL_OPTIONS"));
 
         EnvVar dbUri = env(api, "DB_URI");
         assertThat(dbUri.getValue()).as("not in plain text").isNull();
