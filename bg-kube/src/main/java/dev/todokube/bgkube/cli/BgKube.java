@@ -109,7 +109,8 @@ public final class BgKube {
                     settings.dockerMachineName(), settings.minikubeProfile(), registry, settings.clusterZone(),
                     toolbox.commands(), settings.commandTimeout(),
                     toolbox.out()::println);
-            case JIB -> new JibBuilder(settings.jibApp().orElseThrow(), settings.jibLibs(), settings.jibMainClass(), settings.jibBaseImage(), registry,
+            case JIB -> new JibBuilder(settings.jibApp().orElseThrow(), settings.jibLibs(), settings.jibMainClass(),
+                    settings.jibLauncher(), settings.jibBaseImage(), registry,
                     settings.insecureRegistry(), settings.buildContext().resolve("target").resolve("bg-kube"),
                     toolbox.jibCache(), toolbox.out()::println);
         };

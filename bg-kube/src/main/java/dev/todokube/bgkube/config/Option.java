@@ -43,6 +43,7 @@ public enum Option {
     JIB_APP("PATH", "For jib: a runnable jar, or a directory of compiled classes.", null, false),
     JIB_LIBS("DIR", "For jib with a classes directory: directory of dependency jars.", null, false),
     JIB_MAIN_CLASS("CLASS", "For jib with a classes directory: the main class.", null, false),
+    JIB_LAUNCHER("FILE", "For jib with a runnable jar: a start script put at /app/bin/<its name> and run as the entrypoint instead of java -jar (e.g. todo-api/bin/todo-api, which sizes the JVM to the pod).", null, false),
     JIB_BASE_IMAGE("IMAGE", "For jib: base image with a Java runtime ('scratch' for none).", "eclipse-temurin:17-jre", false),
     INSECURE_REGISTRY("BOOLEAN", "For jib: allow plain HTTP to registries (a local registry), for the base image and the push.", "false", false);
 

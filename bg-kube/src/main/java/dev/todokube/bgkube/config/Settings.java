@@ -48,6 +48,7 @@ public record Settings(
         Optional<Path> jibApp,
         Optional<Path> jibLibs,
         Optional<String> jibMainClass,
+        Optional<Path> jibLauncher,
         String jibBaseImage,
         boolean insecureRegistry) {
 

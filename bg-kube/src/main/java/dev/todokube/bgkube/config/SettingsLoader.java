@@ -106,6 +106,7 @@ public final class SettingsLoader {
                 r.optional(Option.JIB_APP).map(Path::of),
                 r.optional(Option.JIB_LIBS).map(Path::of),
                 r.optional(Option.JIB_MAIN_CLASS),
+                r.optional(Option.JIB_LAUNCHER).map(Path::of),
                 r.text(Option.JIB_BASE_IMAGE),
                 r.bool(Option.INSECURE_REGISTRY));
     }

@@ -5,6 +5,9 @@ import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.JavaContainerBuilder;
+import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
+import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
+import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import com.google.cloud.tools.jib.api.Jib;
 import com.google.cloud.tools.jib.api.JibContainerBuilder;
 import com.google.cloud.tools.jib.api.LogEvent;
@@ -42,6 +45,7 @@ public final class JibBuilder implements ImageBuilder {
     private final Path app;
     private final Optional<Path> libs;
     private final Optional<String> mainClass;
+    private final Optional<Path> launcher;
     private final String baseImage;
     private final ContainerRegistry registry;
     private final boolean allowInsecureRegistries;
@@ -53,12 +57,13 @@ public final class JibBuilder implements ImageBuilder {
      * @param outputDirectory where {@link #build} writes {@code <name>-<tag>.tar}
      * @param cacheDirectory Jib's layer cache; empty for Jib's default under the user's home
      */
-    public JibBuilder(Path app, Optional<Path> libs, Optional<String> mainClass, String baseImage,
-            ContainerRegistry registry, boolean allowInsecureRegistries, Path outputDirectory,
+    public JibBuilder(Path app, Optional<Path> libs, Optional<String> mainClass, Optional<Path> launcher,
+            String baseImage, ContainerRegistry registry, boolean allowInsecureRegistries, Path outputDirectory,
             Optional<Path> cacheDirectory, Consumer<String> log) {
         this.app = app;
         this.libs = libs;
         this.mainClass = mainClass;
+        this.launcher = launcher;
         this.baseImage = baseImage;
         this.registry = registry;
         this.allowInsecureRegistries = allowInsecureRegistries;
@@ -70,6 +75,13 @@ public final class JibBuilder implements ImageBuilder {
         }
         if (!Files.exists(app)) {
             throw new ConfigurationException("--jib-app " + app + " does not exist");
+        }
+        if (launcher.isPresent() && !Files.isRegularFile(app)) {
+            throw new ConfigurationException("--jib-launcher " + launcher.get() + " needs --jib-app to be a runnable jar, not "
+                    + app);
+        }
+        if (launcher.isPresent() && !Files.isRegularFile(launcher.get())) {
+            throw new ConfigurationException("--jib-launcher " + launcher.get() + " does not exist");
         }
     }
 
@@ -161,7 +173,15 @@ public final class JibBuilder implements ImageBuilder {
         ImageReference base = "scratch".equals(baseImage) ? ImageReference.scratch() : ImageReference.parse(baseImage);
         if (Files.isRegularFile(app)) {
             String jarInImage = APP_DIR + "/" + app.getFileName();
-            return Jib.from(base).addLayer(List.of(app), APP_DIR).setEntrypoint("java", "-jar", jarInImage);
+            JibContainerBuilder container = Jib.from(base).addLayer(List.of(app), APP_DIR);
+            if (launcher.isEmpty()) {
+                return container.setEntrypoint("java", "-jar", jarInImage);
+            }
+            // The launcher finds the jar as ../<jar> from its own directory.
+            AbsoluteUnixPath script = AbsoluteUnixPath.get(APP_DIR + "/bin/" + launcher.get().getFileName());
+            return container.addFileEntriesLayer(FileEntriesLayer.builder().setName("launcher")
+                            .addEntry(launcher.get(), script, FilePermissions.fromOctalString("755")).build())
+                    .setEntrypoint(script.toString());
         }
         JavaContainerBuilder java = JavaContainerBuilder.from(base).addClasses(app);
         if (libs.isPresent()) {

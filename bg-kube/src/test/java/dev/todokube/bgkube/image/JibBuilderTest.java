@@ -72,6 +72,34 @@ class JibBuilderTest {
     }
 
     @Test
+    void aLauncherBesideTheJarBecomesTheEntrypoint() throws Exception {
+        Path jar = runnableJar(dir.resolve("todo-api.jar"));
+        Path script = Files.writeString(dir.resolve("todo-api"), "#!/bin/sh\nexec java -jar \"$(dirname \"$0\")/../todo-api.jar\"\n");
+        JibBuilder builder = new JibBuilder(jar, Optional.empty(), Optional.empty(), Optional.of(script), "scratch",
+                Registries.resolve("any"), true, dir.resolve("out"), Optional.of(dir.resolve("cache")), log::add);
+        ImageRef image = new ImageRef(registry.host() + "/team/launched", "1764000001");
+
+        builder.push(image);
+
+        HttpResponse<String> manifest = registry.get("/v2/team/launched/manifests/1764000001", MANIFEST_TYPES);
+        assertThat(manifest.statusCode()).isEqualTo(200);
+        String config = blob("team/launched", configDigest(manifest.body()));
+        assertThat(config).contains("\"Entrypoint\":[\"/app/bin/todo-api\"]");
+        assertThat(manifest.body()).as("the jar's layer and the launcher's").containsPattern("(?s)layers.*digest.*digest");
+    }
+
+    @Test
+    void aLauncherNeedsARunnableJar() throws Exception {
+        Files.createDirectories(dir.resolve("classes"));
+        Path script = Files.writeString(dir.resolve("launcher"), "#!/bin/sh\n");
+
+        assertThatThrownBy(() -> new JibBuilder(dir.resolve("classes"), Optional.empty(), Optional.of("dev.example.Main"),
+                Optional.of(script), "scratch", Registries.resolve("any"), true, dir.resolve("out"), Optional.empty(), log::add))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("--jib-launcher " + script + " needs --jib-app to be a runnable jar, not " + dir.resolve("classes"));
+    }
+
+    @Test
     void classesDirectoryOnABaseImagePulledFromTheRegistry() throws Exception {
         Path jar = runnableJar(dir.resolve("base.jar"));
         builder(jar, Optional.empty(), Optional.empty(), "scratch").push(new ImageRef(registry.host() + "/base/tiny", "1"));
@@ -103,7 +131,7 @@ class JibBuilderTest {
 
     @Test
     void localRegistryPushesNothing() throws Exception {
-        JibBuilder builder = new JibBuilder(runnableJar(dir.resolve("app.jar")), Optional.empty(), Optional.empty(),
+        JibBuilder builder = new JibBuilder(runnableJar(dir.resolve("app.jar")), Optional.empty(), Optional.empty(), Optional.empty(),
                 "scratch", Registries.resolve("local"), true, dir.resolve("out"), Optional.of(dir.resolve("cache")), log::add);
 
         builder.push(new ImageRef(registry.host() + "/team/never", "1"));
@@ -131,7 +159,7 @@ class JibBuilderTest {
     }
 
     private JibBuilder builder(Path app, Optional<Path> libs, Optional<String> mainClass, String base) {
-        return new JibBuilder(app, libs, mainClass, base, Registries.resolve("any"), true, dir.resolve("out"),
+        return new JibBuilder(app, libs, mainClass, Optional.empty(), base, Registries.resolve("any"), true, dir.resolve("out"),
                 Optional.of(dir.resolve("cache")), log::add);
     }
 
