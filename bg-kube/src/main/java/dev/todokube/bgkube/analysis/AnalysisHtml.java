@@ -13,7 +13,7 @@ public final class AnalysisHtml {
 
     private static final int WIDTH = 720;
     private static final int HEIGHT = 220;
-    private static final int MARGIN = 48;
+    private static final int MARGIN = 80;
     private static final String TARGET_COLOR = "#d9480f";
     private static final String BASELINE_COLOR = "#1c7ed6";
 

@@ -73,8 +73,8 @@ public final class Analyzer {
         MetricsScraper.Snapshot targetBefore = scrapeIfAny(plan.targetMetrics());
         MetricsScraper.Snapshot baselineBefore = scrapeIfAny(plan.baselineMetrics());
         Instant startedAt = clock.instant();
-        log.accept("analysis: " + shape.describe() + " at the target" + (plan.hasBaseline()
-                ? " and, at the same time, at the baseline" : ""));
+        log.accept("starting the load generator" + (plan.hasBaseline() ? "s for the target and the baseline" : "")
+                + ": " + loadtest.jar());
         List<LoadtestRun> runs = new ArrayList<>();
         try {
             runs.add(start(TARGET, plan.target(), shape, dir));
