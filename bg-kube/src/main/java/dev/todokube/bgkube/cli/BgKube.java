@@ -113,7 +113,8 @@ public final class BgKube {
         ContainerRegistry registry = Registries.resolve(settings.containerRegistry());
         return switch (settings.builder()) {
             case DOCKER -> new DockerCliBuilder(settings.buildContext(), settings.dockerfile(), settings.dockerBuildArgs(),
-                    settings.dockerMachineName(), registry, settings.clusterZone(), toolbox.commands(), toolbox.out()::println);
+                    settings.dockerMachineName(), registry, settings.clusterZone(), toolbox.commands(), settings.commandTimeout(),
+                    toolbox.out()::println);
             case JIB -> new JibBuilder(settings.jibApp().orElseThrow(), settings.jibLibs(), settings.jibMainClass(), settings.jibBaseImage(), registry,
                     settings.insecureRegistry(), settings.buildContext().resolve("target").resolve("bg-kube"),
                     toolbox.jibCache(), toolbox.out()::println);

@@ -1,11 +1,13 @@
 package dev.todokube.bgkube.cli;
 
 import dev.todokube.bgkube.BgKubeException;
+import dev.todokube.bgkube.cluster.ClusterLock;
 import dev.todokube.bgkube.cluster.KubeCluster;
 import dev.todokube.bgkube.config.Settings;
 import dev.todokube.bgkube.deploy.Color;
 import dev.todokube.bgkube.deploy.PublishPlan;
 import dev.todokube.bgkube.deploy.Publisher;
+import dev.todokube.bgkube.deploy.ScaleDowns;
 import dev.todokube.bgkube.deploy.ServiceManifests;
 import dev.todokube.bgkube.image.ImageBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,7 +41,7 @@ final class PublishCommand implements Callable<Integer> {
         ServiceManifests manifests = ServiceManifests.load(settings, imageTag);
         Optional<ImageBuilder> builder = tag == null ? Optional.of(root.imageBuilder(settings)) : Optional.empty();
         Publisher publisher = new Publisher(settings, manifests, builder, toolbox.commands(), toolbox.sleeper(),
-                toolbox.out()::println);
+                toolbox.clock(), toolbox.out()::println);
         if (dryRun) {
             PublishPlan plan = publisher.plan(imageTag, liveColorIfReachable(settings, manifests));
             DryRun.print(toolbox.out(), plan.manifests(),
@@ -48,10 +50,14 @@ final class PublishCommand implements Callable<Integer> {
         }
         try (KubernetesClient client = toolbox.connect().connect(settings, false)) {
             KubeCluster cluster = root.cluster(settings, client);
-            PublishPlan plan = publisher.plan(imageTag, Publisher.liveColor(cluster, manifests));
-            toolbox.out().print("cluster " + settings.clusterName() + " (" + settings.clusterZone() + "), namespace "
-                    + cluster.namespace() + "\n" + plan.describe());
-            publisher.execute(plan, cluster);
+            try (ClusterLock lock = Locking.lock(cluster, manifests, "publish " + imageTag, toolbox.clock())) {
+                Optional<Color> live = Publisher.liveColor(cluster, manifests);
+                ScaleDowns.finishOverdue(cluster, manifests, live, toolbox.clock().instant(), toolbox.out()::println);
+                PublishPlan plan = publisher.plan(imageTag, live);
+                toolbox.out().print("cluster " + settings.clusterName() + " (" + settings.clusterZone() + "), namespace "
+                        + cluster.namespace() + "\n" + plan.describe());
+                publisher.execute(plan, cluster);
+            }
         }
         return 0;
     }

@@ -31,7 +31,7 @@ public final class Fabric8PodExec implements PodExec {
             return new ExecResult(code == null ? -1 : code, output.toString(StandardCharsets.UTF_8));
         } catch (TimeoutException e) {
             throw new ClusterException("command in pod " + pod + " did not finish within " + timeout.toSeconds()
-                    + "s: " + String.join(" ", command));
+                    + "s: " + String.join(" ", command) + " (raise --command-timeout, COMMAND_TIMEOUT)");
         } catch (ExecutionException e) {
             throw new ClusterException("cannot run command in pod " + pod + ": " + e.getCause().getMessage(), e);
         } catch (InterruptedException e) {

@@ -15,7 +15,11 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +36,10 @@ import java.util.stream.Stream;
  * progress and a diagnosis on failure, exec into a ready pod, reach a Service.
  */
 public final class KubeCluster {
+
+    /** On an HPA bg-kube pinned: its template's minReplicas. */
+    public static final String PINNED_FROM = "bg-kube.todokube.dev/min-replicas-before-pin";
+    private static final PatchContext JSON_PATCH = PatchContext.of(PatchType.JSON);
 
     private final KubernetesClient client;
     private final String namespace;
@@ -95,6 +103,88 @@ public final class KubeCluster {
     public void delete(HasMetadata object) {
         client.resource(object).inNamespace(namespace).delete();
         log.accept("deleted " + describe(object));
+    }
+
+    /**
+     * Takes the Lease {@code name} in this namespace, or refuses with who holds it; the caller
+     * closes it to release it. See {@link ClusterLock}.
+     */
+    public ClusterLock lock(String name, String holder, Duration duration, Clock clock) {
+        return ClusterLock.acquire(client, namespace, name, holder, duration, clock, log);
+    }
+
+    /**
+     * Sets and removes annotations of a Service in place: a JSON patch of its annotations only
+     * (no resourceVersion), so it does not conflict with a controller updating the Service's
+     * status meanwhile.
+     */
+    public void annotateService(String name, Map<String, String> set, Set<String> remove) {
+        service(name).ifPresent(service -> client.services().inNamespace(namespace).withName(name)
+                .patch(JSON_PATCH, annotationPatch(service, set, remove, List.of())));
+    }
+
+    /** JSON patch operations setting and removing annotations (only those present), then {@code more}. */
+    private String annotationPatch(HasMetadata current, Map<String, String> set, Set<String> remove,
+            List<Map<String, Object>> more) {
+        Map<String, String> existing = Optional.ofNullable(current.getMetadata().getAnnotations()).orElse(Map.of());
+        List<Map<String, Object>> operations = new ArrayList<>();
+        if (current.getMetadata().getAnnotations() == null && !set.isEmpty()) {
+            operations.add(Map.of("op", "add", "path", "/metadata/annotations", "value", Map.of()));
+        }
+        new TreeMap<>(set).forEach((key, value) -> operations.add(
+                Map.of("op", "add", "path", "/metadata/annotations/" + pointer(key), "value", value)));
+        remove.stream().filter(existing::containsKey).sorted().forEach(key -> operations.add(
+                Map.of("op", "remove", "path", "/metadata/annotations/" + pointer(key))));
+        operations.addAll(more);
+        return client.getKubernetesSerialization().asJson(operations);
+    }
+
+    /** A JSON pointer segment (RFC 6901): annotation keys contain '/'. */
+    private static String pointer(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
+    }
+
+    /**
+     * Raises the minReplicas of the Deployment's HPAs to its replica count now, so an idle color
+     * keeps its size for a rollback; the template's minimum is kept in an annotation for
+     * {@link #unpinAutoscalers}.
+     */
+    public void pinAutoscalers(String deployment) {
+        int replicas = deployment(deployment).map(d -> d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas())
+                .orElse(0);
+        for (HorizontalPodAutoscaler hpa : autoscalersOf(deployment)) {
+            int min = Optional.ofNullable(hpa.getSpec().getMinReplicas()).orElse(1);
+            int pinned = Math.min(hpa.getSpec().getMaxReplicas(), Math.max(min, replicas));
+            if (pinned == min) {
+                continue;
+            }
+            String original = Optional.ofNullable(hpa.getMetadata().getAnnotations()).map(a -> a.get(PINNED_FROM))
+                    .orElse(String.valueOf(min));
+            patchAutoscaler(hpa, original, pinned);
+            log.accept("pinned horizontalpodautoscaler " + hpa.getMetadata().getName() + " at min " + pinned
+                    + " (was " + min + ") while " + deployment + " is idle");
+        }
+    }
+
+    /** Restores the minReplicas {@link #pinAutoscalers} raised. */
+    public void unpinAutoscalers(String deployment) {
+        for (HorizontalPodAutoscaler hpa : autoscalersOf(deployment)) {
+            String original = Optional.ofNullable(hpa.getMetadata().getAnnotations()).map(a -> a.get(PINNED_FROM)).orElse(null);
+            if (original == null) {
+                continue;
+            }
+            patchAutoscaler(hpa, null, Integer.parseInt(original));
+            log.accept("restored horizontalpodautoscaler " + hpa.getMetadata().getName() + " to min " + original);
+        }
+    }
+
+    /** Sets minReplicas and records (or, with null, forgets) the template's minimum. */
+    private void patchAutoscaler(HorizontalPodAutoscaler hpa, String pinnedFrom, int minReplicas) {
+        String patch = annotationPatch(hpa, pinnedFrom == null ? Map.of() : Map.of(PINNED_FROM, pinnedFrom),
+                pinnedFrom == null ? Set.of(PINNED_FROM) : Set.of(),
+                List.of(Map.of("op", "add", "path", "/spec/minReplicas", "value", minReplicas)));
+        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).withName(hpa.getMetadata().getName())
+                .patch(JSON_PATCH, patch);
     }
 
     public void scale(String deployment, int replicas) {

@@ -36,6 +36,7 @@ public enum Option {
     KUBE_CONTEXT("CONTEXT", "kubeconfig context to use (default: the current context; kubeconfig found as kubectl finds it).", null, false),
     HPA_CONFIG("FILE", "Template of a HorizontalPodAutoscaler, applied per color with the Deployment.", null, false),
     EXTRA_CONFIGS("FILES", "Comma-separated templates applied per color before the Deployment (PodDisruptionBudget, ConfigMaps, NetworkPolicies).", "", false),
+    COMMAND_TIMEOUT("DURATION", "How long a local command (docker build and push, registry login, smoke tests) or a migration command in a pod may run before it is stopped.", "30m", false),
     SCALE_DOWN_DELAY("DURATION", "After a successful swap, wait this long and scale the previous color to zero (off by default: an instant rollback needs it).", null, false),
     BUILDER("KIND", "docker (the docker CLI) or jib (no Docker daemon; Java applications).", "docker", false),
     JIB_APP("PATH", "For jib: a runnable jar, or a directory of compiled classes.", null, false),

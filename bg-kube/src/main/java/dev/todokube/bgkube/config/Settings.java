@@ -42,6 +42,7 @@ public record Settings(
         Optional<String> kubeContext,
         Optional<Path> hpaConfig,
         List<Path> extraConfigs,
+        Duration commandTimeout,
         Optional<Duration> scaleDownDelay,
         BuilderKind builder,
         Optional<Path> jibApp,

@@ -101,6 +101,7 @@ public final class SettingsLoader {
                 r.optional(Option.KUBE_CONTEXT),
                 r.optional(Option.HPA_CONFIG).map(Path::of),
                 r.list(Option.EXTRA_CONFIGS).stream().map(Path::of).toList(),
+                r.duration(Option.COMMAND_TIMEOUT),
                 r.optional(Option.SCALE_DOWN_DELAY).map(text -> r.duration(Option.SCALE_DOWN_DELAY)),
                 builder,
                 r.optional(Option.JIB_APP).map(Path::of),

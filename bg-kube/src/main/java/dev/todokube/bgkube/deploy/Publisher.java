@@ -1,5 +1,6 @@
 package dev.todokube.bgkube.deploy;
 
+import dev.todokube.bgkube.BgKubeException;
 import dev.todokube.bgkube.ClusterException;
 import dev.todokube.bgkube.SmokeTestException;
 import dev.todokube.bgkube.cluster.KubeCluster;
@@ -12,38 +13,44 @@ import dev.todokube.bgkube.process.CommandRunner;
 import dev.todokube.bgkube.template.RenderedManifest;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /** Plans and runs a blue/green publish: build, push, deploy the idle color, migrate, smoke test, swap. */
 public final class Publisher {
 
-    private static final Duration EXEC_TIMEOUT_FLOOR = Duration.ofMinutes(5);
+    /** Annotations are small; a long migration status output is cut. */
+    private static final int MAX_ANNOTATION = 2000;
 
     private final Settings settings;
     private final ServiceManifests manifests;
     private final Optional<ImageBuilder> builder;
     private final CommandRunner localCommands;
     private final Sleeper sleeper;
+    private final Clock clock;
     private final Consumer<String> log;
 
     /** @param builder empty when the image exists already (publish --tag): no build, no push */
     public Publisher(Settings settings, ServiceManifests manifests, Optional<ImageBuilder> builder,
-            CommandRunner localCommands,
-            Sleeper sleeper, Consumer<String> log) {
+            CommandRunner localCommands, Sleeper sleeper, Clock clock, Consumer<String> log) {
         this.settings = settings;
         this.manifests = manifests;
         this.builder = builder;
         this.localCommands = localCommands;
         this.sleeper = sleeper;
+        this.clock = clock;
         this.log = log;
     }
 
@@ -86,7 +93,10 @@ public final class Publisher {
         manifests.smokeService(target, tag).ifPresent(smoke -> steps.add(new Step.SmokeTest(
                 smoke.single(Service.class).getMetadata().getName(), settings.smokeTestsCommand(),
                 first ? Optional.empty() : settings.dbMigrationsRollbackCommand(), settings.smokeServiceTimeout())));
-        steps.add(new Step.SwapService(manifests.serviceName(), target, settings.serviceTimeout()));
+        live.ifPresent(l -> steps.add(new Step.MatchCapacity(target, l, manifests.deploymentNames(target),
+                settings.deploymentTimeout())));
+        steps.add(new Step.SwapService(manifests.serviceName(), target, live, settings.scaleDownDelay(),
+                settings.serviceTimeout()));
         if (!first && settings.scaleDownDelay().isPresent()) {
             steps.add(new Step.ScaleDownPrevious(target.other(), manifests.deploymentNames(target.other()),
                     settings.scaleDownDelay().get()));
@@ -94,43 +104,153 @@ public final class Publisher {
         return new PublishPlan(image, target, live, steps, manifests.all(target, tag, first));
     }
 
+    /**
+     * Runs the plan's steps in order. When a step between the deploy and the swap fails (deploy
+     * wait, seed, migration, smoke test, capacity), the publish is aborted: the new color is
+     * scaled to zero and its HPA deleted, the public Service is left as it was, and the error
+     * says so.
+     */
     public void execute(PublishPlan plan, KubeCluster cluster) {
         Optional<String> statusOutput = Optional.empty();
-        String tag = plan.image().tag();
         for (int i = 0; i < plan.steps().size(); i++) {
             Step step = plan.steps().get(i);
             log.accept("==> " + (i + 1) + "/" + plan.steps().size() + " " + step.describe());
-            if (step instanceof Step.BuildImage build) {
-                builder.orElseThrow().build(build.image());
-            } else if (step instanceof Step.PushImage push) {
-                builder.orElseThrow().push(push.image());
-            } else if (step instanceof Step.DeployColor deploy) {
-                manifests.extras(deploy.color(), tag).forEach(extra -> applyAll(cluster, extra));
-                applyAll(cluster, manifests.deployment(deploy.color(), tag));
-                manifests.hpa(deploy.color(), tag).ifPresent(hpa -> applyAll(cluster, hpa));
-                for (Deployment deployment : manifests.deployment(deploy.color(), tag).all(Deployment.class)) {
-                    // A Deployment that does not run the built image (e.g. a stock Locust master) has no tag to wait for.
-                    boolean runsImage = deployment.getSpec().getTemplate().getSpec().getContainers().stream()
-                            .anyMatch(c -> plan.image().toString().equals(c.getImage()));
-                    cluster.awaitDeployment(deployment.getMetadata().getName(), runsImage ? Optional.of(tag) : Optional.empty(),
-                            deploy.timeout());
+            boolean abortable = step instanceof Step.DeployColor || step instanceof Step.SeedDatabase
+                    || step instanceof Step.MigrateDatabase || step instanceof Step.SmokeTest
+                    || step instanceof Step.MatchCapacity;
+            try {
+                statusOutput = run(plan, step, cluster, statusOutput);
+            } catch (RuntimeException e) {
+                if (!abortable) {
+                    throw e;
                 }
-            } else if (step instanceof Step.SeedDatabase seed) {
-                seed(cluster, manifests.seedJobs(plan.target(), tag).orElseThrow(), seed.timeout());
-            } else if (step instanceof Step.MigrateDatabase migrate) {
-                statusOutput = migrate(cluster, migrate);
-            } else if (step instanceof Step.SmokeTest smoke) {
-                smokeTest(cluster, plan, smoke, statusOutput);
-            } else if (step instanceof Step.SwapService swap) {
-                applyAll(cluster, manifests.service(swap.color(), tag));
-                manifests.selectorsFor(swap.color()).forEach(
-                        (service, selector) -> cluster.awaitSelector(service, selector, swap.timeout()));
-                log.accept("service " + swap.service() + " now selects " + swap.color().label());
-            } else if (step instanceof Step.ScaleDownPrevious scaleDown) {
-                scaleDown(cluster, scaleDown);
+                throw abort(plan, cluster, e);
             }
         }
         log.accept("published " + plan.image() + " as " + plan.target().label());
+    }
+
+    /**
+     * Takes the new color out again after a failed step: scaled to zero, its HPA deleted. The
+     * public Service is not touched. Returns the failure to throw, its message extended by what
+     * the abort did.
+     */
+    public BgKubeException abort(PublishPlan plan, KubeCluster cluster, RuntimeException failure) {
+        String untouched = "service " + manifests.serviceName() + " left unchanged"
+                + plan.live().map(c -> " (still selects " + c.label() + ")").orElse(" (not created)");
+        String note;
+        try {
+            ScaleDowns.scaleToZero(cluster, manifests, plan.target());
+            note = "aborted: " + plan.target().label() + " scaled to 0 and its HPA deleted";
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            note = "abort failed, " + plan.target().label() + " may still run: " + e.getMessage();
+        }
+        String message = String.valueOf(failure.getMessage()).contains(untouched) ? note : note + "; " + untouched;
+        log.accept(message);
+        message = failure.getMessage() + "; " + message;
+        return failure instanceof SmokeTestException ? new SmokeTestException(message) : new ClusterException(message, failure);
+    }
+
+    private Optional<String> run(PublishPlan plan, Step step, KubeCluster cluster, Optional<String> statusOutput) {
+        String tag = plan.image().tag();
+        if (step instanceof Step.BuildImage build) {
+            builder.orElseThrow().build(build.image());
+        } else if (step instanceof Step.PushImage push) {
+            builder.orElseThrow().push(push.image());
+        } else if (step instanceof Step.DeployColor deploy) {
+            manifests.extras(deploy.color(), tag).forEach(extra -> applyAll(cluster, extra));
+            applyAll(cluster, manifests.deployment(deploy.color(), tag));
+            manifests.hpa(deploy.color(), tag).ifPresent(hpa -> applyAll(cluster, hpa));
+            for (Deployment deployment : manifests.deployment(deploy.color(), tag).all(Deployment.class)) {
+                // A Deployment that does not run the built image (e.g. a stock Locust master) has no tag to wait for.
+                cluster.awaitDeployment(deployment.getMetadata().getName(),
+                        runsImage(deployment, plan) ? Optional.of(tag) : Optional.empty(), deploy.timeout());
+            }
+        } else if (step instanceof Step.SeedDatabase seed) {
+            seed(cluster, manifests.seedJobs(plan.target(), tag).orElseThrow(), seed.timeout());
+        } else if (step instanceof Step.MigrateDatabase migrate) {
+            return migrate(cluster, migrate);
+        } else if (step instanceof Step.SmokeTest smoke) {
+            smokeTest(cluster, plan, smoke, statusOutput);
+        } else if (step instanceof Step.MatchCapacity capacity) {
+            matchCapacity(cluster, plan, capacity);
+        } else if (step instanceof Step.SwapService swap) {
+            swap(cluster, plan, swap, statusOutput);
+        } else if (step instanceof Step.ScaleDownPrevious scaleDown) {
+            scaleDown(cluster, scaleDown);
+        }
+        return statusOutput;
+    }
+
+    /** Scales each Deployment of the new color up to the replicas its live counterpart runs now (HPA included). */
+    private void matchCapacity(KubeCluster cluster, PublishPlan plan, Step.MatchCapacity capacity) {
+        List<String> live = manifests.deploymentNames(capacity.live());
+        for (int i = 0; i < capacity.deployments().size() && i < live.size(); i++) {
+            String name = capacity.deployments().get(i);
+            int liveReplicas = cluster.deployment(live.get(i)).map(Publisher::replicas).orElse(0);
+            Deployment deployment = cluster.deployment(name)
+                    .orElseThrow(() -> new ClusterException("deployment " + name + " disappeared"));
+            int replicas = replicas(deployment);
+            if (replicas >= liveReplicas) {
+                log.accept("capacity: " + name + " runs " + replicas + " replicas, " + live.get(i) + " " + liveReplicas);
+                continue;
+            }
+            log.accept("capacity: scaling " + name + " from " + replicas + " to " + liveReplicas + " replicas, as many as "
+                    + live.get(i) + " runs now");
+            cluster.scale(name, liveReplicas);
+            cluster.awaitDeployment(name, runsImage(deployment, plan) ? Optional.of(plan.image().tag()) : Optional.empty(),
+                    capacity.timeout());
+        }
+    }
+
+    /**
+     * Points the public Service at the new color and records the release state with it (one
+     * update); the previous color's HPAs are pinned at its current size, so a rollback finds it
+     * as large as it was.
+     */
+    private void swap(KubeCluster cluster, PublishPlan plan, Step.SwapService swap, Optional<String> statusOutput) {
+        Instant now = clock.instant();
+        String migration = plan.live().isEmpty()
+                ? (manifests.seedJobs(plan.target(), "0").isPresent() ? "seeded" : "none")
+                : statusOutput.orElse(settings.dbMigrationsApplyCommand().isPresent() ? "applied" : "none");
+        ReleaseState state = new ReleaseState(swap.color(), plan.image().tag(), clip(migration), now, "publish",
+                plan.live().flatMap(previous -> swap.scaleDownDelay()
+                        .map(delay -> new ReleaseState.ScaleDown(previous, now.plus(delay)))));
+        applyService(cluster, manifests, manifests.service(swap.color(), plan.image().tag()), state);
+        manifests.selectorsFor(swap.color()).forEach(
+                (service, selector) -> cluster.awaitSelector(service, selector, swap.timeout()));
+        log.accept("service " + swap.service() + " now selects " + swap.color().label());
+        plan.live().ifPresent(previous -> manifests.deploymentNames(previous).forEach(cluster::pinAutoscalers));
+    }
+
+    /** Applies the service config with the release state as annotations of the public (first) Service. */
+    static void applyService(KubeCluster cluster, ServiceManifests manifests, RenderedManifest service, ReleaseState state) {
+        boolean first = true;
+        for (HasMetadata object : service.objects()) {
+            if (first && object instanceof Service svc) {
+                Map<String, String> annotations = new TreeMap<>(Optional.ofNullable(svc.getMetadata().getAnnotations())
+                        .orElse(Map.of()));
+                annotations.putAll(state.annotations());
+                cluster.apply(new ServiceBuilder(svc).editMetadata().withAnnotations(annotations).endMetadata().build());
+                first = false;
+            } else {
+                cluster.apply(object);
+            }
+        }
+    }
+
+    private static String clip(String text) {
+        return text.length() <= MAX_ANNOTATION ? text : text.substring(0, MAX_ANNOTATION) + "...";
+    }
+
+    static int replicas(Deployment deployment) {
+        return deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+    }
+
+    private static boolean runsImage(Deployment deployment, PublishPlan plan) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().stream()
+                .anyMatch(c -> plan.image().toString().equals(c.getImage()));
     }
 
     private static String describe(HasMetadata object) {
@@ -194,7 +314,7 @@ public final class Publisher {
             Map<String, String> environment = new HashMap<>(Map.of("TEST_HOST", address));
             settings.kopsStateStore().ifPresent(store -> environment.put("KOPS_STATE_STORE", store));
             result = localCommands.run(CommandRunner.Command.of(List.of("sh", "-c", smoke.command().get()))
-                    .withEnvironment(environment));
+                    .withEnvironment(environment).withTimeout(settings.commandTimeout()));
         }
         if (result.succeeded()) {
             log.accept("smoke tests passed");
@@ -220,16 +340,17 @@ public final class Publisher {
             Thread.currentThread().interrupt();
             throw new ClusterException("interrupted before scaling down " + scaleDown.color().label(), e);
         }
-        for (String deployment : scaleDown.deployments()) {
-            // An HPA would scale the Deployment straight back up to its minimum, so it goes first.
-            cluster.autoscalersOf(deployment).forEach(cluster::delete);
-            cluster.scale(deployment, 0);
+        // A rollback meanwhile (by another bg-kube) made this color live again: nothing to do.
+        Optional<ReleaseState.ScaleDown> due = ReleaseState.read(cluster, manifests).flatMap(ReleaseState::scaleDown);
+        if (due.isEmpty() || due.get().color() != scaleDown.color()) {
+            log.accept("scale-down of " + scaleDown.color().label() + " is no longer recorded (a rollback?): skipped");
+            return;
         }
+        ScaleDowns.scaleToZero(cluster, manifests, scaleDown.color());
+        cluster.annotateService(manifests.serviceName(), Map.of(), ReleaseState.SCALE_DOWN_KEYS);
     }
 
     private Duration execTimeout() {
-        Duration longest = settings.deploymentTimeout().compareTo(settings.dbMigrationsJobTimeout()) > 0
-                ? settings.deploymentTimeout() : settings.dbMigrationsJobTimeout();
-        return longest.compareTo(EXEC_TIMEOUT_FLOOR) > 0 ? longest : EXEC_TIMEOUT_FLOOR;
+        return settings.commandTimeout();
     }
 }

@@ -73,11 +73,36 @@ public sealed interface Step {
         }
     }
 
-    record SwapService(String service, Color color, Duration timeout) implements Step {
+    /**
+     * Before the swap: each Deployment of the new color scaled up to at least the replicas its
+     * live counterpart (same position in the deployment config) runs now, whatever its HPA did.
+     */
+    record MatchCapacity(Color color, Color live, List<String> deployments, Duration timeout) implements Step {
+        public MatchCapacity {
+            deployments = List.copyOf(deployments);
+        }
+
+        @Override
+        public String describe() {
+            return "capacity: scale deployment " + String.join(", ", deployments) + " up to at least the replicas "
+                    + live.label() + " runs now, wait up to " + timeout.toSeconds() + "s until available";
+        }
+    }
+
+    /**
+     * The swap: the public Service selects the new color and records the release state; the
+     * previous color's HPAs are pinned at its current size (a rollback finds it as large as it
+     * was); with a scale-down delay, its deadline is recorded too.
+     */
+    record SwapService(String service, Color color, Optional<Color> previous, Optional<Duration> scaleDownDelay,
+            Duration timeout) implements Step {
         @Override
         public String describe() {
             return "swap: apply service " + service + " selecting " + color.label() + ", wait up to " + timeout.toSeconds()
-                    + "s until it does";
+                    + "s until it does"
+                    + previous.map(p -> "; keep " + p.label() + " at its size (HPA minimum pinned)"
+                            + scaleDownDelay.map(d -> ", record its scale-down due in " + d.toSeconds() + "s").orElse(""))
+                            .orElse("");
         }
     }
 
@@ -89,7 +114,8 @@ public sealed interface Step {
         @Override
         public String describe() {
             return "scale down " + color.label() + ": after " + delay.toSeconds() + "s delete its HPA and scale deployment "
-                    + String.join(", ", deployments) + " to 0";
+                    + String.join(", ", deployments) + " to 0 (recorded on the service: if bg-kube stops meanwhile, "
+                    + "the next publish or rollback does it)";
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.todokube.bgkube.ClusterException;
 import dev.todokube.bgkube.process.CommandRunner;
 import dev.todokube.bgkube.process.CommandRunner.Command;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,14 +22,16 @@ public final class DockerCliBuilder implements ImageBuilder {
     private final ContainerRegistry registry;
     private final String zone;
     private final CommandRunner runner;
+    private final Duration timeout;
     private final Consumer<String> log;
 
     /**
      * @param minikubeProfile when set, docker talks to that minikube profile's daemon (the
      *     modern form of the original's docker-machine-name), so a local cluster sees the image
+     * @param timeout how long each docker (or login) command may run
      */
     public DockerCliBuilder(Path context, Path dockerfile, List<String> buildArgs, Optional<String> minikubeProfile,
-            ContainerRegistry registry, String zone, CommandRunner runner, Consumer<String> log) {
+            ContainerRegistry registry, String zone, CommandRunner runner, Duration timeout, Consumer<String> log) {
         this.context = context;
         this.dockerfile = dockerfile;
         this.buildArgs = List.copyOf(buildArgs);
@@ -36,6 +39,7 @@ public final class DockerCliBuilder implements ImageBuilder {
         this.registry = registry;
         this.zone = zone;
         this.runner = runner;
+        this.timeout = timeout;
         this.log = log;
     }
 
@@ -63,8 +67,14 @@ public final class DockerCliBuilder implements ImageBuilder {
         }
         Map<String, String> environment = dockerEnvironment();
         String previousOutput = null;
-        for (List<String> login : registry.dockerLogin(image, zone)) {
+        List<List<String>> logins = registry.dockerLogin(image, zone);
+        for (int i = 0; i < logins.size(); i++) {
+            List<String> login = logins.get(i);
             Command command = new Command(login, environment, Optional.ofNullable(previousOutput));
+            // An output that feeds the next login command is a password (aws ecr get-login-password).
+            if (i < logins.size() - 1) {
+                command = command.withCredentialOutput();
+            }
             previousOutput = run(command, login.get(0) + " " + login.get(1)).output().strip();
         }
         run(new Command(List.of("docker", "push", image.toString()), environment, Optional.empty()), "docker push");
@@ -97,10 +107,11 @@ public final class DockerCliBuilder implements ImageBuilder {
     }
 
     private CommandRunner.Result run(Command command, String what) {
-        CommandRunner.Result result = runner.run(command);
+        CommandRunner.Result result = runner.run(command.withTimeout(timeout));
         if (!result.succeeded()) {
             throw new ClusterException(what + " failed with exit code " + result.exitCode() + ": " + command
-                    + lastLines(result.output()));
+                    + (command.credentialOutput() ? " (its output is not shown: it may hold a credential)"
+                            : lastLines(result.output())));
         }
         return result;
     }

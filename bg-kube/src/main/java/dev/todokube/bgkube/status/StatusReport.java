@@ -3,6 +3,7 @@ package dev.todokube.bgkube.status;
 import dev.todokube.bgkube.cluster.KubeCluster;
 import dev.todokube.bgkube.deploy.Color;
 import dev.todokube.bgkube.deploy.Publisher;
+import dev.todokube.bgkube.deploy.ReleaseState;
 import dev.todokube.bgkube.deploy.ServiceManifests;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -14,8 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** What the status command shows: the live color and, per color, its Deployment and HPA. */
-public record StatusReport(String service, String namespace, Optional<Color> active, List<ColorStatus> colors) {
+/**
+ * What the status command shows: the live color, the release state bg-kube recorded on the
+ * public Service (empty when it has none), and, per color, its Deployment and HPA.
+ *
+ * @param readAt when the cluster was read (a recorded scale-down before it is overdue)
+ */
+public record StatusReport(String service, String namespace, Optional<Color> active, Optional<ReleaseState> state,
+        Instant readAt, List<ColorStatus> colors) {
 
     public StatusReport {
         colors = List.copyOf(colors);
@@ -35,7 +42,8 @@ public record StatusReport(String service, String namespace, Optional<Color> act
                         .orElseGet(() -> new ColorStatus(color, name, false, "-", 0, 0, Optional.empty(), Optional.empty())));
             }
         }
-        return new StatusReport(manifests.serviceName(), cluster.namespace(), active, colors);
+        return new StatusReport(manifests.serviceName(), cluster.namespace(), active, ReleaseState.read(cluster, manifests),
+                now, colors);
     }
 
     private static ColorStatus present(KubeCluster cluster, Color color, Deployment d, Instant now) {

@@ -14,6 +14,14 @@ public final class StatusTable {
         out.append("service ").append(report.service()).append(" in namespace ").append(report.namespace())
                 .append(": active color ").append(report.active().map(c -> c.label()).orElse("none (not published yet)"))
                 .append('\n');
+        report.state().ifPresent(state -> {
+            out.append("recorded: tag ").append(state.tag()).append(", migration ").append(state.migration().lines()
+                    .findFirst().orElse("none")).append(", by ").append(state.changedBy()).append(" at ")
+                    .append(state.changedAt()).append('\n');
+            state.scaleDown().ifPresent(s -> out.append("scale-down of ").append(s.color().label()).append(" due at ")
+                    .append(s.due()).append(s.due().isAfter(report.readAt()) ? ""
+                            : " (overdue: its bg-kube stopped; the next publish or rollback does it)").append('\n'));
+        });
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"", "COLOR", "DEPLOYMENT", "TAG", "READY", "AGE", "HPA CURRENT/DESIRED"});
         for (StatusReport.ColorStatus color : report.colors()) {

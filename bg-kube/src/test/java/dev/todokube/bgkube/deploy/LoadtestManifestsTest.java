@@ -48,7 +48,7 @@ class LoadtestManifestsTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("environments")
-    void workersPointAtTheMastersService(String envFile, Color color) throws IOException {
+    void workersJoinTheirOwnColorsMaster(String envFile, Color color) throws IOException {
         Settings settings = settings(envFile);
         List<HasMetadata> objects = new ArrayList<>();
         try (Stream<Path> files = Files.list(LOADTEST.resolve("kubernetes"))) {
@@ -57,8 +57,12 @@ class LoadtestManifestsTest {
             }
         }
         List<Service> services = objects.stream().filter(Service.class::isInstance).map(Service.class::cast).toList();
-        assertThat(services).hasSize(1);
-        Service master = services.get(0);
+        assertThat(services).extracting(s -> s.getMetadata().getName())
+                .containsExactlyInAnyOrder("locust-master", "locust-master-" + color.label());
+        Service master = services.stream().filter(s -> s.getMetadata().getName().endsWith("-" + color.label()))
+                .findFirst().orElseThrow();
+        assertThat(master.getSpec().getSelector()).as("this color's master, whichever color is live")
+                .containsEntry("color", color.label());
         List<Deployment> deployments = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
                 .toList();
         Deployment worker = deployments.stream()
@@ -75,6 +79,18 @@ class LoadtestManifestsTest {
         assertThat(worker.getSpec().getTemplate().getMetadata().getLabels())
                 .as("the workers are not behind the master Service")
                 .doesNotContainEntry("component", master.getSpec().getSelector().get("component"));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("environments")
+    void bgKubeBuildsTheWorkerImageWithJibFromTheModulesJar(String envFile, Color color) throws IOException {
+        Settings settings = settings(envFile);
+
+        assertThat(settings.builder()).as("there is no Dockerfile in loadtest/").isEqualTo(Settings.BuilderKind.JIB);
+        assertThat(settings.jibApp()).contains(Path.of("target/loadtest.jar"));
+        assertThat(Files.readString(LOADTEST.resolve("pom.xml"))).as("the shaded jar's name")
+                .contains("<finalName>loadtest</finalName>");
+        assertThat(Files.exists(LOADTEST.resolve("Dockerfile"))).isFalse();
     }
 
     @ParameterizedTest(name = "{0} {1}")

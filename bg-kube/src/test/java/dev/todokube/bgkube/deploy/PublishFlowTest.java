@@ -106,8 +106,13 @@ class PublishFlowTest {
 
         assertThat(run.exitCode()).isEqualTo(4);
         assertThat(run.err()).contains("smoke tests failed (exit code 7) against green")
-                .contains("service todo-api left unchanged (still selects blue)");
+                .contains("service todo-api left unchanged (still selects blue)")
+                .contains("aborted: green scaled to 0 and its HPA deleted");
         assertThat(selector("todo-api")).containsEntry("color", "blue");
+        assertThat(deployment("todo-api-green").getSpec().getReplicas()).as("aborted").isZero();
+        assertThat(hpa("todo-api-green")).as("its HPA would scale it back up").isNull();
+        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(hpa("todo-api-blue")).isNotNull();
         List<LocalPodExec.Call> calls = project.podExec().calls();
         assertThat(calls).hasSize(3);
         LocalPodExec.Call rollback = calls.get(2);
@@ -126,7 +131,8 @@ class PublishFlowTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(selector("todo-api")).containsEntry("color", "blue");
-        assertThat(run.out()).contains("rollback: point service todo-api from green to blue (deployment todo-api-blue, 2 ready pods)");
+        assertThat(run.out()).contains("rollback: point service todo-api from green to blue (deployment todo-api-blue, "
+                + "2 ready pods; green serves with 2)");
     }
 
     @Test
@@ -138,12 +144,17 @@ class PublishFlowTest {
 
         project.set("DEPLOYMENT_TIMEOUT", "1s");
         cluster.simulator().podsOf("todo-api-green", new ClusterSimulator.NoPods());
-        assertThat(project.run(cluster, "publish", "--tag", "2").exitCode()).isEqualTo(3);
+        TestProject.Run failed = project.run(cluster, "publish", "--tag", "2");
+        assertThat(failed.exitCode()).isEqualTo(3);
+        assertThat(failed.err()).contains("timed out after 1s waiting for deployment todo-api-green (0/2 ready)")
+                .contains("aborted: green scaled to 0 and its HPA deleted; service todo-api left unchanged (still selects blue)");
+        assertThat(deployment("todo-api-green").getSpec().getReplicas()).isZero();
 
         TestProject.Run run = project.run(cluster, "rollback");
 
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.err()).contains("refusing to roll back to green: deployment todo-api-green has no ready pods (0/2 desired)");
+        assertThat(run.err()).contains("refusing to roll back to green: deployment todo-api-green has no ready pods (0/0 desired)")
+                .contains("it was scaled down: publish again instead");
         assertThat(selector("todo-api")).containsEntry("color", "blue");
     }
 
@@ -162,6 +173,10 @@ class PublishFlowTest {
                 .contains("Warning FailedCreate deployment/todo-api-blue: quota nearly exhausted");
         assertThat(run.out()).containsPattern("waiting for deployment todo-api-blue: 0/2 ready \\(\\d+s of 3s\\)");
         assertThat(client.services().inNamespace(NS).withName("todo-api").get()).as("no swap").isNull();
+        assertThat(run.err()).contains("aborted: blue scaled to 0 and its HPA deleted; service todo-api left unchanged (not created)");
+        assertThat(run.out()).contains("aborted: blue scaled to 0");
+        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isZero();
+        assertThat(hpa("todo-api-blue")).isNull();
     }
 
     @Test
@@ -175,6 +190,7 @@ class PublishFlowTest {
         assertThat(run.err()).contains("job todo-api-seed failed: BackoffLimitExceeded (Job has reached the specified backoff limit)");
         assertThat(run.err()).doesNotContain("timed out");
         assertThat(client.services().inNamespace(NS).withName("todo-api").get()).isNull();
+        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).as("aborted").isZero();
     }
 
     @Test
@@ -186,7 +202,10 @@ class PublishFlowTest {
 
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.err()).contains("timed out after 3s waiting for job todo-api-seed (0/1 succeeded, 1 active)")
-                .contains("container seed waiting: CrashLoopBackOff");
+                .contains("container seed waiting: CrashLoopBackOff")
+                .contains("aborted: blue scaled to 0");
+        assertThat(client.services().inNamespace(NS).withName("todo-api").get()).isNull();
+        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isZero();
     }
 
     @Test
@@ -221,6 +240,8 @@ class PublishFlowTest {
                 .as("its HPA would scale it straight back up").isNull();
         assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("todo-api-green").get())
                 .isNotNull();
+        assertThat(client.services().inNamespace(NS).withName("todo-api").get().getMetadata().getAnnotations())
+                .as("the recorded intent is done").doesNotContainKey("bg-kube.todokube.dev/scale-down-color");
     }
 
     @Test
@@ -282,6 +303,10 @@ class PublishFlowTest {
         Deployment deployment = client.apps().deployments().inNamespace(NS).withName(name).get();
         assertThat(deployment).as("deployment " + name).isNotNull();
         return deployment;
+    }
+
+    private HorizontalPodAutoscaler hpa(String name) {
+        return client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get();
     }
 
     private String image(String deployment) {

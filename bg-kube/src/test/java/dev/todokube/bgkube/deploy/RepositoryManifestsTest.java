@@ -94,8 +94,13 @@ class RepositoryManifestsTest {
         assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
         assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(deployment.getMetadata().getName())
                 .isEqualTo("todo-api-" + color.label());
-        assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(1);
+        assertThat(hpa.getSpec().getMinReplicas()).as("an idle color keeps the replicas the env file asks for")
+                .isEqualTo(deployment.getSpec().getReplicas()).isEqualTo(envFile.equals(".env.prod") ? 2 : 1);
         assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(10);
+        assertThat(hpa.getSpec().getBehavior().getScaleUp().getStabilizationWindowSeconds()).isZero();
+        assertThat(hpa.getSpec().getBehavior().getScaleDown().getStabilizationWindowSeconds()).isGreaterThanOrEqualTo(300);
+        assertThat(hpa.getSpec().getBehavior().getScaleDown().getPolicies()).singleElement()
+                .satisfies(p -> assertThat(p.getType() + "=" + p.getValue()).isEqualTo("Pods=1"));
         assertThat(hpa.getSpec().getMetrics().get(0).getResource().getName()).isEqualTo("cpu");
         assertThat(hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization()).isEqualTo(80);
         PodDisruptionBudget pdb = only(objects, PodDisruptionBudget.class);
@@ -119,8 +124,11 @@ class RepositoryManifestsTest {
         assertThat(api.getPorts()).extracting(p -> p.getName() + "=" + p.getContainerPort())
                 .containsExactly("grpc=8001", "metrics=9090");
         assertThat(api.getReadinessProbe().getGrpc().getPort()).isEqualTo(8001);
+        assertThat(api.getReadinessProbe().getGrpc().getService()).as("readiness follows the store").isNull();
         assertThat(api.getLivenessProbe().getGrpc().getPort()).isEqualTo(8001);
+        assertThat(api.getLivenessProbe().getGrpc().getService()).as("liveness reports only the process").isEqualTo("liveness");
         assertThat(api.getStartupProbe().getGrpc().getPort()).isEqualTo(8001);
+        assertThat(api.getStartupProbe().getGrpc().getService()).isEqualTo("liveness");
 
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(api.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
@@ -139,9 +147,29 @@ class RepositoryManifestsTest {
         assertThat(dbUri.getValueFrom().getSecretKeyRef().getName()).isEqualTo("todo-api-db");
         assertThat(api.getEnv()).noneMatch(e -> e.getName().equals("DB_HOST") || e.getName().equals("DB_PORT"));
 
-        long preStop = api.getLifecycle().getPreStop().getSleep().getSeconds();
+        assertThat(api.getLifecycle().getPreStop().getSleep()).as("the sleep action is alpha on Kubernetes 1.29").isNull();
+        List<String> preStopCommand = api.getLifecycle().getPreStop().getExec().getCommand();
+        assertThat(preStopCommand).hasSize(2).first().isEqualTo("sleep");
+        long preStop = Long.parseLong(preStopCommand.get(1));
         long shutdownGrace = SettingsLoader.parseDuration(env(api, "SHUTDOWN_GRACE").getValue()).orElseThrow().toSeconds();
         assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(preStop + shutdownGrace);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("environments")
+    void smokeTestReadsOnlyAndHasNoPublicAddress(String envFile, Color color) throws IOException {
+        Settings settings = settings(envFile);
+        Service smoke = ServiceManifests.load(settings, "1234").smokeService(color, "1234").orElseThrow().single(Service.class);
+
+        assertThat(smoke.getSpec().getType()).as("reached through a port-forward, not a second LoadBalancer")
+                .isEqualTo("ClusterIP");
+        String command = settings.smokeTestsCommand().orElseThrow();
+        java.util.regex.Matcher tasks = java.util.regex.Pattern.compile("--tasks ([^ ]+)").matcher(command);
+        assertThat(tasks.find()).as("the smoke command names its calls: " + command).isTrue();
+        if (envFile.equals(".env.prod")) {
+            assertThat(Stream.of(tasks.group(1).split(",")).map(t -> t.split("=")[0]).toList())
+                    .as("the production database gets no writes").isNotEmpty().isSubsetOf("GetTodos", "ListTodos", "GetTodo");
+        }
     }
 
     private static EnvVar env(Container container, String name) {

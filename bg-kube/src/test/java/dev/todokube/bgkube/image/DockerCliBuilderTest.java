@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.todokube.bgkube.ClusterException;
 import dev.todokube.bgkube.process.CommandRunner;
 import dev.todokube.bgkube.testing.ScriptedCommandRunner;
+import dev.todokube.bgkube.process.ProcessCommandRunner;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The exact command lines the docker builder runs (no Docker engine can run here). */
 class DockerCliBuilderTest {
@@ -27,7 +30,7 @@ class DockerCliBuilderTest {
 
     private DockerCliBuilder builder(String registry, Optional<String> minikube, List<String> buildArgs) {
         return new DockerCliBuilder(Path.of("services/api"), Path.of("services/api/Dockerfile.prod"), buildArgs, minikube,
-                Registries.resolve(registry), "eu-west-1a", runner, log::add);
+                Registries.resolve(registry), "eu-west-1a", runner, Duration.ofMinutes(5), log::add);
     }
 
     @Test
@@ -63,6 +66,42 @@ class DockerCliBuilderTest {
                         "123456789012.dkr.ecr.eu-west-1.amazonaws.com"),
                 List.of("docker", "push", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/todo-api:7"));
         assertThat(commands.get(1).stdin()).contains("ecr-token-123");
+        assertThat(commands.get(0).credentialOutput()).as("the token is never echoed").isTrue();
+        assertThat(commands).allSatisfy(c -> assertThat(c.timeout()).isEqualTo(Duration.ofMinutes(5)));
+    }
+
+    @Test
+    void aCredentialNeverReachesTheLogOrAnErrorWithRealProcesses(@TempDir Path dir) {
+        Path received = dir.resolve("received");
+        // A registry whose login is two real commands, as ECR's: the first prints a password, the
+        // second reads it from standard input. docker itself is not installed here, so the push fails.
+        ContainerRegistry registry = new ContainerRegistry() {
+            @Override
+            public List<List<String>> dockerLogin(ImageRef ref, String zone) {
+                return List.of(List.of("sh", "-c", "echo pa55-w0rd-XYZ"),
+                        List.of("sh", "-c", "cat > " + received + "; echo Login Succeeded"));
+            }
+        };
+        DockerCliBuilder docker = new DockerCliBuilder(Path.of("."), Path.of("Dockerfile"), List.of(), Optional.empty(),
+                registry, "zone", new ProcessCommandRunner(log::add), Duration.ofSeconds(20), log::add);
+
+        assertThatThrownBy(() -> docker.push(image)).isInstanceOf(ClusterException.class)
+                .hasMessageContaining("docker push failed").hasMessageNotContaining("pa55-w0rd-XYZ");
+
+        assertThat(received).content().isEqualTo("pa55-w0rd-XYZ");
+        assertThat(log).isNotEmpty().noneMatch(line -> line.contains("pa55-w0rd-XYZ"))
+                .contains("  | (output of sh hidden: it is a credential)", "  | Login Succeeded");
+    }
+
+    @Test
+    void aFailedCredentialCommandDoesNotQuoteItsOutput() {
+        runner.script("aws", new CommandRunner.Result(255, "partial-token-abc\nerror\n"));
+        ImageRef ecrImage = new ImageRef("123456789012.dkr.ecr.eu-west-1.amazonaws.com/todo-api", "7");
+
+        assertThatThrownBy(() -> builder("ecr", Optional.empty(), List.of()).push(ecrImage))
+                .hasMessageContaining("aws ecr failed with exit code 255: aws ecr get-login-password --region eu-west-1 "
+                        + "(its output is not shown: it may hold a credential)")
+                .hasMessageNotContaining("partial-token-abc");
     }
 
     @Test

@@ -62,6 +62,7 @@ public final class MockCluster implements AutoCloseable {
         client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NAMESPACE).delete();
         client.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).delete();
         client.configMaps().inNamespace(NAMESPACE).delete();
+        client.leases().inNamespace(NAMESPACE).delete();
         simulator.resetBehaviour();
         simulator.resume();
     }

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A small service project in a temporary directory (templates plus an env file) and a way to run
@@ -41,6 +43,8 @@ public final class TestProject {
     private final ScriptedCommandRunner commands = new ScriptedCommandRunner()
             .script("docker", new CommandRunner.Result(0, "ok\n"));
     private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.ofEpochSecond(NOW));
+    private final AtomicBoolean sleepsInterrupted = new AtomicBoolean();
 
     public TestProject(Path dir) {
         this.dir = dir;
@@ -115,6 +119,18 @@ public final class TestProject {
         return List.copyOf(sleeps);
     }
 
+    /** Moves the clock bg-kube runs with (it starts at {@link #NOW} and stands still otherwise). */
+    public TestProject advanceClock(Duration duration) {
+        now.updateAndGet(instant -> instant.plus(duration));
+        return this;
+    }
+
+    /** From now on a delay (the scale-down delay) ends bg-kube with an error, as when its process is stopped during it. */
+    public TestProject interruptSleeps() {
+        sleepsInterrupted.set(true);
+        return this;
+    }
+
     /** TEST_HOST values the smoke tests saw, one per run. */
     public List<String> smokeHosts() {
         try {
@@ -157,8 +173,15 @@ public final class TestProject {
                 client -> podExec,
                 client -> portForwarder,
                 commands,
-                sleeps::add,
-                Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC),
+                duration -> {
+                    sleeps.add(duration);
+                    if (sleepsInterrupted.get()) {
+                        // The process dying mid-delay: nothing after the sleep runs (an unchecked error, so
+                        // no interrupt flag leaks into the test's thread).
+                        throw new IllegalStateException("bg-kube stopped during the delay");
+                    }
+                },
+                Clock.fixed(now.get(), ZoneOffset.UTC),
                 Duration.ofMillis(100),
                 Optional.of(dir.resolve("jib-cache")));
         int exitCode = BgKube.commandLine(toolbox).execute(argv.toArray(String[]::new));

@@ -1,0 +1,276 @@
+package dev.todokube.bgkube.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.todokube.bgkube.testing.MockCluster;
+import dev.todokube.bgkube.testing.TestProject;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What keeps a publish safe on a real cluster: abort, capacity parity, the lease, the scale-down
+ * intent recorded in the cluster, and the release state status reads.
+ */
+@Timeout(60)
+class PublishSafetyTest {
+
+    private static final String NS = MockCluster.NAMESPACE;
+    private static final String STATE = "bg-kube.todokube.dev/";
+    private static MockCluster cluster;
+    private static KubernetesClient client;
+
+    @TempDir
+    Path dir;
+
+    private TestProject project;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = new MockCluster();
+        client = cluster.client();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        cluster.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        cluster.reset();
+        project = new TestProject(dir);
+    }
+
+    @Test
+    void failedMigrationAbortsTheNewColorAndLeavesTheLiveOne() {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        project.set("DB_MIGRATIONS_APPLY_COMMAND", "echo schema broken; exit 5");
+
+        TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("command 'echo schema broken; exit 5' failed in deployment todo-api-green with exit code 5")
+                .contains("aborted: green scaled to 0 and its HPA deleted; service todo-api left unchanged (still selects blue)");
+        assertThat(selector()).containsEntry("color", "blue");
+        assertThat(deployment("todo-api-green").getSpec().getReplicas()).isZero();
+        assertThat(hpa("todo-api-green")).isNull();
+        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    void smokeTestsPastTheCommandTimeoutAreStoppedAndThePublishAborted() {
+        project.set("COMMAND_TIMEOUT", "1s").set("SMOKE_TESTS_COMMAND", "sleep 20");
+
+        TestProject.Run run = project.run(cluster, "publish", "--tag", "1");
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("command 'sh -c sleep 20' did not finish within 1s and was stopped "
+                + "(raise --command-timeout, COMMAND_TIMEOUT)").contains("aborted: blue scaled to 0");
+        assertThat(client.services().inNamespace(NS).withName("todo-api").get()).isNull();
+    }
+
+    @Test
+    void newColorIsScaledToTheLiveColorsCurrentSizeBeforeTheSwapAndTheOldOneKeepsItsSize() {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        client.apps().deployments().inNamespace(NS).withName("todo-api-blue").scale(5);  // as blue's HPA would under load
+
+        TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("capacity: scaling todo-api-green from 2 to 5 replicas, as many as todo-api-blue runs now");
+        assertThat(run.out().indexOf("capacity: scaling")).isLessThan(run.out().indexOf("service todo-api now selects green"));
+        assertThat(deployment("todo-api-green").getSpec().getReplicas()).isEqualTo(5);
+        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(5);
+        HorizontalPodAutoscaler blue = hpa("todo-api-blue");
+        assertThat(blue.getSpec().getMinReplicas()).as("idle blue cannot shrink below its size").isEqualTo(5);
+        assertThat(blue.getMetadata().getAnnotations()).containsEntry("bg-kube.todokube.dev/min-replicas-before-pin", "1");
+
+        TestProject.Run rollback = project.run(cluster, "rollback");
+
+        assertThat(rollback.exitCode()).as(rollback.err()).isZero();
+        assertThat(hpa("todo-api-blue").getSpec().getMinReplicas()).as("live again: its own minimum").isEqualTo(1);
+        assertThat(hpa("todo-api-green").getSpec().getMinReplicas()).as("now idle: pinned").isEqualTo(5);
+    }
+
+    @Test
+    void rollbackToASmallerColorIsRefusedUnlessForced() {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        assertThat(project.run(cluster, "publish", "--tag", "2").exitCode()).isZero();
+        client.apps().deployments().inNamespace(NS).withName("todo-api-green").scale(4);
+        awaitReadyReplicas("todo-api-green", 4);
+
+        TestProject.Run refused = project.run(cluster, "rollback");
+
+        assertThat(refused.exitCode()).isEqualTo(3);
+        assertThat(refused.err()).contains("refusing to roll back to blue: deployment todo-api-blue has 2 ready pods but "
+                + "todo-api-green serves with 4; scale todo-api-blue up first, or give --force to roll back anyway");
+        assertThat(selector()).containsEntry("color", "green");
+
+        TestProject.Run forced = project.run(cluster, "rollback", "--force");
+
+        assertThat(forced.exitCode()).as(forced.err()).isZero();
+        assertThat(selector()).containsEntry("color", "blue");
+    }
+
+    @Test
+    void scaleDownIntentOutlivesTheProcessAndTheNextCommandCarriesItOut() {
+        project.set("SCALE_DOWN_DELAY", "90s");
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        project.interruptSleeps();
+
+        TestProject.Run died = project.run(cluster, "publish", "--tag", "2");
+
+        assertThat(died.err()).contains("bg-kube stopped during the delay");
+        assertThat(selector()).containsEntry("color", "green");
+        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).as("not scaled down yet").isEqualTo(2);
+        Instant due = Instant.ofEpochSecond(TestProject.NOW).plusSeconds(90);
+        assertThat(annotations()).containsEntry(STATE + "scale-down-color", "blue")
+                .containsEntry(STATE + "scale-down-at", due.toString());
+
+        TestProject.Run early = project.advanceClock(Duration.ofSeconds(60)).run(cluster, "status");
+        assertThat(early.out()).contains("scale-down of blue due at " + due).doesNotContain("overdue");
+        TestProject.Run late = project.advanceClock(Duration.ofSeconds(60)).run(cluster, "status");
+        assertThat(late.out()).contains("scale-down of blue due at " + due + " (overdue");
+
+        TestProject.Run rollback = project.run(cluster, "rollback");
+
+        assertThat(rollback.out()).contains("scale-down of blue was due at " + due + " and did not happen");
+        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isZero();
+        assertThat(hpa("todo-api-blue")).isNull();
+        assertThat(annotations()).doesNotContainKey(STATE + "scale-down-color");
+        assertThat(rollback.exitCode()).as("blue is gone: nothing to roll back to").isEqualTo(3);
+        assertThat(selector()).containsEntry("color", "green");
+    }
+
+    @Test
+    void rollbackBeforeTheDeadlineCancelsTheScaleDown() {
+        project.set("SCALE_DOWN_DELAY", "90s");
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        project.interruptSleeps();
+        assertThat(project.run(cluster, "publish", "--tag", "2").err()).contains("bg-kube stopped during the delay");
+
+        TestProject.Run rollback = project.run(cluster, "rollback");
+        TestProject.Run later = project.advanceClock(Duration.ofSeconds(300)).run(cluster, "publish", "--dry-run", "--tag", "3");
+
+        assertThat(rollback.exitCode()).as(rollback.err()).isZero();
+        assertThat(annotations()).doesNotContainKey(STATE + "scale-down-color").containsEntry(STATE + "color", "blue");
+        assertThat(later.exitCode()).isZero();
+        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    void statusReadsTheReleaseStateRecordedWithTheSwap() {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        assertThat(project.run(cluster, "publish", "--tag", "2").exitCode()).isZero();
+
+        TestProject.Run status = project.run(cluster, "status");
+
+        assertThat(annotations()).containsEntry(STATE + "color", "green").containsEntry(STATE + "tag", "2")
+                .containsEntry(STATE + "migration", "migration-status-42").containsEntry(STATE + "changed-by", "publish");
+        assertThat(status.out()).contains("recorded: tag 2, migration migration-status-42, by publish at "
+                + Instant.ofEpochSecond(TestProject.NOW));
+    }
+
+    @Test
+    void publishIsRefusedWhileAnotherHoldsTheLeaseAndTakesOverAnExpiredOne() {
+        ZonedDateTime now = Instant.ofEpochSecond(TestProject.NOW).atZone(ZoneOffset.UTC);
+        client.leases().inNamespace(NS).resource(lease("alice@laptop (pid 42, publish 7)", now)).create();
+
+        TestProject.Run refused = project.run(cluster, "publish", "--tag", "1");
+
+        assertThat(refused.exitCode()).isEqualTo(3);
+        assertThat(refused.err()).contains("another publish or rollback is running: lease bg-kube-todo-api is held by "
+                + "alice@laptop (pid 42, publish 7)");
+        assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).as("nothing deployed").isEmpty();
+
+        TestProject.Run later = project.advanceClock(Duration.ofSeconds(61)).run(cluster, "publish", "--tag", "1");
+
+        assertThat(later.exitCode()).as(later.err()).isZero();
+        assertThat(later.out()).contains("took over the expired lock of alice@laptop (pid 42, publish 7)");
+        Lease lease = client.leases().inNamespace(NS).withName("bg-kube-todo-api").get();
+        assertThat(lease.getSpec().getHolderIdentity()).as("released when done").isNull();
+        assertThat(lease.getSpec().getLeaseTransitions()).isEqualTo(1);
+    }
+
+    @Test
+    void twoPublishesCannotInterleave() throws Exception {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        Path started = dir.resolve("smoke-started");
+        Path proceed = dir.resolve("smoke-proceed");
+        // The first publish's smoke test waits (bounded) until the second publish has been refused.
+        project.set("SMOKE_TESTS_COMMAND", "touch " + started + "; i=0; while [ ! -f " + proceed
+                + " ] && [ $i -lt 400 ]; do sleep 0.1; i=$((i+1)); done");
+        CompletableFuture<TestProject.Run> first = CompletableFuture.supplyAsync(
+                () -> project.run(cluster, "publish", "--tag", "2"));
+        while (!Files.exists(started) && !first.isDone()) {
+            Thread.sleep(50);
+        }
+
+        TestProject.Run second = project.run(cluster, "rollback");
+        Files.createFile(proceed);
+        TestProject.Run firstRun = first.get(40, TimeUnit.SECONDS);
+
+        assertThat(second.exitCode()).isEqualTo(3);
+        assertThat(second.err()).contains("another publish or rollback is running").contains("publish 2)");
+        assertThat(firstRun.exitCode()).as(firstRun.err()).isZero();
+        assertThat(selector()).containsEntry("color", "green");
+    }
+
+    private static Lease lease(String holder, ZonedDateTime renewed) {
+        return new LeaseBuilder().withNewMetadata().withName("bg-kube-todo-api").endMetadata()
+                .withNewSpec().withHolderIdentity(holder).withLeaseDurationSeconds(60).withAcquireTime(renewed)
+                .withRenewTime(renewed).withLeaseTransitions(0).endSpec().build();
+    }
+
+    private void awaitReadyReplicas(String name, int replicas) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            Deployment d = deployment(name);
+            if (d.getStatus() != null && Integer.valueOf(replicas).equals(d.getStatus().getReadyReplicas())) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError(name + " never had " + replicas + " ready replicas");
+    }
+
+    private Deployment deployment(String name) {
+        Deployment deployment = client.apps().deployments().inNamespace(NS).withName(name).get();
+        assertThat(deployment).as("deployment " + name).isNotNull();
+        return deployment;
+    }
+
+    private HorizontalPodAutoscaler hpa(String name) {
+        return client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get();
+    }
+
+    private Map<String, String> annotations() {
+        return client.services().inNamespace(NS).withName("todo-api").get().getMetadata().getAnnotations();
+    }
+
+    private Map<String, String> selector() {
+        return client.services().inNamespace(NS).withName("todo-api").get().getSpec().getSelector();
+    }
+}
