@@ -51,7 +51,10 @@ public record Verdict(List<GateResult> gates) {
     /** One line: which gates failed with their figures, or how many passed. */
     public String reason() {
         if (passed()) {
-            return gates.isEmpty() ? "no gates were set" : "all " + gates.size() + " gates passed";
+            if (gates.isEmpty()) {
+                return "no gates were set";
+            }
+            return gates.size() == 1 ? "the gate passed" : "all " + gates.size() + " gates passed";
         }
         List<String> parts = failures().stream()
                 .map(gate -> gate.gate() + " (" + gate.source() + ") " + gate.value() + ", limit " + gate.threshold())

@@ -76,11 +76,6 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "Write an HTML report with both sides' latency and throughput over time.")
     Path html;
 
-    @Option(names = "--loadtest-jar", paramLabel = "FILE",
-            description = "The load generator's jar (default: loadtest.jar beside bg-kube's jar, or loadtest/target/ "
-                    + "of the same checkout).")
-    Path loadtestJar;
-
     /** The load-shape and gate options, one per {@link AnalysisKey}, added to the command's spec. */
     static void addKeyOptions(CommandSpec command) {
         for (AnalysisKey key : AnalysisKey.values()) {
@@ -111,7 +106,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 endpoints("--metrics", metrics), endpoints("--baseline-metrics", baselineMetrics));
         checkWritable("--json", json);
         checkWritable("--html", html);
-        LoadtestJar loadtest = new LoadtestJar(loadtestJar());
+        LoadtestJar loadtest = LoadtestJars.resolve(settings);
 
         Toolbox toolbox = root.toolbox();
         toolbox.out().print(plan.describe());
@@ -124,18 +119,6 @@ final class AnalyzeCommand implements Callable<Integer> {
             throw new AnalysisFailedException("analysis failed: " + result.verdict().reason());
         }
         return 0;
-    }
-
-    private Path loadtestJar() {
-        if (loadtestJar != null) {
-            if (!Files.isRegularFile(loadtestJar)) {
-                throw new ConfigurationException("--loadtest-jar: no such file " + loadtestJar);
-            }
-            return loadtestJar;
-        }
-        return LoadtestJar.locate().orElseThrow(() -> new ConfigurationException("no loadtest.jar found beside "
-                + "bg-kube's jar or in loadtest/target/ of its checkout: build it (mvn -B -pl loadtest -am package) "
-                + "or give --loadtest-jar"));
     }
 
     private static List<String> addresses(String option, String text) {

@@ -1,6 +1,7 @@
 package dev.todokube.bgkube.cli;
 
 import dev.todokube.bgkube.BgKubeException;
+import dev.todokube.bgkube.analysis.Analyzer;
 import dev.todokube.bgkube.cluster.ClusterLock;
 import dev.todokube.bgkube.cluster.KubeCluster;
 import dev.todokube.bgkube.config.Settings;
@@ -40,8 +41,11 @@ final class PublishCommand implements Callable<Integer> {
         String imageTag = tag != null ? tag : String.valueOf(toolbox.clock().instant().getEpochSecond());
         ServiceManifests manifests = ServiceManifests.load(settings, imageTag);
         Optional<ImageBuilder> builder = tag == null ? Optional.of(root.imageBuilder(settings)) : Optional.empty();
+        Optional<Analyzer> analyzer = settings.analysis().enabled()
+                ? Optional.of(new Analyzer(LoadtestJars.resolve(settings.analysis()), toolbox.out()::println))
+                : Optional.empty();
         Publisher publisher = new Publisher(settings, manifests, builder, toolbox.commands(), toolbox.sleeper(),
-                toolbox.clock(), toolbox.out()::println);
+                toolbox.clock(), analyzer, toolbox.out()::println);
         if (dryRun) {
             PublishPlan plan = publisher.plan(imageTag, liveColorIfReachable(settings, manifests));
             DryRun.print(toolbox.out(), plan.manifests(),

@@ -16,6 +16,8 @@ public enum AnalysisKey {
             "the load generator's, between:100ms:1000ms", false),
     WARM_UP("DURATION", "Load before the window whose calls are left out (cold JVMs are slow at first).", "0s", false),
     DEADLINE("DURATION", "Deadline of each call; a later call fails with DEADLINE_EXCEEDED.", "the load generator's, 2s", false),
+    LOADTEST_JAR("FILE", "The load generator's jar.", "loadtest.jar beside bg-kube's jar, or loadtest/target/ of its checkout",
+            false),
     MAX_ERROR_RATE("R", "Gate: largest share of failed calls, 0.01 or 1%.", null, true),
     MAX_P99("DURATION", "Gate: largest p99 latency, e.g. 250ms.", null, true),
     MAX_P99_RATIO("X", "Gate: target p99 <= X times the baseline's p99 in the same run.", null, true),

@@ -2,14 +2,20 @@ package dev.todokube.bgkube.config;
 
 import dev.todokube.bgkube.analysis.Gates;
 import dev.todokube.bgkube.analysis.LoadShape;
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
-/** The analysis an env file (or {@code analyze}'s options) asks for: the load shape and the gates. */
-public record AnalysisSettings(LoadShape shape, Gates gates) {
+/**
+ * The analysis an env file (or {@code analyze}'s options) asks for: the load shape, the gates, and
+ * the load generator's jar when it is not where a build of this repository puts it.
+ */
+public record AnalysisSettings(LoadShape shape, Gates gates, Optional<Path> loadtestJar) {
 
     public AnalysisSettings {
         Objects.requireNonNull(shape);
         Objects.requireNonNull(gates);
+        Objects.requireNonNull(loadtestJar);
     }
 
     /** Off unless a gate is set: an analysis with no gate would decide nothing. */

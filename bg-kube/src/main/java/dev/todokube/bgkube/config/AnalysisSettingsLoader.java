@@ -3,6 +3,8 @@ package dev.todokube.bgkube.config;
 import dev.todokube.bgkube.ConfigurationException;
 import dev.todokube.bgkube.analysis.Gates;
 import dev.todokube.bgkube.analysis.LoadShape;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -55,7 +57,9 @@ public final class AnalysisSettingsLoader {
                 Optional.ofNullable(values.get(AnalysisKey.MAX_P99_RATIO)).map(AnalysisSettingsLoader::ratio),
                 Optional.ofNullable(values.get(AnalysisKey.MIN_RPS)).map(AnalysisSettingsLoader::minRps));
         if (gates.isEmpty()) {
-            values.entrySet().stream().filter(e -> !e.getValue().origin().startsWith("--")).findFirst()
+            values.entrySet().stream()
+                    .filter(e -> e.getKey() != AnalysisKey.LOADTEST_JAR && !e.getValue().origin().startsWith("--"))
+                    .findFirst()
                     .ifPresent(e -> {
                         throw new ConfigurationException(e.getValue().origin() + " is set but no gate is ("
                                 + Arrays.stream(AnalysisKey.values()).filter(AnalysisKey::gate)
@@ -76,7 +80,18 @@ public final class AnalysisSettingsLoader {
                 .map(v -> duration(AnalysisKey.WARM_UP, v)).orElse(Duration.ZERO);
         Optional<Duration> deadline = Optional.ofNullable(values.get(AnalysisKey.DEADLINE))
                 .map(v -> positiveDuration(AnalysisKey.DEADLINE, v));
-        return new AnalysisSettings(new LoadShape(duration, users, spawnRate, tasks, waitTime, warmUp, deadline), gates);
+        Optional<Path> loadtestJar = Optional.ofNullable(values.get(AnalysisKey.LOADTEST_JAR))
+                .map(AnalysisSettingsLoader::existingFile);
+        return new AnalysisSettings(new LoadShape(duration, users, spawnRate, tasks, waitTime, warmUp, deadline), gates,
+                loadtestJar);
+    }
+
+    private static Path existingFile(Value value) {
+        Path file = Path.of(value.text());
+        if (!Files.isRegularFile(file)) {
+            throw invalid(value, "an existing file");
+        }
+        return file;
     }
 
     private static double errorRate(Value value) {

@@ -1,8 +1,15 @@
 package dev.todokube.bgkube.deploy;
 
+import dev.todokube.bgkube.AnalysisFailedException;
 import dev.todokube.bgkube.BgKubeException;
 import dev.todokube.bgkube.ClusterException;
+import dev.todokube.bgkube.ConfigurationException;
 import dev.todokube.bgkube.SmokeTestException;
+import dev.todokube.bgkube.analysis.AnalysisPlan;
+import dev.todokube.bgkube.analysis.AnalysisResult;
+import dev.todokube.bgkube.analysis.Analyzer;
+import dev.todokube.bgkube.analysis.Gates;
+import dev.todokube.bgkube.analysis.VerdictTable;
 import dev.todokube.bgkube.cluster.KubeCluster;
 import dev.todokube.bgkube.cluster.PodExec;
 import dev.todokube.bgkube.cluster.PortForwarder;
@@ -40,17 +47,22 @@ public final class Publisher {
     private final CommandRunner localCommands;
     private final Sleeper sleeper;
     private final Clock clock;
+    private final Optional<Analyzer> analyzer;
     private final Consumer<String> log;
 
-    /** @param builder empty when the image exists already (publish --tag): no build, no push */
+    /**
+     * @param builder empty when the image exists already (publish --tag): no build, no push
+     * @param analyzer runs the pre-promotion analysis; empty when the settings ask for none
+     */
     public Publisher(Settings settings, ServiceManifests manifests, Optional<ImageBuilder> builder,
-            CommandRunner localCommands, Sleeper sleeper, Clock clock, Consumer<String> log) {
+            CommandRunner localCommands, Sleeper sleeper, Clock clock, Optional<Analyzer> analyzer, Consumer<String> log) {
         this.settings = settings;
         this.manifests = manifests;
         this.builder = builder;
         this.localCommands = localCommands;
         this.sleeper = sleeper;
         this.clock = clock;
+        this.analyzer = analyzer;
         this.log = log;
     }
 
@@ -95,6 +107,10 @@ public final class Publisher {
                 first ? Optional.empty() : settings.dbMigrationsRollbackCommand(), settings.smokeServiceTimeout())));
         live.ifPresent(l -> steps.add(new Step.MatchCapacity(target, l, manifests.deploymentNames(target),
                 settings.deploymentTimeout())));
+        if (settings.analysis().enabled()) {
+            // After the capacity step: both colors serve with as many replicas when they are compared.
+            steps.add(analysisStep(target, live, tag));
+        }
         steps.add(new Step.SwapService(manifests.serviceName(), target, live, settings.scaleDownDelay(),
                 settings.serviceTimeout()));
         if (!first && settings.scaleDownDelay().isPresent()) {
@@ -102,6 +118,19 @@ public final class Publisher {
                     settings.scaleDownDelay().get()));
         }
         return new PublishPlan(image, target, live, steps, manifests.all(target, tag, first));
+    }
+
+    private Step.AnalyzeColor analysisStep(Color target, Optional<Color> live, String tag) {
+        String preview = manifests.smokeService(target, tag)
+                .map(smoke -> smoke.single(Service.class).getMetadata().getName())
+                .orElseThrow(() -> new ConfigurationException("the ANALYSIS_* gates need SMOKE_SERVICE_CONFIG: the "
+                        + "analysis reaches the new color through its smoke Service"));
+        Gates gates = settings.analysis().gates();
+        if (live.isEmpty()) {
+            gates = new Gates(gates.maxErrorRate(), gates.maxP99(), Optional.empty(), gates.minRps());
+        }
+        return new Step.AnalyzeColor(target, preview, live, manifests.serviceName(), settings.analysis().shape(), gates,
+                settings.smokeServiceTimeout());
     }
 
     /**
@@ -117,7 +146,7 @@ public final class Publisher {
             log.accept("==> " + (i + 1) + "/" + plan.steps().size() + " " + step.describe());
             boolean abortable = step instanceof Step.DeployColor || step instanceof Step.SeedDatabase
                     || step instanceof Step.MigrateDatabase || step instanceof Step.SmokeTest
-                    || step instanceof Step.MatchCapacity;
+                    || step instanceof Step.MatchCapacity || step instanceof Step.AnalyzeColor;
             try {
                 statusOutput = run(plan, step, cluster, statusOutput);
             } catch (RuntimeException e) {
@@ -149,6 +178,9 @@ public final class Publisher {
         String message = String.valueOf(failure.getMessage()).contains(untouched) ? note : note + "; " + untouched;
         log.accept(message);
         message = failure.getMessage() + "; " + message;
+        if (failure instanceof AnalysisFailedException) {
+            return new AnalysisFailedException(message);
+        }
         return failure instanceof SmokeTestException ? new SmokeTestException(message) : new ClusterException(message, failure);
     }
 
@@ -175,6 +207,8 @@ public final class Publisher {
             smokeTest(cluster, plan, smoke, statusOutput);
         } else if (step instanceof Step.MatchCapacity capacity) {
             matchCapacity(cluster, plan, capacity);
+        } else if (step instanceof Step.AnalyzeColor analysis) {
+            analyze(cluster, plan, analysis, statusOutput);
         } else if (step instanceof Step.SwapService swap) {
             swap(cluster, plan, swap, statusOutput);
         } else if (step instanceof Step.ScaleDownPrevious scaleDown) {
@@ -320,16 +354,58 @@ public final class Publisher {
             log.accept("smoke tests passed");
             return;
         }
-        String rolledBack = "";
-        if (smoke.rollbackCommand().isPresent()) {
-            Deployment deployment = cluster.deployment(manifests.servedDeployment(plan.target()))
-                    .orElseThrow(() -> new ClusterException("deployment of " + plan.target().label() + " disappeared"));
-            runInPod(cluster, deployment, smoke.rollbackCommand().get() + " \"$1\"", List.of(statusOutput.orElse("")));
-            rolledBack = "; ran the rollback command '" + smoke.rollbackCommand().get() + "' with the kept status output";
-        }
+        String rolledBack = rollBackMigrations(cluster, plan, smoke.rollbackCommand(), statusOutput);
         throw new SmokeTestException("smoke tests failed (exit code " + result.exitCode() + ") against "
                 + plan.target().label() + " at " + address + "; service " + manifests.serviceName() + " left unchanged"
                 + plan.live().map(c -> " (still selects " + c.label() + ")").orElse(" (not created)") + rolledBack);
+    }
+
+    /** Runs the migrations' rollback command in the new color, as after failed smoke tests; says what it did. */
+    private String rollBackMigrations(KubeCluster cluster, PublishPlan plan, Optional<String> rollbackCommand,
+            Optional<String> statusOutput) {
+        if (rollbackCommand.isEmpty()) {
+            return "";
+        }
+        Deployment deployment = cluster.deployment(manifests.servedDeployment(plan.target()))
+                .orElseThrow(() -> new ClusterException("deployment of " + plan.target().label() + " disappeared"));
+        runInPod(cluster, deployment, rollbackCommand.get() + " \"$1\"", List.of(statusOutput.orElse("")));
+        return "; ran the rollback command '" + rollbackCommand.get() + "' with the kept status output";
+    }
+
+    /**
+     * The pre-promotion analysis. Both sides are reached as the smoke test reaches the new color (a
+     * load balancer's address, else a port-forward), so no load-generator image has to be in the
+     * cluster; a port-forward reaches one pod per side, which makes this a comparison of the two
+     * versions under the same load, not a capacity test.
+     */
+    private void analyze(KubeCluster cluster, PublishPlan plan, Step.AnalyzeColor step, Optional<String> statusOutput) {
+        AnalysisResult result;
+        PortForwarder.Tunnel live = null;
+        try (PortForwarder.Tunnel preview = cluster.reach(step.previewService(), step.reachTimeout())) {
+            List<String> baseline = new ArrayList<>();
+            if (step.live().isPresent()) {
+                live = cluster.reach(step.liveService(), step.reachTimeout());
+                baseline.add(live.address());
+            }
+            AnalysisPlan analysis = new AnalysisPlan(List.of(preview.address()), baseline, step.shape(), step.gates(),
+                    List.of(), List.of());
+            result = analyzer.orElseThrow(() -> new IllegalStateException("analysis planned without an analyzer"))
+                    .run(analysis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted during the analysis of " + plan.target().label(), e);
+        } finally {
+            if (live != null) {
+                live.close();
+            }
+        }
+        VerdictTable.render(result).lines().forEach(log);
+        if (result.verdict().passed()) {
+            return;
+        }
+        String rolledBack = rollBackMigrations(cluster, plan, settings.dbMigrationsRollbackCommand()
+                .filter(command -> plan.live().isPresent()), statusOutput);
+        throw new AnalysisFailedException("analysis failed: " + result.verdict().reason() + rolledBack);
     }
 
     private void scaleDown(KubeCluster cluster, Step.ScaleDownPrevious scaleDown) {

@@ -1,5 +1,7 @@
 package dev.todokube.bgkube.deploy;
 
+import dev.todokube.bgkube.analysis.Gates;
+import dev.todokube.bgkube.analysis.LoadShape;
 import dev.todokube.bgkube.image.ImageRef;
 import java.time.Duration;
 import java.util.List;
@@ -86,6 +88,26 @@ public sealed interface Step {
         public String describe() {
             return "capacity: scale deployment " + String.join(", ", deployments) + " up to at least the replicas "
                     + live.label() + " runs now, wait up to " + timeout.toSeconds() + "s until available";
+        }
+    }
+
+    /**
+     * The pre-promotion analysis: the same load at the new color, through its smoke Service, and at
+     * the live color, through the public Service, at the same time; a failed gate aborts the publish.
+     * Without a live color there is nothing to compare with, so a ratio gate is left out.
+     */
+    record AnalyzeColor(Color color, String previewService, Optional<Color> live, String liveService,
+                        LoadShape shape, Gates gates, Duration reachTimeout) implements Step {
+        @Override
+        public String describe() {
+            StringBuilder text = new StringBuilder("analyze ").append(color.label()).append(" through service ")
+                    .append(previewService);
+            live.ifPresentOrElse(l -> text.append(" against ").append(l.label()).append(" through service ")
+                            .append(liveService).append(", the same load at the same time"),
+                    () -> text.append(" (first publish: no live color to compare with)"));
+            text.append(": ").append(shape.describe()).append("; gates: ").append(String.join(", ", gates.describe()));
+            text.append("; a failed gate aborts the publish (exit 5)");
+            return text.toString();
         }
     }
 

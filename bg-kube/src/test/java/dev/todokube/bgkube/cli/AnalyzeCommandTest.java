@@ -27,8 +27,9 @@ import org.w3c.dom.Document;
  * against a ratio of 1.5 (every call of the slow side takes longer than the limit allows unless the
  * healthy side's p99 exceeds 2 s), every call rejected against a 5% error rate. The gates that must
  * pass are as loose (a 10 s deadline, so a cold JVM's first calls on a busy machine do not fail):
- * nothing here measures speed. Ratio gates between two healthy sides are left to
- * {@code VerdictTest}: a p99 over a few hundred calls moves with a single scheduling stall.
+ * nothing here measures speed. Ratio and throughput gates that must pass are left to
+ * {@code VerdictTest}: a p99 over a few hundred calls moves with a single scheduling stall, and a
+ * machine with a load average of 20 completed 2 calls in 5 s here once.
  */
 @Timeout(180)
 class AnalyzeCommandTest {
@@ -70,10 +71,10 @@ class AnalyzeCommandTest {
 
         TestProject.Run run = analyze("--target", healthy.grpcAddress(), "--baseline", otherHealthy.grpcAddress(),
                 "--metrics", healthy.metricsAddress(), "--max-error-rate", "5%", "--max-p99", "10s",
-                "--min-rps", "0.5", "--json", json.toString(), "--html", html.toString());
+                "--json", json.toString(), "--html", html.toString());
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-        assertThat(run.out()).contains("verdict: PASS (all 5 gates passed)");
+        assertThat(run.out()).contains("verdict: PASS (all 4 gates passed)");
         JsonNode verdict = new ObjectMapper().readTree(json.toFile());
         assertThat(verdict.path("passed").asBoolean()).isTrue();
         JsonNode target = verdict.path("target");
@@ -90,8 +91,7 @@ class AnalyzeCommandTest {
         assertThat(baseline.path("history").size()).isPositive();
         List<String> gates = new ArrayList<>();
         verdict.path("gates").forEach(gate -> gates.add(gate.path("gate").asText() + "/" + gate.path("source").asText()));
-        assertThat(gates).containsExactly("error rate/load", "error rate/metrics", "p99/load", "p99/metrics",
-                "throughput/load");
+        assertThat(gates).containsExactly("error rate/load", "error rate/metrics", "p99/load", "p99/metrics");
 
         // Both sides' latency and throughput over time, in a well-formed page.
         Document page = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(html.toFile());

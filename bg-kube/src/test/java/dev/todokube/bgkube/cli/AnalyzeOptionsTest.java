@@ -114,7 +114,7 @@ class AnalyzeOptionsTest {
 
         assertRejected(run, "bg-kube: ANALYSIS_MAX_P95 in " + envFile + ": unknown analysis key; the known ones are "
                 + "ANALYSIS_DURATION, ANALYSIS_USERS, ANALYSIS_SPAWN_RATE, ANALYSIS_TASKS, ANALYSIS_WAIT_TIME, "
-                + "ANALYSIS_WARM_UP, ANALYSIS_DEADLINE, ANALYSIS_MAX_ERROR_RATE, ANALYSIS_MAX_P99, ANALYSIS_MAX_P99_RATIO, ANALYSIS_MIN_RPS");
+                + "ANALYSIS_WARM_UP, ANALYSIS_DEADLINE, ANALYSIS_LOADTEST_JAR, ANALYSIS_MAX_ERROR_RATE, ANALYSIS_MAX_P99, ANALYSIS_MAX_P99_RATIO, ANALYSIS_MIN_RPS");
     }
 
     @Test
@@ -130,12 +130,11 @@ class AnalyzeOptionsTest {
         TestProject.Run run = CommandLineRun.execute("analyze", "--target", targetAddress(), "--max-error-rate", "1%",
                 "--loadtest-jar", missing.toString());
 
-        assertRejected(run, "bg-kube: --loadtest-jar: no such file " + missing);
+        assertRejected(run, "bg-kube: --loadtest-jar: invalid value '" + missing + "': expected an existing file");
     }
 
     private TestProject.Run run(String... args) {
-        List<String> argv = new ArrayList<>(List.of("analyze", "--target", targetAddress(),
-                "--loadtest-jar", dir.toString()));
+        List<String> argv = new ArrayList<>(List.of("analyze", "--target", targetAddress()));
         argv.addAll(List.of(args));
         return CommandLineRun.execute(argv.toArray(String[]::new));
     }
