@@ -35,7 +35,7 @@ import org.w3c.dom.Document;
 class AnalyzeCommandTest {
 
     /** Light on purpose: the machine runs two servers and two generators at once. */
-    private static final List<String> LOAD = List.of("--duration", "3s", "--warm-up", "2s", "--users", "3",
+    private static final List<String> LOAD = List.of("--duration", "2s", "--warm-up", "1s", "--users", "3",
             "--spawn-rate", "3", "--wait-time", "constant:50ms", "--deadline", "10s");
 
     private static TodoApiProcess healthy;
@@ -48,11 +48,15 @@ class AnalyzeCommandTest {
 
     @BeforeAll
     static void startServices() throws Exception {
-        Path jar = ProjectJars.todoApi();
-        healthy = TodoApiProcess.start(jar, "todo-api-healthy", Map.of());
-        otherHealthy = TodoApiProcess.start(jar, "todo-api-other", Map.of());
-        slow = TodoApiProcess.start(jar, "todo-api-slow", Map.of("MEMORY_STORE_DELAY", "3s"));
-        locked = TodoApiProcess.start(jar, "todo-api-locked", Map.of("AUTH_TOKENS", "a-token-the-load-does-not-send"));
+        Map<String, TodoApiProcess> services = TodoApiProcess.startAll(ProjectJars.todoApi(), Map.of(
+                "todo-api-healthy", Map.of(),
+                "todo-api-other", Map.of(),
+                "todo-api-slow", Map.of("MEMORY_STORE_DELAY", "3s"),
+                "todo-api-locked", Map.of("AUTH_TOKENS", "a-token-the-load-does-not-send")));
+        healthy = services.get("todo-api-healthy");
+        otherHealthy = services.get("todo-api-other");
+        slow = services.get("todo-api-slow");
+        locked = services.get("todo-api-locked");
     }
 
     @AfterAll

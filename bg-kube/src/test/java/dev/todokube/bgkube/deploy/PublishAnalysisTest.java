@@ -44,10 +44,13 @@ class PublishAnalysisTest {
     static void start() throws Exception {
         cluster = new MockCluster();
         client = cluster.client();
-        Path jar = ProjectJars.todoApi();
-        live = TodoApiProcess.start(jar, "todo-api-live", Map.of());
-        healthyPreview = TodoApiProcess.start(jar, "todo-api-preview", Map.of());
-        slowPreview = TodoApiProcess.start(jar, "todo-api-slow-preview", Map.of("MEMORY_STORE_DELAY", "3s"));
+        Map<String, TodoApiProcess> services = TodoApiProcess.startAll(ProjectJars.todoApi(), Map.of(
+                "todo-api-live", Map.of(),
+                "todo-api-preview", Map.of(),
+                "todo-api-slow-preview", Map.of("MEMORY_STORE_DELAY", "3s")));
+        live = services.get("todo-api-live");
+        healthyPreview = services.get("todo-api-preview");
+        slowPreview = services.get("todo-api-slow-preview");
     }
 
     @AfterAll
@@ -85,7 +88,7 @@ class PublishAnalysisTest {
     private void blueLiveThenAnalysis(Map<String, String> gates) {
         assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
         project.set("ANALYSIS_LOADTEST_JAR", ProjectJars.loadtest().toString())
-                .set("ANALYSIS_DURATION", "3s").set("ANALYSIS_WARM_UP", "2s").set("ANALYSIS_USERS", "3")
+                .set("ANALYSIS_DURATION", "2s").set("ANALYSIS_WARM_UP", "1s").set("ANALYSIS_USERS", "3")
                 .set("ANALYSIS_WAIT_TIME", "constant:50ms").set("ANALYSIS_DEADLINE", "10s");
         gates.forEach(project::set);
     }
@@ -141,7 +144,7 @@ class PublishAnalysisTest {
         assertThat(run.out()).contains("# publish registry.example/team/todo-api:2 as green (live: blue)")
                 .contains("analyze green through service todo-api-smoke against blue through service todo-api, the same "
                         + "load at the same time: 3 users (spawn rate 3/s), tasks GetTodos=1, wait constant:50ms, "
-                        + "deadline 10s, for 3s after a warm-up of 2s; gates: error rate <= 0.50%, p99 <= 250.0 ms, "
+                        + "deadline 10s, for 2s after a warm-up of 1s; gates: error rate <= 0.50%, p99 <= 250.0 ms, "
                         + "p99 <= 1.2 x the baseline's p99 in the same run, throughput >= 100 calls/s; a failed gate "
                         + "aborts the publish (exit 5)");
         assertThat(project.portForwarder().opened()).as("no load sent").isEqualTo(tunnelsBefore);

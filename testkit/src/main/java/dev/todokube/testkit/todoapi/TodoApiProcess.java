@@ -3,11 +3,14 @@ package dev.todokube.testkit.todoapi;
 import dev.todokube.testkit.process.ChildJvm;
 import dev.todokube.testkit.process.ChildProcess;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 
@@ -54,6 +57,43 @@ public final class TodoApiProcess implements AutoCloseable {
             process.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts one process per entry (name to settings) at the same time, for a test class that needs
+     * several: each JVM's start is mostly waiting on one core, so together they take about as long
+     * as one. If any fails to start, the others are closed.
+     */
+    public static Map<String, TodoApiProcess> startAll(Path jar, Map<String, Map<String, String>> settingsByName)
+            throws IOException, InterruptedException {
+        Map<String, CompletableFuture<TodoApiProcess>> starting = new LinkedHashMap<>();
+        settingsByName.forEach((name, settings) -> starting.put(name, CompletableFuture.supplyAsync(() -> {
+            try {
+                return start(jar, name, settings);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting " + name, e);
+            }
+        })));
+        Map<String, TodoApiProcess> started = new LinkedHashMap<>();
+        Throwable failure = null;
+        for (Map.Entry<String, CompletableFuture<TodoApiProcess>> entry : starting.entrySet()) {
+            try {
+                started.put(entry.getKey(), entry.getValue().get());
+            } catch (ExecutionException e) {
+                failure = failure == null ? e.getCause() : failure;
+            }
+        }
+        if (failure != null) {
+            started.values().forEach(TodoApiProcess::close);
+            if (failure instanceof IOException io) {
+                throw io;
+            }
+            throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
+        }
+        return started;
     }
 
     /** {@code HOST:PORT} of the gRPC server. */
