@@ -37,7 +37,7 @@ import picocli.CommandLine.ScopeType;
                 + "upper-case name (IMAGE_NAME for --image-name); a flag wins over the file.",
         subcommands = {
                 PublishCommand.class, RollbackCommand.class, BuildCommand.class, PushCommand.class, StatusCommand.class,
-                AnalyzeCommand.class},
+                PromoteCommand.class, AbortCommand.class, AnalyzeCommand.class},
         footer = {"", "Exit codes: 0 success, 2 bad configuration or usage, 3 cluster failure, 4 smoke tests failed, "
                 + "5 an analysis gate failed."})
 public final class BgKube {

@@ -30,6 +30,11 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the rendered manifests and the plan; change nothing.")
     boolean dryRun;
 
+    @Option(names = "--no-promote",
+            description = "Stop before the swap: the new color stays a preview, deployed, smoke-tested and analysed "
+                    + "(then promote, or abort).")
+    boolean noPromote;
+
     @Option(names = "--tag", paramLabel = "TAG",
             description = "Deploy this existing tag of the image instead of building one (default: build, tag = unix seconds now).")
     String tag;
@@ -47,7 +52,7 @@ final class PublishCommand implements Callable<Integer> {
         Publisher publisher = new Publisher(settings, manifests, builder, toolbox.commands(), toolbox.sleeper(),
                 toolbox.clock(), analyzer, toolbox.out()::println);
         if (dryRun) {
-            PublishPlan plan = publisher.plan(imageTag, liveColorIfReachable(settings, manifests));
+            PublishPlan plan = publisher.plan(imageTag, liveColorIfReachable(settings, manifests), !noPromote);
             DryRun.print(toolbox.out(), plan.manifests(),
                     "cluster " + settings.clusterName() + " (" + settings.clusterZone() + ")\n" + plan.describe());
             return 0;
@@ -57,7 +62,7 @@ final class PublishCommand implements Callable<Integer> {
             try (ClusterLock lock = Locking.lock(cluster, manifests, "publish " + imageTag, toolbox.clock())) {
                 Optional<Color> live = Publisher.liveColor(cluster, manifests);
                 ScaleDowns.finishOverdue(cluster, manifests, live, toolbox.clock().instant(), toolbox.out()::println);
-                PublishPlan plan = publisher.plan(imageTag, live);
+                PublishPlan plan = publisher.plan(imageTag, live, !noPromote);
                 toolbox.out().print("cluster " + settings.clusterName() + " (" + settings.clusterZone() + "), namespace "
                         + cluster.namespace() + "\n" + plan.describe());
                 publisher.execute(plan, cluster);

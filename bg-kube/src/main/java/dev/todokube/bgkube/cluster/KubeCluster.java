@@ -123,6 +123,12 @@ public final class KubeCluster {
                 .patch(JSON_PATCH, annotationPatch(service, set, remove, List.of())));
     }
 
+    /** Sets and removes annotations of a Deployment (nothing when it does not exist). */
+    public void annotateDeployment(String name, Map<String, String> set, Set<String> remove) {
+        deployment(name).ifPresent(deployment -> client.apps().deployments().inNamespace(namespace).withName(name)
+                .patch(JSON_PATCH, annotationPatch(deployment, set, remove, List.of())));
+    }
+
     /** JSON patch operations setting and removing annotations (only those present), then {@code more}. */
     private String annotationPatch(HasMetadata current, Map<String, String> set, Set<String> remove,
             List<Map<String, Object>> more) {

@@ -80,6 +80,14 @@ public final class Publisher {
 
     /** @param live the color the public Service selects now; empty on the first publish */
     public PublishPlan plan(String tag, Optional<Color> live) {
+        return plan(tag, live, true);
+    }
+
+    /**
+     * @param live the color the public Service selects now; empty on the first publish
+     * @param promote false for {@code --no-promote}: stop before the swap, with the new color held as a preview
+     */
+    public PublishPlan plan(String tag, Optional<Color> live, boolean promote) {
         ImageRef image = new ImageRef(settings.imageName(), tag);
         Color target = live.map(Color::other).orElse(Color.BLUE);
         boolean first = live.isEmpty();
@@ -111,13 +119,73 @@ public final class Publisher {
             // After the capacity step: both colors serve with as many replicas when they are compared.
             steps.add(analysisStep(target, live, tag));
         }
+        if (promote) {
+            addSwap(steps, target, live);
+        } else {
+            steps.add(new Step.HoldPreview(target, manifests.servedDeployment(target), manifests.serviceName()));
+        }
+        return new PublishPlan(image, target, live, steps, manifests.all(target, tag, first));
+    }
+
+    private void addSwap(List<Step> steps, Color target, Optional<Color> live) {
         steps.add(new Step.SwapService(manifests.serviceName(), target, live, settings.scaleDownDelay(),
                 settings.serviceTimeout()));
-        if (!first && settings.scaleDownDelay().isPresent()) {
+        if (live.isPresent() && settings.scaleDownDelay().isPresent()) {
             steps.add(new Step.ScaleDownPrevious(target.other(), manifests.deploymentNames(target.other()),
                     settings.scaleDownDelay().get()));
         }
-        return new PublishPlan(image, target, live, steps, manifests.all(target, tag, first));
+    }
+
+    /**
+     * {@code promote}: the preview a {@code publish --no-promote} left, swapped in with the same
+     * checks as a publish (capacity, analysis). Refused when the idle color holds no preview.
+     */
+    public PublishPlan promotionPlan(KubeCluster cluster, Optional<Color> live) {
+        Color target = live.map(Color::other).orElse(Color.BLUE);
+        String tag = preview(cluster, target, "promote").previewTag().orElseThrow();
+        cluster.awaitDeployment(manifests.servedDeployment(target), Optional.of(tag), settings.deploymentTimeout());
+        List<Step> steps = new ArrayList<>();
+        live.ifPresent(l -> steps.add(new Step.MatchCapacity(target, l, manifests.deploymentNames(target),
+                settings.deploymentTimeout())));
+        if (settings.analysis().enabled()) {
+            steps.add(analysisStep(target, live, tag));
+        }
+        addSwap(steps, target, live);
+        return new PublishPlan(new ImageRef(settings.imageName(), tag), target, live, steps, List.of());
+    }
+
+    /** The kept migration status output of the preview {@link #promotionPlan} promotes. */
+    public Optional<String> keptMigrationStatus(KubeCluster cluster, PublishPlan plan) {
+        return PreviewRecord.read(cluster, manifests, plan.target()).migration();
+    }
+
+    /**
+     * {@code abort}: the preview a {@code publish --no-promote} left is taken out (migrations rolled
+     * back as after failed smoke tests, scaled to zero, its HPA deleted); the public Service is not
+     * touched. Refused when the idle color holds no preview: it may be the previous color, kept for
+     * an instant rollback.
+     */
+    public void abortPreview(KubeCluster cluster, Optional<Color> live) {
+        Color preview = live.map(Color::other).orElse(Color.BLUE);
+        PreviewRecord record = preview(cluster, preview, "abort");
+        PublishPlan plan = new PublishPlan(new ImageRef(settings.imageName(), record.previewTag().orElseThrow()), preview,
+                live, List.of(), List.of());
+        String rolledBack = rollBackMigrations(cluster, plan,
+                settings.dbMigrationsRollbackCommand().filter(command -> live.isPresent()), record.migration());
+        ScaleDowns.scaleToZero(cluster, manifests, preview);
+        PreviewRecord.clearPreview(cluster, manifests, preview);
+        log.accept("aborted: " + preview.label() + " scaled to 0 and its HPA deleted" + rolledBack + "; service "
+                + manifests.serviceName() + " left unchanged"
+                + live.map(c -> " (still selects " + c.label() + ")").orElse(" (not created)"));
+    }
+
+    private PreviewRecord preview(KubeCluster cluster, Color color, String command) {
+        PreviewRecord record = PreviewRecord.read(cluster, manifests, color);
+        if (!record.isPreview()) {
+            throw new ClusterException("nothing to " + command + ": deployment " + manifests.servedDeployment(color)
+                    + " holds no preview (publish --no-promote leaves one)");
+        }
+        return record;
     }
 
     private Step.AnalyzeColor analysisStep(Color target, Optional<Color> live, String tag) {
@@ -140,7 +208,12 @@ public final class Publisher {
      * says so.
      */
     public void execute(PublishPlan plan, KubeCluster cluster) {
-        Optional<String> statusOutput = Optional.empty();
+        execute(plan, cluster, Optional.empty());
+    }
+
+    /** As {@link #execute(PublishPlan, KubeCluster)}, with the migration status output an earlier run kept. */
+    public void execute(PublishPlan plan, KubeCluster cluster, Optional<String> keptStatusOutput) {
+        Optional<String> statusOutput = keptStatusOutput;
         for (int i = 0; i < plan.steps().size(); i++) {
             Step step = plan.steps().get(i);
             log.accept("==> " + (i + 1) + "/" + plan.steps().size() + " " + step.describe());
@@ -156,7 +229,8 @@ public final class Publisher {
                 throw abort(plan, cluster, e);
             }
         }
-        log.accept("published " + plan.image() + " as " + plan.target().label());
+        boolean held = plan.steps().stream().anyMatch(step -> step instanceof Step.HoldPreview);
+        log.accept((held ? "previewing " : "published ") + plan.image() + " as " + plan.target().label());
     }
 
     /**
@@ -170,6 +244,7 @@ public final class Publisher {
         String note;
         try {
             ScaleDowns.scaleToZero(cluster, manifests, plan.target());
+            PreviewRecord.clearPreview(cluster, manifests, plan.target());
             note = "aborted: " + plan.target().label() + " scaled to 0 and its HPA deleted";
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
@@ -213,6 +288,10 @@ public final class Publisher {
             swap(cluster, plan, swap, statusOutput);
         } else if (step instanceof Step.ScaleDownPrevious scaleDown) {
             scaleDown(cluster, scaleDown);
+        } else if (step instanceof Step.HoldPreview hold) {
+            PreviewRecord.recordPreview(cluster, manifests, hold.color(), tag, statusOutput);
+            log.accept("preview " + hold.color().label() + " (" + plan.image() + ") is ready; service "
+                    + manifests.serviceName() + " left unchanged: bg-kube promote swaps to it, bg-kube abort takes it out");
         }
         return statusOutput;
     }
@@ -255,6 +334,7 @@ public final class Publisher {
         manifests.selectorsFor(swap.color()).forEach(
                 (service, selector) -> cluster.awaitSelector(service, selector, swap.timeout()));
         log.accept("service " + swap.service() + " now selects " + swap.color().label());
+        PreviewRecord.clearPreview(cluster, manifests, swap.color());
         plan.live().ifPresent(previous -> manifests.deploymentNames(previous).forEach(cluster::pinAutoscalers));
     }
 
@@ -400,6 +480,8 @@ public final class Publisher {
             }
         }
         VerdictTable.render(result).lines().forEach(log);
+        PreviewRecord.recordAnalysis(cluster, manifests, plan.target(), (result.verdict().passed() ? "PASS: " : "FAIL: ")
+                + result.verdict().reason(), clock.instant());
         if (result.verdict().passed()) {
             return;
         }

@@ -128,6 +128,18 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * {@code publish --no-promote}: the new color stays a preview, deployed, checked and analysed,
+     * recorded on its Deployment; {@code promote} swaps to it, {@code abort} takes it out.
+     */
+    record HoldPreview(Color color, String deployment, String service) implements Step {
+        @Override
+        public String describe() {
+            return "hold " + color.label() + " as a preview: record it on deployment " + deployment + " and leave service "
+                    + service + " as it is (then bg-kube promote, or bg-kube abort)";
+        }
+    }
+
     record ScaleDownPrevious(Color color, List<String> deployments, Duration delay) implements Step {
         public ScaleDownPrevious {
             deployments = List.copyOf(deployments);

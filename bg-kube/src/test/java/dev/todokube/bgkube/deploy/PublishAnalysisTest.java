@@ -133,6 +133,37 @@ class PublishAnalysisTest {
     }
 
     @Test
+    void noPromoteHoldsAnAnalysedPreviewThatPromoteChecksAgainAndSwapsTo() {
+        blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_ERROR_RATE", "5%"));
+        project.portForwarder().route("todo-api-smoke", healthyPreview.grpcAddress());
+
+        TestProject.Run held = project.run(cluster, "publish", "--tag", "2", "--no-promote");
+
+        assertThat(held.exitCode()).as(held.out() + held.err()).isZero();
+        assertThat(held.out()).contains("hold green as a preview").contains("verdict: PASS")
+                .contains("previewing registry.example/team/todo-api:2 as green").doesNotContain("now selects green");
+        assertThat(selector()).containsEntry("color", "blue");
+        assertThat(deployment("todo-api-green").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(project.run(cluster, "status").out())
+                .contains("preview: green (tag 2), not promoted: bg-kube promote swaps to it, bg-kube abort takes it out")
+                .contains("last analysis of green: PASS: the gate passed (at ");
+
+        TestProject.Run promote = project.run(cluster, "promote");
+
+        assertThat(promote.exitCode()).as(promote.out() + promote.err()).isZero();
+        assertThat(promote.out()).contains("promote registry.example/team/todo-api:2 (preview green)")
+                .contains("analyze green through service todo-api-smoke against blue").contains("verdict: PASS")
+                .contains("service todo-api now selects green");
+        assertThat(selector()).containsEntry("color", "green");
+        Map<String, String> recorded = client.services().inNamespace(NS).withName("todo-api").get().getMetadata()
+                .getAnnotations();
+        assertThat(recorded).containsEntry("bg-kube.todokube.dev/tag", "2")
+                .containsEntry("bg-kube.todokube.dev/migration", "migration-status-42");
+        assertThat(project.run(cluster, "status").out()).doesNotContain("preview: green")
+                .contains("last analysis of green: PASS");
+    }
+
+    @Test
     void dryRunPrintsTheAnalysisPlanWithEveryThreshold() {
         blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_ERROR_RATE", "0.5%", "ANALYSIS_MAX_P99", "250ms",
                 "ANALYSIS_MAX_P99_RATIO", "1.2", "ANALYSIS_MIN_RPS", "100"));
