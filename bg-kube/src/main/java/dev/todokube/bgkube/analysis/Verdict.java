@@ -40,6 +40,16 @@ public record Verdict(List<GateResult> gates) {
         return new Verdict(results);
     }
 
+    /** The error-rate and p99 gates on the service's own figures alone (the post-promotion watch). */
+    public static Verdict ofServer(Gates gates, ServerMetrics server) {
+        List<GateResult> results = new ArrayList<>();
+        gates.maxErrorRate().ifPresent(max ->
+                results.add(atMost("error rate", "metrics", max, server.errorRate(), Numbers::percent)));
+        gates.maxP99().ifPresent(max ->
+                results.add(atMost("p99", "metrics", max.toNanos() / 1e6, server.p99Ms(), Numbers::millis)));
+        return new Verdict(results);
+    }
+
     public boolean passed() {
         return gates.stream().allMatch(GateResult::passed);
     }

@@ -79,6 +79,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     /** The load-shape and gate options, one per {@link AnalysisKey}, added to the command's spec. */
     static void addKeyOptions(CommandSpec command) {
         for (AnalysisKey key : AnalysisKey.values()) {
+            if (!key.analyzeOption()) {
+                continue;
+            }
             command.addOption(OptionSpec.builder(key.flag()).paramLabel(key.label()).type(String.class)
                     .description(key.description() + " [" + key.envName() + "]").build());
         }
@@ -88,7 +91,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Map<AnalysisKey, String> flags = new EnumMap<>(AnalysisKey.class);
         for (AnalysisKey key : AnalysisKey.values()) {
-            if (spec.commandLine().getParseResult().hasMatchedOption(key.flag())) {
+            if (key.analyzeOption() && spec.commandLine().getParseResult().hasMatchedOption(key.flag())) {
                 flags.put(key, spec.commandLine().getParseResult().matchedOptionValue(key.flag(), ""));
             }
         }

@@ -16,6 +16,8 @@ public enum AnalysisKey {
             "the load generator's, between:100ms:1000ms", false),
     WARM_UP("DURATION", "Load before the window whose calls are left out (cold JVMs are slow at first).", "0s", false),
     DEADLINE("DURATION", "Deadline of each call; a later call fails with DEADLINE_EXCEEDED.", "the load generator's, 2s", false),
+    WATCH("DURATION", "After a publish's swap, watch the new live color's own metrics (error rate, p99) this long; "
+            + "a breached gate swaps back.", "off", false),
     LOADTEST_JAR("FILE", "The load generator's jar.", "loadtest.jar beside bg-kube's jar, or loadtest/target/ of its checkout",
             false),
     MAX_ERROR_RATE("R", "Gate: largest share of failed calls, 0.01 or 1%.", null, true),
@@ -55,5 +57,10 @@ public enum AnalysisKey {
 
     public boolean gate() {
         return gate;
+    }
+
+    /** Whether {@code analyze} takes it as an option: the watch belongs to a publish. */
+    public boolean analyzeOption() {
+        return this != WATCH;
     }
 }

@@ -3,18 +3,21 @@ package dev.todokube.bgkube.config;
 import dev.todokube.bgkube.analysis.Gates;
 import dev.todokube.bgkube.analysis.LoadShape;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The analysis an env file (or {@code analyze}'s options) asks for: the load shape, the gates, and
- * the load generator's jar when it is not where a build of this repository puts it.
+ * The analysis an env file (or {@code analyze}'s options) asks for: the load shape, the gates, how
+ * long a publish watches the new live color after its swap, and the load generator's jar when it is
+ * not where a build of this repository puts it.
  */
-public record AnalysisSettings(LoadShape shape, Gates gates, Optional<Path> loadtestJar) {
+public record AnalysisSettings(LoadShape shape, Gates gates, Optional<Duration> watch, Optional<Path> loadtestJar) {
 
     public AnalysisSettings {
         Objects.requireNonNull(shape);
         Objects.requireNonNull(gates);
+        Objects.requireNonNull(watch);
         Objects.requireNonNull(loadtestJar);
     }
 

@@ -82,8 +82,15 @@ public final class AnalysisSettingsLoader {
                 .map(v -> positiveDuration(AnalysisKey.DEADLINE, v));
         Optional<Path> loadtestJar = Optional.ofNullable(values.get(AnalysisKey.LOADTEST_JAR))
                 .map(AnalysisSettingsLoader::existingFile);
+        Optional<Duration> watch = Optional.ofNullable(values.get(AnalysisKey.WATCH))
+                .map(v -> positiveDuration(AnalysisKey.WATCH, v));
+        if (watch.isPresent() && gates.maxErrorRate().isEmpty() && gates.maxP99().isEmpty()) {
+            Value value = values.get(AnalysisKey.WATCH);
+            throw new ConfigurationException(value.origin() + " needs " + AnalysisKey.MAX_ERROR_RATE.envName() + " or "
+                    + AnalysisKey.MAX_P99.envName() + ": the watch checks the service's own error rate and p99");
+        }
         return new AnalysisSettings(new LoadShape(duration, users, spawnRate, tasks, waitTime, warmUp, deadline), gates,
-                loadtestJar);
+                watch, loadtestJar);
     }
 
     private static Path existingFile(Value value) {

@@ -9,6 +9,10 @@ import dev.todokube.bgkube.analysis.AnalysisPlan;
 import dev.todokube.bgkube.analysis.AnalysisResult;
 import dev.todokube.bgkube.analysis.Analyzer;
 import dev.todokube.bgkube.analysis.Gates;
+import dev.todokube.bgkube.analysis.MetricsScraper;
+import dev.todokube.bgkube.analysis.MetricsWindow;
+import dev.todokube.bgkube.analysis.ServerMetrics;
+import dev.todokube.bgkube.analysis.Verdict;
 import dev.todokube.bgkube.analysis.VerdictTable;
 import dev.todokube.bgkube.cluster.KubeCluster;
 import dev.todokube.bgkube.cluster.PodExec;
@@ -23,6 +27,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +42,10 @@ import java.util.function.Consumer;
 
 /** Plans and runs a blue/green publish: build, push, deploy the idle color, migrate, smoke test, swap. */
 public final class Publisher {
+
+    /** The container port the watch reads each pod's metrics from (todo-api's manifests name it so). */
+    private static final String METRICS_PORT = "metrics";
+    private static final Duration WATCH_SAMPLE = Duration.ofSeconds(5);
 
     /** Annotations are small; a long migration status output is cut. */
     private static final int MAX_ANNOTATION = 2000;
@@ -130,6 +139,9 @@ public final class Publisher {
     private void addSwap(List<Step> steps, Color target, Optional<Color> live) {
         steps.add(new Step.SwapService(manifests.serviceName(), target, live, settings.scaleDownDelay(),
                 settings.serviceTimeout()));
+        // Without a previous color there is nothing to swap back to: a first publish is not watched.
+        live.ifPresent(previous -> settings.analysis().watch().ifPresent(watch -> steps.add(new Step.WatchLive(target,
+                previous, manifests.servedDeployment(target), watch, settings.analysis().gates()))));
         if (live.isPresent() && settings.scaleDownDelay().isPresent()) {
             steps.add(new Step.ScaleDownPrevious(target.other(), manifests.deploymentNames(target.other()),
                     settings.scaleDownDelay().get()));
@@ -288,6 +300,8 @@ public final class Publisher {
             swap(cluster, plan, swap, statusOutput);
         } else if (step instanceof Step.ScaleDownPrevious scaleDown) {
             scaleDown(cluster, scaleDown);
+        } else if (step instanceof Step.WatchLive watch) {
+            watch(cluster, plan, watch, statusOutput);
         } else if (step instanceof Step.HoldPreview hold) {
             PreviewRecord.recordPreview(cluster, manifests, hold.color(), tag, statusOutput);
             log.accept("preview " + hold.color().label() + " (" + plan.image() + ") is ready; service "
@@ -488,6 +502,57 @@ public final class Publisher {
         String rolledBack = rollBackMigrations(cluster, plan, settings.dbMigrationsRollbackCommand()
                 .filter(command -> plan.live().isPresent()), statusOutput);
         throw new AnalysisFailedException("analysis failed: " + result.verdict().reason() + rolledBack);
+    }
+
+    /**
+     * The post-promotion watch: real traffic now reaches the new color, and its pods count it
+     * themselves. A window opens at the start; every few seconds the error rate and p99 since then
+     * are checked (not before a call was counted); a breach swaps back to the previous color, which
+     * still has its capacity (its scale-down comes after the watch), and rolls back the migrations.
+     */
+    private void watch(KubeCluster cluster, PublishPlan plan, Step.WatchLive step, Optional<String> statusOutput) {
+        List<PortForwarder.Tunnel> tunnels = cluster.forwardToReadyPods(step.deployment(), METRICS_PORT);
+        try {
+            List<URI> endpoints = tunnels.stream().map(t -> URI.create("http://" + t.address() + "/metrics")).toList();
+            MetricsWindow window = MetricsWindow.open(new MetricsScraper(), endpoints);
+            long start = System.nanoTime();
+            long end = start + step.duration().toNanos();
+            for (long left = end - System.nanoTime(); left > 0; left = end - System.nanoTime()) {
+                Thread.sleep(Math.max(1, Math.min(left, WATCH_SAMPLE.toNanos()) / 1_000_000));
+                ServerMetrics seen = window.sinceOpened();
+                long elapsed = (System.nanoTime() - start) / 1_000_000_000;
+                if (seen.calls() == 0) {
+                    log.accept("watch " + elapsed + "s: no calls yet");
+                    continue;
+                }
+                Verdict verdict = Verdict.ofServer(step.gates(), seen);
+                log.accept("watch " + elapsed + "s: " + seen.calls() + " calls, " + verdict.gates().stream()
+                        .map(g -> g.gate() + " " + g.value() + (g.passed() ? "" : " BREACHED")).reduce((a, b) -> a + ", " + b)
+                        .orElse(""));
+                if (!verdict.passed()) {
+                    swapBack(cluster, plan, step, verdict, statusOutput);
+                }
+            }
+            log.accept("watch of " + step.color().label() + " passed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted while watching " + step.color().label(), e);
+        } finally {
+            tunnels.forEach(PortForwarder.Tunnel::close);
+        }
+    }
+
+    private void swapBack(KubeCluster cluster, PublishPlan plan, Step.WatchLive step, Verdict verdict,
+            Optional<String> statusOutput) {
+        log.accept("watch breached (" + verdict.reason() + "): swapping back to " + step.previous().label());
+        Rollback rollback = new Rollback(manifests, settings.serviceTimeout(), clock, log);
+        rollback.execute(rollback.plan(cluster, true), cluster);
+        String rolledBack = rollBackMigrations(cluster, plan, settings.dbMigrationsRollbackCommand(), statusOutput);
+        PreviewRecord.recordAnalysis(cluster, manifests, step.color(), "FAIL (post-promotion watch): " + verdict.reason(),
+                clock.instant());
+        throw new AnalysisFailedException("post-promotion watch of " + step.color().label() + " failed: "
+                + verdict.reason() + "; swapped back: service " + manifests.serviceName() + " selects "
+                + step.previous().label() + " again" + rolledBack);
     }
 
     private void scaleDown(KubeCluster cluster, Step.ScaleDownPrevious scaleDown) {

@@ -129,6 +129,19 @@ public sealed interface Step {
     }
 
     /**
+     * After the swap: the new live color's own metrics (each ready pod's {@code metrics} port) over a
+     * window of {@code duration}, checked every few seconds; a breached gate swaps back at once.
+     */
+    record WatchLive(Color color, Color previous, String deployment, Duration duration, Gates gates) implements Step {
+        @Override
+        public String describe() {
+            return "watch " + color.label() + " for " + duration.toSeconds() + "s: the metrics of each ready pod of "
+                    + deployment + ", gates " + String.join(", ", gates.describe()) + "; a breach swaps back to "
+                    + previous.label() + " at once, runs the migrations' rollback command and exits 5";
+        }
+    }
+
+    /**
      * {@code publish --no-promote}: the new color stays a preview, deployed, checked and analysed,
      * recorded on its Deployment; {@code promote} swaps to it, {@code abort} takes it out.
      */

@@ -89,6 +89,12 @@ class AnalyzeOptionsTest {
     }
 
     @Test
+    void theWatchIsNoOptionOfAnalyze() {
+        assertRejected(run("--watch=1m", "--max-error-rate", "1%"),
+                "bg-kube: Unknown option: '--watch=1m' (see bg-kube analyze --help)");
+    }
+
+    @Test
     void ratioGateWithoutBaselineIsRejected() {
         assertRejected(run("--max-p99-ratio", "1.2"), "bg-kube: --max-p99-ratio needs --baseline: a ratio gate "
                 + "compares the target with a baseline measured in the same run");
@@ -114,7 +120,7 @@ class AnalyzeOptionsTest {
 
         assertRejected(run, "bg-kube: ANALYSIS_MAX_P95 in " + envFile + ": unknown analysis key; the known ones are "
                 + "ANALYSIS_DURATION, ANALYSIS_USERS, ANALYSIS_SPAWN_RATE, ANALYSIS_TASKS, ANALYSIS_WAIT_TIME, "
-                + "ANALYSIS_WARM_UP, ANALYSIS_DEADLINE, ANALYSIS_LOADTEST_JAR, ANALYSIS_MAX_ERROR_RATE, ANALYSIS_MAX_P99, ANALYSIS_MAX_P99_RATIO, ANALYSIS_MIN_RPS");
+                + "ANALYSIS_WARM_UP, ANALYSIS_DEADLINE, ANALYSIS_WATCH, ANALYSIS_LOADTEST_JAR, ANALYSIS_MAX_ERROR_RATE, ANALYSIS_MAX_P99, ANALYSIS_MAX_P99_RATIO, ANALYSIS_MIN_RPS");
     }
 
     @Test

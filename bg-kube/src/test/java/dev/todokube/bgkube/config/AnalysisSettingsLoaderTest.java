@@ -53,6 +53,7 @@ class AnalysisSettingsLoaderTest {
                 ANALYSIS_WAIT_TIME=constant:100ms
                 ANALYSIS_WARM_UP=10s
                 ANALYSIS_DEADLINE=5s
+                ANALYSIS_WATCH=2m
                 ANALYSIS_MAX_ERROR_RATE=0.5%
                 ANALYSIS_MAX_P99=250ms
                 ANALYSIS_MAX_P99_RATIO=1.2
@@ -67,6 +68,7 @@ class AnalysisSettingsLoaderTest {
         assertThat(analysis.gates().maxP99()).contains(Duration.ofMillis(250));
         assertThat(analysis.gates().maxP99Ratio()).contains(1.2);
         assertThat(analysis.gates().minRps()).contains(100.0);
+        assertThat(analysis.watch()).contains(Duration.ofMinutes(2));
         assertThat(analysis.gates().describe()).containsExactly("error rate <= 0.50%", "p99 <= 250.0 ms",
                 "p99 <= 1.2 x the baseline's p99 in the same run", "throughput >= 100 calls/s");
     }
@@ -98,6 +100,16 @@ class AnalysisSettingsLoaderTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("ANALYSIS_DURATION in " + file + " is set but no gate is (ANALYSIS_MAX_ERROR_RATE, "
                         + "ANALYSIS_MAX_P99, ANALYSIS_MAX_P99_RATIO, ANALYSIS_MIN_RPS): the analysis would decide nothing");
+    }
+
+    @Test
+    void theWatchNeedsAGateItCanCheckOnTheServicesOwnMetrics() throws Exception {
+        Path file = envFile("ANALYSIS_WATCH=5m\nANALYSIS_MIN_RPS=10\n");
+
+        assertThatThrownBy(() -> SettingsLoader.load(Map.of(), Optional.of(file)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("ANALYSIS_WATCH in " + file + " needs ANALYSIS_MAX_ERROR_RATE or ANALYSIS_MAX_P99: the watch "
+                        + "checks the service's own error rate and p99");
     }
 
     @Test

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.todokube.bgkube.testing.LocalPodExec;
 import dev.todokube.bgkube.testing.MockCluster;
 import dev.todokube.bgkube.testing.TestProject;
+import dev.todokube.testkit.process.ChildJvm;
+import dev.todokube.testkit.process.ChildProcess;
 import dev.todokube.testkit.process.ProjectJars;
 import dev.todokube.testkit.todoapi.TodoApiProcess;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +37,7 @@ class PublishAnalysisTest {
     private static TodoApiProcess live;
     private static TodoApiProcess healthyPreview;
     private static TodoApiProcess slowPreview;
+    private static TodoApiProcess locked;
 
     @TempDir
     Path dir;
@@ -47,15 +51,17 @@ class PublishAnalysisTest {
         Map<String, TodoApiProcess> services = TodoApiProcess.startAll(ProjectJars.todoApi(), Map.of(
                 "todo-api-live", Map.of(),
                 "todo-api-preview", Map.of(),
-                "todo-api-slow-preview", Map.of("MEMORY_STORE_DELAY", "3s")));
+                "todo-api-slow-preview", Map.of("MEMORY_STORE_DELAY", "3s"),
+                "todo-api-locked", Map.of("AUTH_TOKENS", "a-token-no-client-sends")));
         live = services.get("todo-api-live");
         healthyPreview = services.get("todo-api-preview");
         slowPreview = services.get("todo-api-slow-preview");
+        locked = services.get("todo-api-locked");
     }
 
     @AfterAll
     static void stop() {
-        for (TodoApiProcess service : new TodoApiProcess[] {live, healthyPreview, slowPreview}) {
+        for (TodoApiProcess service : new TodoApiProcess[] {live, healthyPreview, slowPreview, locked}) {
             if (service != null) {
                 service.close();
             }
@@ -161,6 +167,42 @@ class PublishAnalysisTest {
                 .containsEntry("bg-kube.todokube.dev/migration", "migration-status-42");
         assertThat(project.run(cluster, "status").out()).doesNotContain("preview: green")
                 .contains("last analysis of green: PASS");
+    }
+
+    @Test
+    void aBreachDuringThePostPromotionWatchSwapsBack() throws Exception {
+        blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_ERROR_RATE", "5%", "ANALYSIS_WATCH", "6s"));
+        // The new color passes the analysis before the swap, then its pods count the live traffic:
+        // every call of it rejected (the metrics of a todo-api that wants a token no client sends).
+        project.portForwarder().route("todo-api-smoke", healthyPreview.grpcAddress())
+                .routePods("todo-api-green", locked.metricsAddress());
+        project.writeFile("deployment-metrics.yaml", Files.readString(Path.of(project.file("deployment.yaml")))
+                .replace("ports: [{containerPort: 8001, name: grpc}]",
+                        "ports: [{containerPort: 8001, name: grpc}, {containerPort: 9090, name: metrics}]"));
+        project.set("DEPLOYMENT_CONFIG", project.file("deployment-metrics.yaml"));
+
+        TestProject.Run run;
+        try (ChildProcess traffic = ChildJvm.jar(ProjectJars.loadtest()).name("live-traffic").args("run", "--host",
+                locked.grpcAddress(), "--users", "2", "--spawn-rate", "2", "--run-time", "60s",
+                "--wait-time", "constant:50ms").start()) {
+            run = project.run(cluster, "publish", "--tag", "2");
+        }
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(5);
+        assertThat(run.out()).contains("verdict: PASS").contains("service todo-api now selects green")
+                .contains("error rate 100.00% BREACHED").contains("rolled back: service todo-api now selects blue");
+        assertThat(run.err()).startsWith("bg-kube: post-promotion watch of green failed: error rate (metrics) 100.00%, "
+                + "limit <= 5.00%; swapped back: service todo-api selects blue again; ran the rollback command "
+                + "'echo rolling-back-to' with the kept status output").hasLineCount(1);
+        assertThat(selector()).containsEntry("color", "blue");
+        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+        List<LocalPodExec.Call> calls = project.podExec().calls();
+        assertThat(calls.get(calls.size() - 1).command())
+                .containsExactly("sh", "-c", "echo rolling-back-to \"$1\"", "sh", "migration-status-42");
+        assertThat(project.portForwarder().opened()).anyMatch(tunnel -> tunnel.startsWith("pod/todo-api-green")
+                && tunnel.endsWith(":9090"));
+        assertThat(project.run(cluster, "status").out())
+                .contains("last analysis of green: FAIL (post-promotion watch): error rate (metrics) 100.00%");
     }
 
     @Test

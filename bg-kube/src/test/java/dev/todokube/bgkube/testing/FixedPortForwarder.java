@@ -15,6 +15,7 @@ public final class FixedPortForwarder implements PortForwarder {
 
     private final String address;
     private final Map<String, String> routes = new ConcurrentHashMap<>();
+    private final Map<String, String> podRoutes = new ConcurrentHashMap<>();
     private final List<String> opened = new CopyOnWriteArrayList<>();
     private final List<String> closed = new CopyOnWriteArrayList<>();
 
@@ -28,6 +29,12 @@ public final class FixedPortForwarder implements PortForwarder {
         return this;
     }
 
+    /** Tunnels to a pod whose name starts with {@code podPrefix} report {@code podAddress}. */
+    public FixedPortForwarder routePods(String podPrefix, String podAddress) {
+        podRoutes.put(podPrefix, podAddress);
+        return this;
+    }
+
     /** Services forwarded to, as {@code name:port}. */
     public List<String> opened() {
         return List.copyOf(opened);
@@ -38,13 +45,23 @@ public final class FixedPortForwarder implements PortForwarder {
     }
 
     @Override
+    public Tunnel openPod(String namespace, String pod, int port) {
+        String podAddress = podRoutes.entrySet().stream().filter(route -> pod.startsWith(route.getKey()))
+                .map(Map.Entry::getValue).findFirst().orElse(address);
+        return tunnel("pod/" + pod + ":" + port, podAddress);
+    }
+
+    @Override
     public Tunnel open(String namespace, String service, int port) {
-        String target = service + ":" + port;
+        return tunnel(service + ":" + port, routes.getOrDefault(service, address));
+    }
+
+    private Tunnel tunnel(String target, String tunnelAddress) {
         opened.add(target);
         return new Tunnel() {
             @Override
             public String address() {
-                return routes.getOrDefault(service, address);
+                return tunnelAddress;
             }
 
             @Override
