@@ -474,24 +474,28 @@ public final class Publisher {
      */
     private void analyze(KubeCluster cluster, PublishPlan plan, Step.AnalyzeColor step, Optional<String> statusOutput) {
         AnalysisResult result;
-        PortForwarder.Tunnel live = null;
+        List<PortForwarder.Tunnel> tunnels = new ArrayList<>();
         try (PortForwarder.Tunnel preview = cluster.reach(step.previewService(), step.reachTimeout())) {
             List<String> baseline = new ArrayList<>();
+            List<URI> baselineMetrics = new ArrayList<>();
             if (step.live().isPresent()) {
-                live = cluster.reach(step.liveService(), step.reachTimeout());
+                PortForwarder.Tunnel live = cluster.reach(step.liveService(), step.reachTimeout());
+                tunnels.add(live);
                 baseline.add(live.address());
             }
+            List<URI> targetMetrics = metricsOf(cluster, step.color(), tunnels);
+            if (!targetMetrics.isEmpty()) {
+                step.live().ifPresent(live -> baselineMetrics.addAll(metricsOf(cluster, live, tunnels)));
+            }
             AnalysisPlan analysis = new AnalysisPlan(List.of(preview.address()), baseline, step.shape(), step.gates(),
-                    List.of(), List.of());
+                    targetMetrics, baselineMetrics);
             result = analyzer.orElseThrow(() -> new IllegalStateException("analysis planned without an analyzer"))
                     .run(analysis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClusterException("interrupted during the analysis of " + plan.target().label(), e);
         } finally {
-            if (live != null) {
-                live.close();
-            }
+            tunnels.forEach(PortForwarder.Tunnel::close);
         }
         VerdictTable.render(result).lines().forEach(log);
         PreviewRecord.recordAnalysis(cluster, manifests, plan.target(), (result.verdict().passed() ? "PASS: " : "FAIL: ")
@@ -540,6 +544,22 @@ public final class Publisher {
         } finally {
             tunnels.forEach(PortForwarder.Tunnel::close);
         }
+    }
+
+    /**
+     * The color's pods' own metrics endpoints, through a port-forward to each ready pod's port named
+     * {@code metrics} (the tunnels are added to {@code tunnels}); none when its pods have no such port.
+     */
+    private List<URI> metricsOf(KubeCluster cluster, Color color, List<PortForwarder.Tunnel> tunnels) {
+        List<PortForwarder.Tunnel> opened;
+        try {
+            opened = cluster.forwardToReadyPods(manifests.servedDeployment(color), METRICS_PORT);
+        } catch (ClusterException e) {
+            log.accept("no metrics for " + color.label() + " (" + e.getMessage() + "): the load's figures only");
+            return List.of();
+        }
+        tunnels.addAll(opened);
+        return opened.stream().map(t -> URI.create("http://" + t.address() + "/metrics")).toList();
     }
 
     private void swapBack(KubeCluster cluster, PublishPlan plan, Step.WatchLive step, Verdict verdict,

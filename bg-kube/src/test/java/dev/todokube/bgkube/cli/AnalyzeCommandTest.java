@@ -35,7 +35,7 @@ import org.w3c.dom.Document;
 class AnalyzeCommandTest {
 
     /** Light on purpose: the machine runs two servers and two generators at once. */
-    private static final List<String> LOAD = List.of("--duration", "2s", "--warm-up", "1s", "--users", "3",
+    private static final List<String> LOAD = List.of("--duration", "3s", "--warm-up", "2s", "--users", "3",
             "--spawn-rate", "3", "--wait-time", "constant:50ms", "--deadline", "10s");
 
     private static TodoApiProcess healthy;

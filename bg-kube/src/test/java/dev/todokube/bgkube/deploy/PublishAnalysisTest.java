@@ -94,15 +94,19 @@ class PublishAnalysisTest {
     private void blueLiveThenAnalysis(Map<String, String> gates) {
         assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
         project.set("ANALYSIS_LOADTEST_JAR", ProjectJars.loadtest().toString())
-                .set("ANALYSIS_DURATION", "2s").set("ANALYSIS_WARM_UP", "1s").set("ANALYSIS_USERS", "3")
+                .set("ANALYSIS_DURATION", "3s").set("ANALYSIS_WARM_UP", "2s").set("ANALYSIS_USERS", "3")
                 .set("ANALYSIS_WAIT_TIME", "constant:50ms").set("ANALYSIS_DEADLINE", "10s");
         gates.forEach(project::set);
     }
 
     @Test
-    void aFailedGateAbortsThePreviewAndLeavesTheServiceOnTheLiveColor() {
+    void aFailedGateAbortsThePreviewAndLeavesTheServiceOnTheLiveColor() throws Exception {
+        withMetricsPort();
         blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_P99_RATIO", "1.5"));
-        project.portForwarder().route("todo-api-smoke", slowPreview.grpcAddress());
+        // Each color's pods' metrics port leads to the process that serves as that color.
+        project.portForwarder().route("todo-api-smoke", slowPreview.grpcAddress())
+                .routePods("todo-api-green", slowPreview.metricsAddress())
+                .routePods("todo-api-blue", live.metricsAddress());
         assertThat(selector()).containsEntry("color", "blue");
 
         TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
@@ -112,7 +116,8 @@ class PublishAnalysisTest {
                 .contains("ran the rollback command 'echo rolling-back-to' with the kept status output")
                 .contains("aborted: green scaled to 0 and its HPA deleted; service todo-api left unchanged (still selects blue)")
                 .hasLineCount(1);
-        assertThat(run.out()).contains("verdict: FAIL").doesNotContain("==> 9/9");
+        assertThat(run.out()).contains("verdict: FAIL").doesNotContain("now selects green")
+                .containsPattern("p99 ratio +load .* FAIL").containsPattern("p99 ratio +metrics .* FAIL");
         assertThat(selector()).containsEntry("color", "blue");
         assertThat(deployment("todo-api-green").getSpec().getReplicas()).isZero();
         assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("todo-api-green").get())
@@ -172,14 +177,13 @@ class PublishAnalysisTest {
     @Test
     void aBreachDuringThePostPromotionWatchSwapsBack() throws Exception {
         blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_ERROR_RATE", "5%", "ANALYSIS_WATCH", "6s"));
-        // The new color passes the analysis before the swap, then its pods count the live traffic:
-        // every call of it rejected (the metrics of a todo-api that wants a token no client sends).
+        // The new color passes the analysis before the swap (its two pods' metrics are those of the
+        // process the analysis loads), then its pods count the live traffic: every call rejected (the
+        // metrics of a todo-api that wants a token no client sends, under load all along).
         project.portForwarder().route("todo-api-smoke", healthyPreview.grpcAddress())
-                .routePods("todo-api-green", locked.metricsAddress());
-        project.writeFile("deployment-metrics.yaml", Files.readString(Path.of(project.file("deployment.yaml")))
-                .replace("ports: [{containerPort: 8001, name: grpc}]",
-                        "ports: [{containerPort: 8001, name: grpc}, {containerPort: 9090, name: metrics}]"));
-        project.set("DEPLOYMENT_CONFIG", project.file("deployment-metrics.yaml"));
+                .routePods("todo-api-green", healthyPreview.metricsAddress(), 2, locked.metricsAddress())
+                .routePods("todo-api-blue", live.metricsAddress());
+        withMetricsPort();
 
         TestProject.Run run;
         try (ChildProcess traffic = ChildJvm.jar(ProjectJars.loadtest()).name("live-traffic").args("run", "--host",
@@ -217,7 +221,7 @@ class PublishAnalysisTest {
         assertThat(run.out()).contains("# publish registry.example/team/todo-api:2 as green (live: blue)")
                 .contains("analyze green through service todo-api-smoke against blue through service todo-api, the same "
                         + "load at the same time: 3 users (spawn rate 3/s), tasks GetTodos=1, wait constant:50ms, "
-                        + "deadline 10s, for 2s after a warm-up of 1s; gates: error rate <= 0.50%, p99 <= 250.0 ms, "
+                        + "deadline 10s, for 3s after a warm-up of 2s; gates: error rate <= 0.50%, p99 <= 250.0 ms, "
                         + "p99 <= 1.2 x the baseline's p99 in the same run, throughput >= 100 calls/s; a failed gate "
                         + "aborts the publish (exit 5)");
         assertThat(project.portForwarder().opened()).as("no load sent").isEqualTo(tunnelsBefore);
@@ -253,6 +257,14 @@ class PublishAnalysisTest {
                 + "analysis reaches the new color through its smoke Service\n");
         assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).isEmpty();
         assertThat(client.services().inNamespace(NS).list().getItems()).isEmpty();
+    }
+
+    /** The test project's Deployment with a container port named metrics, as todo-api's manifests have. */
+    private void withMetricsPort() throws Exception {
+        project.writeFile("deployment-metrics.yaml", Files.readString(Path.of(project.file("deployment.yaml")))
+                .replace("ports: [{containerPort: 8001, name: grpc}]",
+                        "ports: [{containerPort: 8001, name: grpc}, {containerPort: 9090, name: metrics}]"));
+        project.set("DEPLOYMENT_CONFIG", project.file("deployment-metrics.yaml"));
     }
 
     private Map<String, String> selector() {

@@ -4,6 +4,7 @@ import dev.todokube.bgkube.cluster.PortForwarder;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -15,7 +16,7 @@ public final class FixedPortForwarder implements PortForwarder {
 
     private final String address;
     private final Map<String, String> routes = new ConcurrentHashMap<>();
-    private final Map<String, String> podRoutes = new ConcurrentHashMap<>();
+    private final Map<String, PodRoute> podRoutes = new ConcurrentHashMap<>();
     private final List<String> opened = new CopyOnWriteArrayList<>();
     private final List<String> closed = new CopyOnWriteArrayList<>();
 
@@ -31,8 +32,22 @@ public final class FixedPortForwarder implements PortForwarder {
 
     /** Tunnels to a pod whose name starts with {@code podPrefix} report {@code podAddress}. */
     public FixedPortForwarder routePods(String podPrefix, String podAddress) {
-        podRoutes.put(podPrefix, podAddress);
+        return routePods(podPrefix, podAddress, 0, podAddress);
+    }
+
+    /**
+     * The first {@code openings} tunnels to pods whose name starts with {@code podPrefix} report
+     * {@code first}, later ones {@code then}: a pod whose counters change between two readers.
+     */
+    public FixedPortForwarder routePods(String podPrefix, String first, int openings, String then) {
+        podRoutes.put(podPrefix, new PodRoute(first, openings, then, new AtomicInteger()));
         return this;
+    }
+
+    private record PodRoute(String first, int openings, String then, AtomicInteger opened) {
+        String next() {
+            return opened.getAndIncrement() < openings ? first : then;
+        }
     }
 
     /** Services forwarded to, as {@code name:port}. */
@@ -47,7 +62,7 @@ public final class FixedPortForwarder implements PortForwarder {
     @Override
     public Tunnel openPod(String namespace, String pod, int port) {
         String podAddress = podRoutes.entrySet().stream().filter(route -> pod.startsWith(route.getKey()))
-                .map(Map.Entry::getValue).findFirst().orElse(address);
+                .map(route -> route.getValue().next()).findFirst().orElse(address);
         return tunnel("pod/" + pod + ":" + port, podAddress);
     }
 
