@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -155,7 +156,7 @@ public final class Analyzer {
     /** A side none of whose calls got an answer, all refused as UNAVAILABLE, was not reached at all. */
     private static void checkAnswered(SideResult side) {
         boolean noAnswer = side.calls() > 0 && side.failures() == side.calls()
-                && side.errors().keySet().equals(java.util.Set.of("UNAVAILABLE"));
+                && side.errors().keySet().equals(Set.of("UNAVAILABLE"));
         if (noAnswer) {
             throw new ClusterException("the " + side.side() + " " + String.join(",", side.addresses())
                     + " could not be reached during the run: all " + side.calls() + " calls failed with UNAVAILABLE");

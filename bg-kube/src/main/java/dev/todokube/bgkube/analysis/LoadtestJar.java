@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The project's load generator, run as {@code java -jar loadtest.jar run} in a child process: one
@@ -37,19 +39,18 @@ public final class LoadtestJar {
      * {@code loadtest.jar} beside it, else {@code loadtest/target/loadtest.jar} of the same checkout.
      */
     public static Optional<Path> locate() {
-        try {
-            Path self = Path.of(LoadtestJar.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path dir = self.getParent();
-            for (Path candidate : List.of(dir.resolve("loadtest.jar"),
-                    dir.resolve("../../loadtest/target/loadtest.jar").normalize())) {
-                if (Files.isRegularFile(candidate)) {
-                    return Optional.of(candidate);
-                }
-            }
-            return Optional.empty();
-        } catch (URISyntaxException | SecurityException | NullPointerException e) {
+        CodeSource source = LoadtestJar.class.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
             return Optional.empty();
         }
+        Path dir;
+        try {
+            dir = Path.of(source.getLocation().toURI()).getParent();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return Stream.of(dir.resolve("loadtest.jar"), dir.resolve("../../loadtest/target/loadtest.jar").normalize())
+                .filter(Files::isRegularFile).findFirst();
     }
 
     /** The command line for one side; reports go under {@code dir} as {@code <side>.json} and {@code <side>_*.csv}. */
