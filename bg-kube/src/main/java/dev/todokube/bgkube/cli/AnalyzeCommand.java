@@ -83,7 +83,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 continue;
             }
             command.addOption(OptionSpec.builder(key.flag()).paramLabel(key.label()).type(String.class)
-                    .description(key.description() + " [" + key.envName() + "]").build());
+                    .description((key.description() + " [" + key.envName() + "]").replace("%", "%%")).build());
         }
     }
 

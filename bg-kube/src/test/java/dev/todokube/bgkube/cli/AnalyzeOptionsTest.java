@@ -89,6 +89,16 @@ class AnalyzeOptionsTest {
     }
 
     @Test
+    void helpListsTheGatesWithTheirEnvKeys() {
+        TestProject.Run run = CommandLineRun.execute("analyze", "--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out().replaceAll("\\s+", " ")).contains("--max-error-rate=R Gate: largest share of failed calls, "
+                + "0.01 or 1%. [ANALYSIS_MAX_ERROR_RATE]").contains("--max-p99-ratio=X").contains("[ANALYSIS_MIN_RPS]");
+    }
+
+    @Test
     void theWatchIsNoOptionOfAnalyze() {
         assertRejected(run("--watch=1m", "--max-error-rate", "1%"),
                 "bg-kube: Unknown option: '--watch=1m' (see bg-kube analyze --help)");
