@@ -33,7 +33,7 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {".env.dev", ".env.prod"})
-    void templatesRenderParseAndPointTheWorkersAtTheMaster(String envFile) throws IOException {
+    void templatesRenderParseAndPointTheWorkersAtTheirColorsMaster(String envFile) throws IOException {
         Map<String, String> env = readEnv(MODULE.resolve(envFile));
         env.put("TAG", "1700000000");
         env.put("COLOR", "blue");
@@ -52,8 +52,10 @@ class KubernetesManifestsTest {
                 }
             }
         }
+        String colorMaster = env.get("SERVICE_NAME") + "-blue";
         assertThat(objects.keySet()).containsExactlyInAnyOrder("ConfigMap/locust-locustfile-blue",
-                "Deployment/locust-master-blue", "Deployment/locust-worker-blue", "Service/" + env.get("SERVICE_NAME"));
+                "Deployment/locust-master-blue", "Deployment/locust-worker-blue", "Service/" + env.get("SERVICE_NAME"),
+                "Service/" + colorMaster);
         assertThat(objects.values()).allSatisfy(object ->
                 assertThat(object.at("/metadata/labels/role").asText()).isEqualTo("load-tests"));
 
@@ -73,7 +75,13 @@ class KubernetesManifestsTest {
         assertThat(workerContainer.get("image").asText()).isEqualTo(env.get("IMAGE_NAME") + ":1700000000");
         List<String> args = texts(workerContainer.get("args"));
         assertThat(args.get(0)).isEqualTo("worker");
-        assertThat(args.get(args.indexOf("--master-host") + 1)).isEqualTo(service.at("/metadata/name").asText());
+        // The workers join their own color's master (not the public Service, which follows the live color).
+        JsonNode workersService = objects.get("Service/" + colorMaster);
+        assertThat(args.get(args.indexOf("--master-host") + 1)).isEqualTo(colorMaster);
+        assertThat(workersService.at("/spec/ports").findValuesAsText("port")).containsExactly("5557");
+        assertThat(workersService.at("/spec/selector/color").asText()).isEqualTo("blue");
+        workersService.at("/spec/selector").properties().forEach(selector ->
+                assertThat(masterLabels.get(selector.getKey()).asText()).as(selector.getKey()).isEqualTo(selector.getValue().asText()));
         assertThat(args.get(args.indexOf("--master-port") + 1)).isEqualTo("5557");
         assertThat(args.get(args.indexOf("--host") + 1)).endsWith(":8001");
         assertThat(worker.at("/spec/template/spec/securityContext/runAsNonRoot").asBoolean()).isTrue();

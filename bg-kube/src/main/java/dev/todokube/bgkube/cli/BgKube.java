@@ -37,7 +37,7 @@ import picocli.CommandLine.ScopeType;
                 + "upper-case name (IMAGE_NAME for --image-name); a flag wins over the file.",
         subcommands = {
                 PublishCommand.class, RollbackCommand.class, BuildCommand.class, PushCommand.class, StatusCommand.class,
-                PromoteCommand.class, AbortCommand.class, AnalyzeCommand.class},
+                RenderCommand.class, PromoteCommand.class, AbortCommand.class, AnalyzeCommand.class},
         footer = {"", "Exit codes: 0 success, 2 bad configuration or usage, 3 cluster failure, 4 smoke tests failed, "
                 + "5 an analysis gate failed."})
 public final class BgKube {
@@ -46,7 +46,7 @@ public final class BgKube {
 
     private final Toolbox toolbox;
 
-    @CommandLine.Option(names = "--env-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+    @CommandLine.Option(names = {"-e", "--env-file"}, paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "The .env file with the options and the template variables (e.g. .env.prod).")
     Path envFile;
 
@@ -70,7 +70,8 @@ public final class BgKube {
         BgKube root = new BgKube(toolbox);
         CommandLine commandLine = new CommandLine(root);
         for (Option option : Option.values()) {
-            commandLine.getCommandSpec().addOption(OptionSpec.builder(option.flag())
+            String[] names = option.shortFlag().map(s -> new String[] {s, option.flag()}).orElse(new String[] {option.flag()});
+            commandLine.getCommandSpec().addOption(OptionSpec.builder(names)
                     .paramLabel(option.label())
                     .scopeType(ScopeType.INHERIT)
                     .type(String.class)
@@ -113,7 +114,8 @@ public final class BgKube {
         ContainerRegistry registry = Registries.resolve(settings.containerRegistry());
         return switch (settings.builder()) {
             case DOCKER -> new DockerCliBuilder(settings.buildContext(), settings.dockerfile(), settings.dockerBuildArgs(),
-                    settings.dockerMachineName(), registry, settings.clusterZone(), toolbox.commands(), settings.commandTimeout(),
+                    settings.dockerMachineName(), settings.minikubeProfile(), registry, settings.clusterZone(),
+                    toolbox.commands(), settings.commandTimeout(),
                     toolbox.out()::println);
             case JIB -> new JibBuilder(settings.jibApp().orElseThrow(), settings.jibLibs(), settings.jibMainClass(), settings.jibBaseImage(), registry,
                     settings.insecureRegistry(), settings.buildContext().resolve("target").resolve("bg-kube"),

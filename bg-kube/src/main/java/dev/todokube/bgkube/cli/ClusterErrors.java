@@ -25,6 +25,19 @@ final class ClusterErrors {
         return first + ": " + root.getClass().getSimpleName() + ": " + firstLine(root.getMessage()) + hint;
     }
 
+    /** No HTTP answer at all (refused, unknown host, TLS or connect timeout), as opposed to an answer such as a 403. */
+    static boolean isUnreachable(KubernetesClientException e) {
+        if (e.getCode() > 0) {
+            return false;
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String firstLine(String message) {
         if (message == null) {
             return "";

@@ -35,14 +35,17 @@ final class PromoteCommand implements Callable<Integer> {
                 toolbox.clock(), analyzer, toolbox.out()::println);
         try (KubernetesClient client = toolbox.connect().connect(settings, false)) {
             KubeCluster cluster = root.cluster(settings, client);
+            PublishPlan plan;
             try (ClusterLock lock = Locking.lock(cluster, manifests, "promote", toolbox.clock())) {
                 Optional<Color> live = Publisher.liveColor(cluster, manifests);
                 ScaleDowns.finishOverdue(cluster, manifests, live, toolbox.clock().instant(), toolbox.out()::println);
-                PublishPlan plan = publisher.promotionPlan(cluster, live);
+                plan = publisher.promotionPlan(cluster, live);
                 toolbox.out().print("promote " + plan.image() + " (preview " + plan.target().label() + ")\n"
                         + plan.describe().lines().skip(1).map(line -> line + "\n").reduce("", String::concat));
                 publisher.execute(plan, cluster, publisher.keptMigrationStatus(cluster, plan));
             }
+            publisher.scaleDownAfterDelay(plan, cluster,
+                    () -> Locking.lock(cluster, manifests, "scale-down after promote", toolbox.clock()));
         }
         return 0;
     }

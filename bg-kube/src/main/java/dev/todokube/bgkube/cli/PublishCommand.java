@@ -1,6 +1,5 @@
 package dev.todokube.bgkube.cli;
 
-import dev.todokube.bgkube.BgKubeException;
 import dev.todokube.bgkube.analysis.Analyzer;
 import dev.todokube.bgkube.cluster.ClusterLock;
 import dev.todokube.bgkube.cluster.KubeCluster;
@@ -59,24 +58,34 @@ final class PublishCommand implements Callable<Integer> {
         }
         try (KubernetesClient client = toolbox.connect().connect(settings, false)) {
             KubeCluster cluster = root.cluster(settings, client);
+            PublishPlan plan;
             try (ClusterLock lock = Locking.lock(cluster, manifests, "publish " + imageTag, toolbox.clock())) {
                 Optional<Color> live = Publisher.liveColor(cluster, manifests);
                 ScaleDowns.finishOverdue(cluster, manifests, live, toolbox.clock().instant(), toolbox.out()::println);
-                PublishPlan plan = publisher.plan(imageTag, live, !noPromote);
+                plan = publisher.plan(imageTag, live, !noPromote);
                 toolbox.out().print("cluster " + settings.clusterName() + " (" + settings.clusterZone() + "), namespace "
                         + cluster.namespace() + "\n" + plan.describe());
                 publisher.execute(plan, cluster);
             }
+            publisher.scaleDownAfterDelay(plan, cluster,
+                    () -> Locking.lock(cluster, manifests, "scale-down after publish " + imageTag, toolbox.clock()));
         }
         return 0;
     }
 
-    /** A dry run reads the live color when it can, and otherwise plans a first publish. */
+    /**
+     * A dry run reads the live color when it can, and plans a first publish only when the API
+     * server does not answer at all. Any answer that is an error (a 403, a Service that selects
+     * neither color) is reported as what it is: the publish would fail on it too.
+     */
     private Optional<Color> liveColorIfReachable(Settings settings, ServiceManifests manifests) {
         Toolbox toolbox = root.toolbox();
         try (KubernetesClient client = toolbox.connect().connect(settings, true)) {
             return Publisher.liveColor(root.cluster(settings, client), manifests);
-        } catch (KubernetesClientException | BgKubeException e) {
+        } catch (KubernetesClientException e) {
+            if (!ClusterErrors.isUnreachable(e)) {
+                throw e;
+            }
             toolbox.out().println("# cluster not reachable (" + ClusterErrors.describe(e) + "): planning as a first publish");
             return Optional.empty();
         }

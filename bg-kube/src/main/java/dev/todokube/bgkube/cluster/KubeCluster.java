@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
@@ -40,6 +39,8 @@ public final class KubeCluster {
 
     /** On an HPA bg-kube pinned: its template's minReplicas. */
     public static final String PINNED_FROM = "bg-kube.todokube.dev/min-replicas-before-pin";
+    /** The field manager of bg-kube's server-side applies. */
+    public static final String FIELD_MANAGER = "bg-kube";
     private static final PatchContext JSON_PATCH = PatchContext.of(PatchType.JSON);
 
     private final KubernetesClient client;
@@ -63,9 +64,15 @@ public final class KubeCluster {
         return namespace;
     }
 
-    /** Creates the object, or replaces it when it exists (the result of {@code kubectl apply} for a full manifest). */
+    /**
+     * Server-side apply with field manager {@value #FIELD_MANAGER}, conflicts forced (the
+     * templates are authoritative for the fields they set): creates the object, or sets the
+     * fields the manifest sets, while fields other managers own (an HPA's replica count, a
+     * controller's annotations, injected sidecars) stay; fields bg-kube set before and the
+     * manifest no longer sets are removed.
+     */
     public void apply(HasMetadata object) {
-        client.resource(object).inNamespace(namespace).createOr(NonDeletingOperation::update);
+        client.resource(object).inNamespace(namespace).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
         log.accept("applied " + describe(object));
     }
 
@@ -170,6 +177,19 @@ public final class KubeCluster {
             patchAutoscaler(hpa, original, pinned);
             log.accept("pinned horizontalpodautoscaler " + hpa.getMetadata().getName() + " at min " + pinned
                     + " (was " + min + ") while " + deployment + " is idle");
+        }
+    }
+
+    /**
+     * Forgets a pin without touching minReplicas: after the HPA template was applied again (a
+     * new publish of that color), its minimum is the template's.
+     */
+    public void forgetPins(String deployment) {
+        for (HorizontalPodAutoscaler hpa : autoscalersOf(deployment)) {
+            if (Optional.ofNullable(hpa.getMetadata().getAnnotations()).map(a -> a.containsKey(PINNED_FROM)).orElse(false)) {
+                client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).withName(hpa.getMetadata().getName())
+                        .patch(JSON_PATCH, annotationPatch(hpa, Map.of(), Set.of(PINNED_FROM), List.of()));
+            }
         }
     }
 

@@ -9,29 +9,30 @@ import java.util.Optional;
  * bg-kube's interface, kept as it was; the rest goes beyond it.
  */
 public enum Option {
-    CLUSTER_NAME("NAME", "Cluster name (shown in the plan; the connection itself comes from the kubeconfig).", null, true),
-    CLUSTER_ZONE("ZONE", "Cluster zone or region (shown in the plan; the ECR region for --container-registry ecr).", null, true),
-    DOCKER_MACHINE_NAME("NAME", "Run docker against this minikube profile's Docker daemon (minikube -p NAME docker-env).", null, false),
-    DOCKER_BUILD_ARGS("LIST", "Comma-separated KEY=VALUE pairs, each passed as --build-arg.", "", false),
-    IMAGE_NAME("IMAGE", "Image repository, e.g. gcr.io/my-project/todo-api; the tag is added.", null, true),
-    SERVICE_NAME("NAME", "Name of the service being deployed (template variable $SERVICE_NAME).", null, true),
+    CLUSTER_NAME("NAME", "Cluster name (shown in the plan; the connection itself comes from the kubeconfig).", null, true, 'c'),
+    CLUSTER_ZONE("ZONE", "Cluster zone or region (shown in the plan; the ECR region for --container-registry ecr).", null, true, 'z'),
+    DOCKER_MACHINE_NAME("NAME", "Run docker against this docker-machine's daemon (docker-machine env NAME), when docker-machine is installed; silently skipped otherwise.", null, false, 'm'),
+    DOCKER_BUILD_ARGS("LIST", "Space-separated KEY=VALUE pairs, each passed as --build-arg.", "", false),
+    IMAGE_NAME("IMAGE", "Image repository, e.g. gcr.io/my-project/todo-api; the tag is added.", null, true, 'i'),
+    SERVICE_NAME("NAME", "Name of the service being deployed (template variable $SERVICE_NAME).", null, true, 's'),
     SERVICE_CONFIG("FILE", "Template of the public Service; COLOR selects the live color.", null, true),
     SERVICE_TIMEOUT("DURATION", "How long to wait for the public Service to select the new color.", "120s", false),
     DEPLOYMENT_CONFIG("FILE", "Template of one color's Deployment(s), with any ConfigMaps they need.", null, true),
     DEPLOYMENT_TIMEOUT("DURATION", "How long to wait for the Deployment to be available with the new tag.", "120s", false),
-    CONTEXT("DIR", "Docker build context (with Jib, build writes the image tarball under its target/bg-kube/).", ".", false),
-    DOCKERFILE("FILE", "Dockerfile to build.", "./Dockerfile", false),
+    CONTEXT("DIR", "Docker build context (with Jib, build writes the image tarball under its target/bg-kube/).", ".", false, 'x'),
+    DOCKERFILE("FILE", "Dockerfile to build.", "./Dockerfile", false, 'd'),
     SMOKE_SERVICE_CONFIG("FILE", "Template of the Service the smoke tests reach the new color through.", null, false),
     SMOKE_SERVICE_TIMEOUT("DURATION", "How long to wait for the smoke Service's external address.", "120s", false),
-    SMOKE_TESTS_COMMAND("COMMAND", "Shell command run locally with TEST_HOST=<host>:<port> of the smoke Service.", null, false),
+    SMOKE_TESTS_COMMAND("COMMAND", "Shell command run locally with TEST_HOST=<scheme>://<host>:<port> of the smoke Service (scheme: its first port's name, else http) and TEST_ADDRESS=<host>:<port>.", null, false),
     DB_MIGRATIONS_JOB_CONFIG_SEED("FILE", "Template of the Job(s) that seed the database on the first publish.", null, false),
     DB_MIGRATIONS_JOB_TIMEOUT("DURATION", "How long to wait for each seed Job to complete.", "120s", false),
     DB_MIGRATIONS_STATUS_COMMAND("COMMAND", "Shell command run in a new pod before migrating; its output is kept for a rollback.", null, false),
     DB_MIGRATIONS_APPLY_COMMAND("COMMAND", "Shell command run in a new pod to migrate the database.", null, false),
     DB_MIGRATIONS_ROLLBACK_COMMAND("COMMAND", "Shell command run in a new pod when smoke tests fail, with the kept status output as its argument.", null, false),
     KOPS_STATE_STORE("URL", "kops state store (kept for compatibility; exported as KOPS_STATE_STORE to the smoke-tests command).", null, false),
-    CONTAINER_REGISTRY("KIND", "gcr, ecr, local (nothing to push), any (any registry docker or Jib can push to), or the class name of your own ContainerRegistry.", "any", false),
+    CONTAINER_REGISTRY("KIND", "gcr, ecr, local (docker builds into minikube's daemon; nothing to push), any (any registry docker or Jib can push to), or the class name of your own ContainerRegistry.", "any", false),
 
+    MINIKUBE_PROFILE("PROFILE", "With --container-registry local: the minikube profile whose Docker daemon docker builds into (default: minikube's current profile).", null, false),
     NAMESPACE("NAMESPACE", "Kubernetes namespace (default: the kubeconfig context's namespace, else default).", null, false),
     KUBE_CONTEXT("CONTEXT", "kubeconfig context to use (default: the current context; kubeconfig found as kubectl finds it).", null, false),
     HPA_CONFIG("FILE", "Template of a HorizontalPodAutoscaler, applied per color with the Deployment.", null, false),
@@ -49,12 +50,23 @@ public enum Option {
     private final String description;
     private final String defaultValue;
     private final boolean required;
+    private final Character shortFlag;
 
     Option(String label, String description, String defaultValue, boolean required) {
+        this(label, description, defaultValue, required, null);
+    }
+
+    Option(String label, String description, String defaultValue, boolean required, Character shortFlag) {
         this.label = label;
         this.description = description;
         this.defaultValue = defaultValue;
         this.required = required;
+        this.shortFlag = shortFlag;
+    }
+
+    /** The original's one-letter flag, e.g. {@code -i} for --image-name, where it had one. */
+    public Optional<String> shortFlag() {
+        return Optional.ofNullable(shortFlag).map(c -> "-" + c);
     }
 
     /** The command-line name, e.g. {@code --image-name}. */

@@ -19,6 +19,7 @@ public record Settings(
         String clusterName,
         String clusterZone,
         Optional<String> dockerMachineName,
+        Optional<String> minikubeProfile,
         List<String> dockerBuildArgs,
         String imageName,
         String serviceName,

@@ -78,7 +78,8 @@ public final class SettingsLoader {
                 r.text(Option.CLUSTER_NAME),
                 r.text(Option.CLUSTER_ZONE),
                 r.optional(Option.DOCKER_MACHINE_NAME),
-                r.list(Option.DOCKER_BUILD_ARGS),
+                r.optional(Option.MINIKUBE_PROFILE),
+                r.words(Option.DOCKER_BUILD_ARGS),
                 r.text(Option.IMAGE_NAME),
                 r.text(Option.SERVICE_NAME),
                 r.path(Option.SERVICE_CONFIG),
@@ -177,6 +178,11 @@ public final class SettingsLoader {
 
         List<String> list(Option option) {
             return Arrays.stream(text(option).split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        }
+
+        /** Split on whitespace, as the original split DOCKER_BUILD_ARGS. */
+        List<String> words(Option option) {
+            return Arrays.stream(text(option).strip().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         }
 
         Duration duration(Option option) {

@@ -14,6 +14,7 @@ import dev.todokube.bgkube.analysis.MetricsWindow;
 import dev.todokube.bgkube.analysis.ServerMetrics;
 import dev.todokube.bgkube.analysis.Verdict;
 import dev.todokube.bgkube.analysis.VerdictTable;
+import dev.todokube.bgkube.cluster.ClusterLock;
 import dev.todokube.bgkube.cluster.KubeCluster;
 import dev.todokube.bgkube.cluster.PodExec;
 import dev.todokube.bgkube.cluster.PortForwarder;
@@ -25,9 +26,11 @@ import dev.todokube.bgkube.template.RenderedManifest;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.net.URI;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** Plans and runs a blue/green publish: build, push, deploy the idle color, migrate, smoke test, swap. */
 public final class Publisher {
@@ -214,10 +218,11 @@ public final class Publisher {
     }
 
     /**
-     * Runs the plan's steps in order. When a step between the deploy and the swap fails (deploy
-     * wait, seed, migration, smoke test, capacity), the publish is aborted: the new color is
-     * scaled to zero and its HPA deleted, the public Service is left as it was, and the error
-     * says so.
+     * Runs the plan's steps in order, up to the swap (the delayed scale-down is
+     * {@link #scaleDownAfterDelay}'s, after the lease is released). When a step between the
+     * deploy and the swap fails (deploy wait, seed, migration, smoke test, capacity), the publish
+     * is aborted: the new color is scaled to zero and its HPA deleted, the public Service is left
+     * as it was, and the error says so.
      */
     public void execute(PublishPlan plan, KubeCluster cluster) {
         execute(plan, cluster, Optional.empty());
@@ -228,6 +233,9 @@ public final class Publisher {
         Optional<String> statusOutput = keptStatusOutput;
         for (int i = 0; i < plan.steps().size(); i++) {
             Step step = plan.steps().get(i);
+            if (step instanceof Step.ScaleDownPrevious) {
+                continue;
+            }
             log.accept("==> " + (i + 1) + "/" + plan.steps().size() + " " + step.describe());
             boolean abortable = step instanceof Step.DeployColor || step instanceof Step.SeedDatabase
                     || step instanceof Step.MigrateDatabase || step instanceof Step.SmokeTest
@@ -264,11 +272,19 @@ public final class Publisher {
         }
         String message = String.valueOf(failure.getMessage()).contains(untouched) ? note : note + "; " + untouched;
         log.accept(message);
-        message = failure.getMessage() + "; " + message;
+        message = describe(failure) + "; " + message;
         if (failure instanceof AnalysisFailedException) {
             return new AnalysisFailedException(message);
         }
         return failure instanceof SmokeTestException ? new SmokeTestException(message) : new ClusterException(message, failure);
+    }
+
+    /** The failure in one line: an API error as the API server's own message and HTTP code. */
+    private static String describe(RuntimeException failure) {
+        if (failure instanceof KubernetesClientException api && api.getStatus() != null && api.getStatus().getMessage() != null) {
+            return "Kubernetes API error: " + api.getStatus().getMessage() + " (HTTP " + api.getCode() + ")";
+        }
+        return String.valueOf(failure.getMessage());
     }
 
     private Optional<String> run(PublishPlan plan, Step step, KubeCluster cluster, Optional<String> statusOutput) {
@@ -281,6 +297,7 @@ public final class Publisher {
             manifests.extras(deploy.color(), tag).forEach(extra -> applyAll(cluster, extra));
             applyAll(cluster, manifests.deployment(deploy.color(), tag));
             manifests.hpa(deploy.color(), tag).ifPresent(hpa -> applyAll(cluster, hpa));
+            manifests.deploymentNames(deploy.color()).forEach(cluster::forgetPins);
             for (Deployment deployment : manifests.deployment(deploy.color(), tag).all(Deployment.class)) {
                 // A Deployment that does not run the built image (e.g. a stock Locust master) has no tag to wait for.
                 cluster.awaitDeployment(deployment.getMetadata().getName(),
@@ -298,8 +315,6 @@ public final class Publisher {
             analyze(cluster, plan, analysis, statusOutput);
         } else if (step instanceof Step.SwapService swap) {
             swap(cluster, plan, swap, statusOutput);
-        } else if (step instanceof Step.ScaleDownPrevious scaleDown) {
-            scaleDown(cluster, scaleDown);
         } else if (step instanceof Step.WatchLive watch) {
             watch(cluster, plan, watch, statusOutput);
         } else if (step instanceof Step.HoldPreview hold) {
@@ -438,8 +453,10 @@ public final class Publisher {
                 log.accept("smoke service " + smoke.service() + " reachable at " + address + " (no smoke tests command)");
                 return;
             }
-            log.accept("running smoke tests with TEST_HOST=" + address + ": " + smoke.command().get());
-            Map<String, String> environment = new HashMap<>(Map.of("TEST_HOST", address));
+            String testHost = scheme(plan) + "://" + address;
+            log.accept("running smoke tests with TEST_HOST=" + testHost + " TEST_ADDRESS=" + address + ": "
+                    + smoke.command().get());
+            Map<String, String> environment = new HashMap<>(Map.of("TEST_HOST", testHost, "TEST_ADDRESS", address));
             settings.kopsStateStore().ifPresent(store -> environment.put("KOPS_STATE_STORE", store));
             result = localCommands.run(CommandRunner.Command.of(List.of("sh", "-c", smoke.command().get()))
                     .withEnvironment(environment).withTimeout(settings.commandTimeout()));
@@ -462,7 +479,10 @@ public final class Publisher {
         }
         Deployment deployment = cluster.deployment(manifests.servedDeployment(plan.target()))
                 .orElseThrow(() -> new ClusterException("deployment of " + plan.target().label() + " disappeared"));
-        runInPod(cluster, deployment, rollbackCommand.get() + " \"$1\"", List.of(statusOutput.orElse("")));
+        // As the original, which put the status output on the kubectl exec command line: one argument per word.
+        List<String> words = List.of(statusOutput.orElse("").strip().split("\\s+")).stream()
+                .filter(w -> !w.isEmpty()).toList();
+        runInPod(cluster, deployment, rollbackCommand.get() + " \"$@\"", words);
         return "; ran the rollback command '" + rollbackCommand.get() + "' with the kept status output";
     }
 
@@ -575,22 +595,59 @@ public final class Publisher {
                 + step.previous().label() + " again" + rolledBack);
     }
 
-    private void scaleDown(KubeCluster cluster, Step.ScaleDownPrevious scaleDown) {
-        log.accept("waiting " + scaleDown.delay().toSeconds() + "s before scaling down " + scaleDown.color().label());
+    /** TEST_HOST's scheme, as the original's: the name of the smoke Service's first port, else http. */
+    private String scheme(PublishPlan plan) {
+        List<ServicePort> ports = manifests.smokeService(plan.target(), plan.image().tag()).orElseThrow()
+                .single(Service.class).getSpec().getPorts();
+        String name = ports == null || ports.isEmpty() ? null : ports.get(0).getName();
+        return name == null || name.isBlank() ? "http" : name;
+    }
+
+    /**
+     * The plan's last step, the delayed scale-down of the previous color, run after the lease of
+     * the publish was released (so a rollback can run during the delay, which is what the delay
+     * is for): waits, takes the lease again, and scales down if the scale-down is still recorded
+     * for that color. Does nothing when the plan has no scale-down.
+     *
+     * @param lock takes the lease again; refused when another publish or rollback runs, which
+     *     then does the scale-down itself once it is due
+     */
+    public void scaleDownAfterDelay(PublishPlan plan, KubeCluster cluster, Supplier<ClusterLock> lock) {
+        for (int i = 0; i < plan.steps().size(); i++) {
+            if (plan.steps().get(i) instanceof Step.ScaleDownPrevious scaleDown) {
+                log.accept("==> " + (i + 1) + "/" + plan.steps().size() + " " + scaleDown.describe());
+                scaleDown(cluster, scaleDown, lock);
+            }
+        }
+    }
+
+    private void scaleDown(KubeCluster cluster, Step.ScaleDownPrevious scaleDown, Supplier<ClusterLock> lock) {
+        log.accept("waiting " + scaleDown.delay().toSeconds() + "s before scaling down " + scaleDown.color().label()
+                + " (the lease is released meanwhile: a rollback may run)");
         try {
             sleeper.sleep(scaleDown.delay());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ClusterException("interrupted before scaling down " + scaleDown.color().label(), e);
+            throw new ClusterException("interrupted before scaling down " + scaleDown.color().label()
+                    + "; it is recorded on service " + manifests.serviceName() + ": the next publish or rollback does it", e);
         }
-        // A rollback meanwhile (by another bg-kube) made this color live again: nothing to do.
-        Optional<ReleaseState.ScaleDown> due = ReleaseState.read(cluster, manifests).flatMap(ReleaseState::scaleDown);
-        if (due.isEmpty() || due.get().color() != scaleDown.color()) {
-            log.accept("scale-down of " + scaleDown.color().label() + " is no longer recorded (a rollback?): skipped");
+        ClusterLock held;
+        try {
+            held = lock.get();
+        } catch (ClusterException e) {
+            log.accept("scale-down of " + scaleDown.color().label() + " left to the command now running: " + e.getMessage());
             return;
         }
-        ScaleDowns.scaleToZero(cluster, manifests, scaleDown.color());
-        cluster.annotateService(manifests.serviceName(), Map.of(), ReleaseState.SCALE_DOWN_KEYS);
+        try (held) {
+            // A rollback during the delay made this color live again and dropped the scale-down.
+            Optional<ReleaseState.ScaleDown> due = ReleaseState.read(cluster, manifests).flatMap(ReleaseState::scaleDown);
+            if (due.isEmpty() || due.get().color() != scaleDown.color()) {
+                log.accept("scale-down of " + scaleDown.color().label() + " is no longer recorded (a rollback?): skipped");
+                return;
+            }
+            ScaleDowns.scaleToZero(cluster, manifests, scaleDown.color());
+            cluster.annotateService(manifests.serviceName(), Map.of(), ReleaseState.SCALE_DOWN_KEYS);
+        }
     }
 
     private Duration execTimeout() {

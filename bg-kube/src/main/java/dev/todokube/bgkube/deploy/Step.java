@@ -70,8 +70,9 @@ public sealed interface Step {
         public String describe() {
             return "smoke test: apply service " + service + ", wait up to " + timeout.toSeconds()
                     + "s for its address (else port-forward)"
-                    + command.map(c -> ", run '" + c + "' with TEST_HOST=<address>").orElse("")
-                    + rollbackCommand.map(c -> "; on failure run '" + c + " <status output>' in the new pod").orElse("");
+                    + command.map(c -> ", run '" + c + "' with TEST_HOST=<scheme>://<host>:<port> and TEST_ADDRESS=<host>:<port>")
+                            .orElse("")
+                    + rollbackCommand.map(c -> "; on failure run '" + c + " <status output words>' in the new pod").orElse("");
         }
     }
 

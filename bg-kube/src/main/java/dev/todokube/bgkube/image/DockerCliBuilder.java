@@ -15,9 +15,13 @@ import java.util.function.Consumer;
 /** Builds and pushes with the docker CLI, as the original bg-kube did. */
 public final class DockerCliBuilder implements ImageBuilder {
 
+    /** The exit code a CommandRunner reports for a program it cannot start (not on the PATH). */
+    private static final int NOT_INSTALLED = 127;
+
     private final Path context;
     private final Path dockerfile;
     private final List<String> buildArgs;
+    private final Optional<String> dockerMachine;
     private final Optional<String> minikubeProfile;
     private final ContainerRegistry registry;
     private final String zone;
@@ -26,15 +30,22 @@ public final class DockerCliBuilder implements ImageBuilder {
     private final Consumer<String> log;
 
     /**
-     * @param minikubeProfile when set, docker talks to that minikube profile's daemon (the
-     *     modern form of the original's docker-machine-name), so a local cluster sees the image
+     * Which Docker daemon docker talks to, as the original chose it: with a registry that needs
+     * no push (local), minikube's ({@code minikube docker-env}, so the cluster sees the image);
+     * otherwise a docker-machine's ({@code docker-machine env NAME}) when one is named and
+     * docker-machine is installed (silently skipped when it is not); otherwise docker's own.
+     *
+     * @param dockerMachine the original's DOCKER_MACHINE_NAME
+     * @param minikubeProfile the minikube profile for the local registry; empty for minikube's current one
      * @param timeout how long each docker (or login) command may run
      */
-    public DockerCliBuilder(Path context, Path dockerfile, List<String> buildArgs, Optional<String> minikubeProfile,
-            ContainerRegistry registry, String zone, CommandRunner runner, Duration timeout, Consumer<String> log) {
+    public DockerCliBuilder(Path context, Path dockerfile, List<String> buildArgs, Optional<String> dockerMachine,
+            Optional<String> minikubeProfile, ContainerRegistry registry, String zone, CommandRunner runner, Duration timeout,
+            Consumer<String> log) {
         this.context = context;
         this.dockerfile = dockerfile;
         this.buildArgs = List.copyOf(buildArgs);
+        this.dockerMachine = dockerMachine;
         this.minikubeProfile = minikubeProfile;
         this.registry = registry;
         this.zone = zone;
@@ -82,7 +93,11 @@ public final class DockerCliBuilder implements ImageBuilder {
 
     @Override
     public String describeBuild(ImageRef image) {
-        return String.join(" ", buildArgv(image)) + minikubeProfile.map(p -> "  (against minikube -p " + p + "'s daemon)").orElse("");
+        String daemon = !registry.needsPush()
+                ? "  (against minikube" + minikubeProfile.map(p -> " -p " + p).orElse("") + "'s daemon)"
+                : dockerMachine.map(m -> "  (against docker-machine " + m + "'s daemon, if docker-machine is installed)")
+                        .orElse("");
+        return String.join(" ", buildArgv(image)) + daemon;
     }
 
     @Override
@@ -91,16 +106,39 @@ public final class DockerCliBuilder implements ImageBuilder {
     }
 
     private Map<String, String> dockerEnvironment() {
-        if (minikubeProfile.isEmpty()) {
+        if (!registry.needsPush()) {
+            List<String> argv = new ArrayList<>(List.of("minikube"));
+            minikubeProfile.ifPresent(p -> argv.addAll(List.of("-p", p)));
+            argv.addAll(List.of("docker-env", "--shell", "bash"));
+            return parseEnvironment(run(Command.of(argv), "minikube docker-env").output());
+        }
+        if (dockerMachine.isEmpty()) {
             return Map.of();
         }
-        List<String> argv = List.of("minikube", "-p", minikubeProfile.get(), "docker-env", "--shell", "none");
-        CommandRunner.Result result = run(Command.of(argv), "minikube docker-env");
+        Command command = Command.of(List.of("docker-machine", "env", "--shell", "bash", dockerMachine.get()));
+        CommandRunner.Result result = runner.run(command.withTimeout(timeout));
+        if (result.exitCode() == NOT_INSTALLED) {
+            return Map.of();
+        }
+        if (!result.succeeded()) {
+            throw new ClusterException("docker-machine env failed with exit code " + result.exitCode() + ": " + command
+                    + lastLines(result.output()));
+        }
+        return parseEnvironment(result.output());
+    }
+
+    /** {@code export DOCKER_HOST="tcp://..."} lines (bash syntax, as both tools print it); comments are skipped. */
+    static Map<String, String> parseEnvironment(String output) {
         Map<String, String> environment = new HashMap<>();
-        for (String line : result.output().split("\n")) {
-            int equals = line.indexOf('=');
-            if (equals > 0 && line.substring(0, equals).matches("[A-Z_]+")) {
-                environment.put(line.substring(0, equals), line.substring(equals + 1).strip());
+        for (String line : output.split("\n")) {
+            String assignment = line.strip().startsWith("export ") ? line.strip().substring("export ".length()) : line.strip();
+            int equals = assignment.indexOf('=');
+            if (equals > 0 && assignment.substring(0, equals).matches("[A-Z_]+")) {
+                String value = assignment.substring(equals + 1).strip();
+                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                    value = value.substring(1, value.length() - 1);
+                }
+                environment.put(assignment.substring(0, equals), value);
             }
         }
         return environment;

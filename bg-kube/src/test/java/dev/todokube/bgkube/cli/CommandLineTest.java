@@ -2,10 +2,22 @@ package dev.todokube.bgkube.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.todokube.bgkube.process.CommandRunner;
+import dev.todokube.bgkube.template.Manifests;
+import dev.todokube.bgkube.template.Template;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import dev.todokube.bgkube.testing.MockCluster;
 import dev.todokube.bgkube.testing.TestProject;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,6 +92,43 @@ class CommandLineTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("# cluster not reachable (").contains("planning as a first publish")
                 .contains("as blue (first publish");
+    }
+
+    @Test
+    void dryRunReportsAForbiddenAnswerAsWhatItIs() {
+        KubernetesMockServer forbidding = new KubernetesMockServer(false);
+        forbidding.init();
+        try {
+            forbidding.expect().get().withPath("/api/v1/namespaces/" + MockCluster.NAMESPACE + "/services/todo-api")
+                    .andReturn(403, new StatusBuilder().withStatus("Failure").withReason("Forbidden").withCode(403)
+                            .withMessage("services \"todo-api\" is forbidden: User \"ci\" cannot get resource \"services\"")
+                            .build())
+                    .always();
+
+            TestProject.Run run = project.runAgainst(forbidding::createClient, "publish", "--dry-run");
+
+            assertThat(run.exitCode()).isEqualTo(3);
+            assertThat(run.err()).contains("services \"todo-api\" is forbidden: User \"ci\" cannot get resource")
+                    .contains("(HTTP 403)");
+            assertThat(run.out() + run.err()).doesNotContain("not reachable").doesNotContain("planning as a first publish");
+        } finally {
+            forbidding.destroy();
+        }
+    }
+
+    @Test
+    void dryRunReportsAServiceThatSelectsNeitherColor() {
+        cluster.client().services().inNamespace(MockCluster.NAMESPACE).resource(new ServiceBuilder()
+                .withNewMetadata().withName("todo-api").endMetadata()
+                .withNewSpec().addToSelector("app", "todo-api").addToSelector("color", "purple")
+                .addNewPort().withPort(8001).endPort().endSpec().build()).create();
+
+        TestProject.Run run = project.run(cluster, "publish", "--dry-run");
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("service todo-api selects {").contains("color=purple")
+                .contains("which is neither").contains("fix it by hand before publishing");
+        assertThat(run.out()).doesNotContain("not reachable");
     }
 
     @Test
@@ -172,6 +221,22 @@ class CommandLineTest {
     }
 
     @Test
+    void aGarbageEnvFileIsOneLineNamingTheFile() throws Exception {
+        Path binary = dir.resolve("binary.env");
+        Files.write(binary, new byte[] {(byte) 0xC3, 0x28, 0x00, (byte) 0xFF, 0x0A});
+        Path malformed = dir.resolve("malformed.env");
+        Files.writeString(malformed, "A=1\n\u0001\u0002 bad line\n");
+
+        TestProject.Run notText = project.runExactly(cluster, "--env-file", binary.toString(), "publish", "--dry-run");
+        TestProject.Run badLine = project.runExactly(cluster, "--env-file", malformed.toString(), "publish", "--dry-run");
+
+        assertThat(notText.exitCode()).isEqualTo(2);
+        assertThat(notText.err()).isEqualTo("bg-kube: env file " + binary + " is not UTF-8 text\n");
+        assertThat(badLine.exitCode()).isEqualTo(2);
+        assertThat(badLine.err()).isEqualTo("bg-kube: env file " + malformed + ": Malformed entry \\u0001\\u0002 bad line\n");
+    }
+
+    @Test
     void invalidValueNamesTheOptionAndWhereItCameFrom() {
         project.set("DEPLOYMENT_TIMEOUT", "soon");
 
@@ -187,12 +252,15 @@ class CommandLineTest {
         TestProject.Run unknownOption = project.run(cluster, "--no-such-option", "publish");
         TestProject.Run unknownCommand = project.run(cluster, "deploy");
         TestProject.Run pushWithoutTag = project.run(cluster, "push");
+        TestProject.Run pushTwoTags = project.run(cluster, "push", "7", "--tag", "8");
 
         assertThat(unknownOption.exitCode()).isEqualTo(2);
         assertThat(unknownOption.err()).contains("Unknown option: '--no-such-option'");
         assertThat(unknownCommand.exitCode()).isEqualTo(2);
         assertThat(pushWithoutTag.exitCode()).isEqualTo(2);
-        assertThat(pushWithoutTag.err()).contains("Missing required option: '--tag=TAG'");
+        assertThat(pushWithoutTag.err()).isEqualTo("bg-kube: push needs the tag to push: push TAG (or push --tag TAG)\n");
+        assertThat(pushTwoTags.exitCode()).isEqualTo(2);
+        assertThat(pushTwoTags.err()).contains("push: two different tags given (7 and --tag 8)");
     }
 
     @Test
@@ -225,6 +293,48 @@ class CommandLineTest {
         assertThat(project.commands().commands()).extracting(c -> String.join(" ", c.argv())).containsExactly(
                 "docker build . -f ./Dockerfile -t registry.example/team/todo-api:7 --build-arg VERSION=1.2 --build-arg PROFILE=prod",
                 "docker push registry.example/team/todo-api:7");
+    }
+
+    @Test
+    void theOriginalsShortFlagsAndPushTagWork() {
+        TestProject.Run build = project.runExactly(cluster, "build", "-e", project.file(".env.test"), "-c", "c1", "-z", "z1",
+                "-m", "machine-x", "-i", "gcr.io/p/other", "-s", "svc", "-x", "ctx", "-d", "ctx/Dockerfile.alt", "--tag", "3");
+        TestProject.Run push = project.runExactly(cluster, "push", "-e", project.file(".env.test"), "-i", "gcr.io/p/other", "3");
+
+        assertThat(build.exitCode()).as(build.err()).isZero();
+        assertThat(push.exitCode()).as(push.err()).isZero();
+        List<CommandRunner.Command> commands = project.commands().commands();
+        assertThat(commands).extracting(c -> String.join(" ", c.argv())).containsExactly(
+                "docker-machine env --shell bash machine-x",
+                "docker build ctx -f ctx/Dockerfile.alt -t gcr.io/p/other:3 --build-arg VERSION=1.2 --build-arg PROFILE=prod",
+                "docker push gcr.io/p/other:3");
+        assertThat(commands.get(1).environment()).as("docker-machine is not installed here: silently skipped").isEmpty();
+        assertThat(build.out() + build.err()).doesNotContain("docker-machine");
+    }
+
+    @Test
+    void renderPrintsEveryManifestOfAColorAsOneYamlStreamWithoutACluster() {
+        TestProject.Run run = project.runUnreachable("render", "--color", "green", "--tag", "5");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<HasMetadata> objects = Manifests.render(Template.of("render output", run.out()), Map.of()).objects();
+        assertThat(objects).extracting(o -> o.getKind() + " " + o.getMetadata().getName()).containsExactly(
+                "Deployment todo-api-green", "HorizontalPodAutoscaler todo-api-green", "Job todo-api-seed",
+                "Service todo-api-smoke", "Service todo-api");
+        assertThat(((Deployment) objects.get(0)).getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("registry.example/team/todo-api:5");
+        assertThat(((Service) objects.get(4)).getSpec().getSelector()).containsEntry("color", "green");
+        assertThat(run.out()).contains("# " + project.file("seed-job.yaml") + " (applied on the first publish only)")
+                .doesNotContain("not reachable");
+        assertThat(project.commands().commands()).isEmpty();
+    }
+
+    @Test
+    void renderRejectsAColorThatIsNeither() {
+        TestProject.Run run = project.runUnreachable("render", "--color", "red");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("bg-kube: --color: invalid value 'red': expected blue or green\n");
     }
 
     private void assertNothingCreated() {

@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,25 @@ class KubeClusterTest {
         mock.reset();
         cluster = new KubeCluster(mock.client(), MockCluster.NAMESPACE, new LocalPodExec(),
                 new FixedPortForwarder("127.0.0.1:1"), log::add, Duration.ofMillis(100));
+    }
+
+    @Test
+    void applyIsAServerSideApplyByBgKubeThatKeepsWhatOthersSet() {
+        Map<String, String> blue = Map.of("app", "todo-api", "color", "blue");
+        cluster.apply(service("todo-api", blue));
+        // Another controller adds an annotation (a merge patch: no resourceVersion to race the simulator's
+        // status update with); the template does not mention it.
+        mock.client().services().inNamespace(MockCluster.NAMESPACE).withName("todo-api").patch(
+                PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"mesh.example/injected\":\"true\"}}}");
+
+        cluster.apply(service("todo-api", Map.of("app", "todo-api", "color", "green")));
+
+        Service applied = mock.client().services().inNamespace(MockCluster.NAMESPACE).withName("todo-api").get();
+        assertThat(applied.getSpec().getSelector()).containsEntry("color", "green");
+        assertThat(applied.getMetadata().getAnnotations()).containsEntry("mesh.example/injected", "true");
+        assertThat(mock.serverSideApplies()).hasSize(2).allSatisfy(path -> assertThat(path)
+                .startsWith("/api/v1/namespaces/" + MockCluster.NAMESPACE + "/services/todo-api?")
+                .contains("fieldManager=bg-kube").contains("force=true"));
     }
 
     @Test

@@ -47,6 +47,16 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void anOriginalEnvFilesDockerBuildArgsAreSplitOnSpaces() throws Exception {
+        Settings settings = SettingsLoader.load(Map.of(), Optional.of(envFile(REQUIRED
+                + "DOCKER_BUILD_ARGS=PROJECT=x ENV=prod\nDOCKER_MACHINE_NAME=todoapp-todos\n")));
+
+        assertThat(settings.dockerBuildArgs()).containsExactly("PROJECT=x", "ENV=prod");
+        assertThat(settings.dockerMachineName()).contains("todoapp-todos");
+        assertThat(settings.minikubeProfile()).isEmpty();
+    }
+
+    @Test
     void flagWinsOverTheFileAndBecomesTheTemplateVariable() throws Exception {
         Settings settings = SettingsLoader.load(
                 Map.of(Option.SERVICE_NAME, "canary-api", Option.DEPLOYMENT_TIMEOUT, "5m"),

@@ -80,7 +80,7 @@ class ManualGateTest {
         assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
         List<LocalPodExec.Call> calls = project.podExec().calls();
         assertThat(calls.get(calls.size() - 1).command())
-                .containsExactly("sh", "-c", "echo rolling-back-to \"$1\"", "sh", "migration-status-42");
+                .containsExactly("sh", "-c", "echo rolling-back-to \"$@\"", "sh", "migration-status-42");
         assertThat(project.run(cluster, "status").out()).doesNotContain("preview:");
 
         TestProject.Run again = project.run(cluster, "abort");

@@ -125,7 +125,7 @@ class PublishAnalysisTest {
         assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
         List<LocalPodExec.Call> calls = project.podExec().calls();
         assertThat(calls.get(calls.size() - 1).command())
-                .containsExactly("sh", "-c", "echo rolling-back-to \"$1\"", "sh", "migration-status-42");
+                .containsExactly("sh", "-c", "echo rolling-back-to \"$@\"", "sh", "migration-status-42");
         assertThat(project.portForwarder().opened()).contains("todo-api-smoke:8001", "todo-api:8001");
     }
 
@@ -202,7 +202,7 @@ class PublishAnalysisTest {
         assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
         List<LocalPodExec.Call> calls = project.podExec().calls();
         assertThat(calls.get(calls.size() - 1).command())
-                .containsExactly("sh", "-c", "echo rolling-back-to \"$1\"", "sh", "migration-status-42");
+                .containsExactly("sh", "-c", "echo rolling-back-to \"$@\"", "sh", "migration-status-42");
         assertThat(project.portForwarder().opened()).anyMatch(tunnel -> tunnel.startsWith("pod/todo-api-green")
                 && tunnel.endsWith(":9090"));
         assertThat(project.run(cluster, "status").out())

@@ -66,7 +66,8 @@ class PublishFlowTest {
         assertThat(client.batch().v1().jobs().inNamespace(NS).withName("todo-api-seed").get().getStatus().getSucceeded())
                 .isEqualTo(1);
         assertThat(selector("todo-api")).containsEntry("color", "blue");
-        assertThat(project.smokeHosts()).hasSize(1).allMatch(h -> h.matches("10\\.96\\.0\\.\\d+:8001"));
+        assertThat(project.smokeHosts()).as("the original's TEST_HOST: the port's name as the scheme").hasSize(1)
+                .allMatch(h -> h.matches("grpc://10\\.96\\.0\\.\\d+:8001"));
         HorizontalPodAutoscaler hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS)
                 .withName("todo-api-blue").get();
         assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("todo-api-blue");
@@ -99,6 +100,7 @@ class PublishFlowTest {
 
     @Test
     void failedSmokeTestsLeaveThePublicServiceAndRunTheRollbackCommandWithTheStatusOutput() {
+        project.set("DB_MIGRATIONS_STATUS_COMMAND", "echo 0042_add_index applied");
         assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
         project.set("SMOKE_TESTS_COMMAND", "echo smoke failing against $TEST_HOST; exit 7");
 
@@ -116,9 +118,9 @@ class PublishFlowTest {
         List<LocalPodExec.Call> calls = project.podExec().calls();
         assertThat(calls).hasSize(3);
         LocalPodExec.Call rollback = calls.get(2);
-        assertThat(rollback.command()).containsExactly("sh", "-c", "echo rolling-back-to \"$1\"", "sh",
-                "migration-status-42");
-        assertThat(rollback.result().output()).isEqualTo("rolling-back-to migration-status-42\n");
+        assertThat(rollback.command()).as("the status output split into words, as the original passed it")
+                .containsExactly("sh", "-c", "echo rolling-back-to \"$@\"", "sh", "0042_add_index", "applied");
+        assertThat(rollback.result().output()).isEqualTo("rolling-back-to 0042_add_index applied\n");
         assertThat(rollback.pod()).startsWith("todo-api-green-");
     }
 
@@ -212,7 +214,8 @@ class PublishFlowTest {
     void smokeServiceWithoutAnAddressIsReachedThroughAPortForward() {
         project.set("SMOKE_SERVICE_TIMEOUT", "1s");
         project.set("KOPS_STATE_STORE", "s3://kops-state");
-        project.set("SMOKE_TESTS_COMMAND", "echo \"$TEST_HOST $KOPS_STATE_STORE\" >> " + project.file("smoke-hosts.txt"));
+        project.set("SMOKE_TESTS_COMMAND", "echo \"$TEST_HOST $TEST_ADDRESS $KOPS_STATE_STORE\" >> "
+                + project.file("smoke-hosts.txt"));
         cluster.simulator().withholdAddress("todo-api-smoke");
 
         TestProject.Run run = project.run(cluster, "publish", "--tag", "5");
@@ -222,7 +225,25 @@ class PublishFlowTest {
                 .contains("falling back to a port-forward");
         assertThat(project.portForwarder().opened()).containsExactly("todo-api-smoke:8001");
         assertThat(project.portForwarder().closed()).containsExactly("todo-api-smoke:8001");
-        assertThat(project.smokeHosts()).containsExactly("127.0.0.1:18001 s3://kops-state");
+        assertThat(project.smokeHosts()).containsExactly("grpc://127.0.0.1:18001 127.0.0.1:18001 s3://kops-state");
+    }
+
+    @Test
+    void testHostIsHttpWhenTheSmokeServicesPortHasNoName() {
+        project.writeFile("smoke-service.yaml", """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: $SERVICE_NAME-smoke}
+            spec:
+              type: LoadBalancer
+              selector: {app: $SERVICE_NAME, color: $COLOR}
+              ports: [{port: 80, targetPort: 8001}]
+            """);
+
+        TestProject.Run run = project.run(cluster, "publish", "--tag", "5");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(project.smokeHosts()).singleElement().asString().matches("http://10\\.96\\.0\\.\\d+:80");
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -158,6 +159,25 @@ class PublishSafetyTest {
         assertThat(annotations()).doesNotContainKey(STATE + "scale-down-color");
         assertThat(rollback.exitCode()).as("blue is gone: nothing to roll back to").isEqualTo(3);
         assertThat(selector()).containsEntry("color", "green");
+    }
+
+    @Test
+    void aRollbackRunsDuringTheScaleDownDelayAndCancelsIt() {
+        project.set("SCALE_DOWN_DELAY", "90s");
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        AtomicReference<TestProject.Run> rollback = new AtomicReference<>();
+        project.duringNextSleep(() -> rollback.set(project.run(cluster, "rollback")));
+
+        TestProject.Run publish = project.run(cluster, "publish", "--tag", "2");
+
+        assertThat(publish.exitCode()).as(publish.err()).isZero();
+        assertThat(rollback.get().exitCode()).as("the publish released its lease for the delay: " + rollback.get().err())
+                .isZero();
+        assertThat(publish.out()).contains("scale-down of blue is no longer recorded (a rollback?): skipped");
+        assertThat(selector()).containsEntry("color", "blue");
+        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(client.leases().inNamespace(NS).withName("bg-kube-todo-api").get().getSpec().getHolderIdentity())
+                .as("released after the scale-down step").isNull();
     }
 
     @Test

@@ -172,6 +172,31 @@ class RepositoryManifestsTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void mongodbInstallIsPinnedAndTodoApiConnectsAsALeastPrivilegeUser() throws IOException {
+        List<HasMetadata> objects = Manifests.render(Template.load(ROOT.resolve("kubernetes/mongodb/mongodb.yaml")), Map.of())
+                .objects();
+        io.fabric8.kubernetes.api.model.apps.StatefulSet db = only(objects, io.fabric8.kubernetes.api.model.apps.StatefulSet.class);
+        Container mongo = db.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(mongo.getImage()).as("an official image, pinned to a patch release").matches("mongo:\\d+\\.\\d+\\.\\d+")
+                .doesNotContain("bitnami");
+        Settings prod = settings(".env.prod");
+        assertThat(env(mongo, "APP_DB").getValue()).isEqualTo(prod.variables().get("DB_NAME"));
+        String initScript = only(objects, io.fabric8.kubernetes.api.model.ConfigMap.class).getData().get("create-app-user.js");
+        assertThat(initScript).contains("roles: [{ role: \"readWrite\", db: dbName }]").doesNotContain("root");
+        assertThat(db.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> assertThat(v.getConfigMap().getName())
+                .isEqualTo("todo-db-init"));
+        assertThat(mongo.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/docker-entrypoint-initdb.d"));
+        Service service = only(objects, Service.class);
+        assertThat(prod.variables().get("DB_HOST")).startsWith(service.getMetadata().getName() + ".");
+
+        Secret example = only(Manifests.render(Template.load(ROOT.resolve("kubernetes/db-secret.example.yaml")),
+                prod.variablesFor("blue", "1")).objects(), Secret.class);
+        String uri = example.getStringData().get("uri");
+        assertThat(uri).as("todo-api's own user, not root").startsWith("mongodb://" + env(mongo, "APP_USER").getValue() + ":")
+                .contains("@" + prod.variables().get("DB_HOST") + ":27017/TodosDB?authSource=TodosDB");
+    }
+
     private static EnvVar env(Container container, String name) {
         return container.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no env " + name));

@@ -23,14 +23,20 @@ class DockerCliBuilderTest {
             .script("docker", new CommandRunner.Result(0, ""))
             .script("aws", new CommandRunner.Result(0, "ecr-token-123\n"))
             .script("minikube", new CommandRunner.Result(0,
-                    "DOCKER_TLS_VERIFY=1\nDOCKER_HOST=tcp://192.168.49.2:2376\nDOCKER_CERT_PATH=/home/u/.minikube/certs\n"
-                            + "MINIKUBE_ACTIVE_DOCKERD=dev\n"));
+                    "export DOCKER_TLS_VERIFY=\"1\"\nexport DOCKER_HOST=\"tcp://192.168.49.2:2376\"\n"
+                            + "export DOCKER_CERT_PATH=\"/home/u/.minikube/certs\"\nexport MINIKUBE_ACTIVE_DOCKERD=\"dev\"\n\n"
+                            + "# To point your shell to minikube's docker-daemon, run:\n# eval $(minikube -p dev docker-env)\n"));
     private final List<String> log = new ArrayList<>();
     private final ImageRef image = new ImageRef("gcr.io/proj/todo-api", "1764000000");
 
     private DockerCliBuilder builder(String registry, Optional<String> minikube, List<String> buildArgs) {
-        return new DockerCliBuilder(Path.of("services/api"), Path.of("services/api/Dockerfile.prod"), buildArgs, minikube,
-                Registries.resolve(registry), "eu-west-1a", runner, Duration.ofMinutes(5), log::add);
+        return builder(registry, Optional.empty(), minikube, buildArgs);
+    }
+
+    private DockerCliBuilder builder(String registry, Optional<String> machine, Optional<String> minikube,
+            List<String> buildArgs) {
+        return new DockerCliBuilder(Path.of("services/api"), Path.of("services/api/Dockerfile.prod"), buildArgs, machine,
+                minikube, Registries.resolve(registry), "eu-west-1a", runner, Duration.ofMinutes(5), log::add);
     }
 
     @Test
@@ -82,7 +88,7 @@ class DockerCliBuilderTest {
                         List.of("sh", "-c", "cat > " + received + "; echo Login Succeeded"));
             }
         };
-        DockerCliBuilder docker = new DockerCliBuilder(Path.of("."), Path.of("Dockerfile"), List.of(), Optional.empty(),
+        DockerCliBuilder docker = new DockerCliBuilder(Path.of("."), Path.of("Dockerfile"), List.of(), Optional.empty(), Optional.empty(),
                 registry, "zone", new ProcessCommandRunner(log::add), Duration.ofSeconds(20), log::add);
 
         assertThatThrownBy(() -> docker.push(image)).isInstanceOf(ClusterException.class)
@@ -113,15 +119,32 @@ class DockerCliBuilderTest {
     }
 
     @Test
-    void minikubeProfileRunsDockerAgainstItsDaemon() {
+    void localRegistryBuildsIntoMinikubesDaemonAsTheOriginal() {
+        builder("local", Optional.empty(), List.of()).build(image);
         builder("local", Optional.of("dev"), List.of()).build(image);
 
         List<CommandRunner.Command> commands = runner.commands();
-        assertThat(commands.get(0).argv()).containsExactly("minikube", "-p", "dev", "docker-env", "--shell", "none");
+        assertThat(commands.get(0).argv()).containsExactly("minikube", "docker-env", "--shell", "bash");
+        assertThat(commands.get(2).argv()).containsExactly("minikube", "-p", "dev", "docker-env", "--shell", "bash");
+        commands = commands.subList(2, 4);
         assertThat(commands.get(1).argv()).startsWith("docker", "build");
         assertThat(commands.get(1).environment()).containsAllEntriesOf(Map.of(
                 "DOCKER_HOST", "tcp://192.168.49.2:2376", "DOCKER_TLS_VERIFY", "1",
                 "DOCKER_CERT_PATH", "/home/u/.minikube/certs"));
+    }
+
+    @Test
+    void dockerMachineNameRunsDockerAgainstThatMachinesDaemonWhenDockerMachineIsInstalled() {
+        runner.script("docker-machine", new CommandRunner.Result(0, "export DOCKER_TLS_VERIFY=\"1\"\n"
+                + "export DOCKER_HOST=\"tcp://192.168.99.100:2376\"\nexport DOCKER_MACHINE_NAME=\"todoapp-todos\"\n"
+                + "# Run this command to configure your shell:\n# eval $(docker-machine env todoapp-todos)\n"));
+
+        builder("gcr", Optional.of("todoapp-todos"), Optional.empty(), List.of()).build(image);
+
+        List<CommandRunner.Command> commands = runner.commands();
+        assertThat(commands.get(0).argv()).containsExactly("docker-machine", "env", "--shell", "bash", "todoapp-todos");
+        assertThat(commands.get(1).environment()).containsEntry("DOCKER_HOST", "tcp://192.168.99.100:2376")
+                .containsEntry("DOCKER_MACHINE_NAME", "todoapp-todos").hasSize(3);
     }
 
     @Test

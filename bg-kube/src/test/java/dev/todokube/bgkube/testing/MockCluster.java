@@ -4,15 +4,15 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.util.HashMap;
+import java.util.List;
 
 /**
  * One fabric8 mock API server in CRUD mode (it stores what is created and answers gets, lists,
- * updates and watches) plus a {@link ClusterSimulator} playing the controllers' part. Start-up
+ * updates, patches, watches and, through {@link ServerSideApplyDispatcher}, server-side applies) plus a {@link ClusterSimulator} playing the controllers' part. Start-up
  * costs seconds, so a test class shares one and calls {@link #reset()} between tests.
  */
 public final class MockCluster implements AutoCloseable {
@@ -20,12 +20,13 @@ public final class MockCluster implements AutoCloseable {
     public static final String NAMESPACE = "bgkube-test";
 
     private final KubernetesMockServer server;
+    private final ServerSideApplyDispatcher dispatcher = new ServerSideApplyDispatcher();
     private final KubernetesClient client;
     private final ClusterSimulator simulator;
 
     public MockCluster() {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+                dispatcher, false);
         server.init();
         client = server.createClient();
         simulator = new ClusterSimulator(client, NAMESPACE);
@@ -47,6 +48,11 @@ public final class MockCluster implements AutoCloseable {
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
+    /** Request paths of the server-side applies the API server received (with fieldManager and force), in order. */
+    public List<String> serverSideApplies() {
+        return dispatcher.applies();
+    }
+
     public ClusterSimulator simulator() {
         return simulator;
     }
@@ -64,6 +70,7 @@ public final class MockCluster implements AutoCloseable {
         client.configMaps().inNamespace(NAMESPACE).delete();
         client.leases().inNamespace(NAMESPACE).delete();
         simulator.resetBehaviour();
+        dispatcher.clearApplies();
         simulator.resume();
     }
 

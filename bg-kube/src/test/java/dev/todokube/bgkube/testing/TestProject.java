@@ -3,6 +3,7 @@ package dev.todokube.bgkube.testing;
 import dev.todokube.bgkube.cli.BgKube;
 import dev.todokube.bgkube.cli.Toolbox;
 import dev.todokube.bgkube.process.CommandRunner;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -45,6 +47,7 @@ public final class TestProject {
     private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.ofEpochSecond(NOW));
     private final AtomicBoolean sleepsInterrupted = new AtomicBoolean();
+    private final AtomicReference<Runnable> duringNextSleep = new AtomicReference<>();
 
     public TestProject(Path dir) {
         this.dir = dir;
@@ -71,7 +74,7 @@ public final class TestProject {
         env.put("DB_MIGRATIONS_JOB_TIMEOUT", "20s");
         env.put("SMOKE_SERVICE_TIMEOUT", "20s");
         env.put("SERVICE_TIMEOUT", "20s");
-        env.put("DOCKER_BUILD_ARGS", "VERSION=1.2,PROFILE=prod");
+        env.put("DOCKER_BUILD_ARGS", "VERSION=1.2 PROFILE=prod");
         env.put("REPLICAS", "2");
     }
 
@@ -131,6 +134,12 @@ public final class TestProject {
         return this;
     }
 
+    /** Runs this (e.g. another bg-kube command) once, inside the next delay, as if during the scale-down wait. */
+    public TestProject duringNextSleep(Runnable action) {
+        duringNextSleep.set(action);
+        return this;
+    }
+
     /** TEST_HOST values the smoke tests saw, one per run. */
     public List<String> smokeHosts() {
         try {
@@ -155,12 +164,23 @@ public final class TestProject {
         return execute(Optional.empty(), argv);
     }
 
+    /** Runs bg-kube against the API server the client factory connects to (e.g. one answering with an error). */
+    public Run runAgainst(Supplier<KubernetesClient> clients, String... args) {
+        List<String> argv = new ArrayList<>(List.of("--env-file", file(".env.test")));
+        argv.addAll(Arrays.asList(args));
+        return execute(clients, argv);
+    }
+
     /** Runs bg-kube with exactly these arguments (the env file is still written, for --env-file to name). */
     public Run runExactly(MockCluster cluster, String... args) {
         return execute(Optional.of(cluster), Arrays.asList(args));
     }
 
     private Run execute(Optional<MockCluster> cluster, List<String> argv) {
+        return execute(() -> cluster.map(MockCluster::newClient).orElseGet(MockCluster::unreachableClient), argv);
+    }
+
+    private Run execute(Supplier<KubernetesClient> clients, List<String> argv) {
         StringBuilder text = new StringBuilder();
         env.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         writeFile(".env.test", text.toString());
@@ -169,12 +189,16 @@ public final class TestProject {
         Toolbox toolbox = new Toolbox(
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8),
-                (settings, quick) -> cluster.map(MockCluster::newClient).orElseGet(MockCluster::unreachableClient),
+                (settings, quick) -> clients.get(),
                 client -> podExec,
                 client -> portForwarder,
                 commands,
                 duration -> {
                     sleeps.add(duration);
+                    Runnable action = duringNextSleep.getAndSet(null);
+                    if (action != null) {
+                        action.run();
+                    }
                     if (sleepsInterrupted.get()) {
                         // The process dying mid-delay: nothing after the sleep runs (an unchecked error, so
                         // no interrupt flag leaks into the test's thread).
