@@ -106,7 +106,9 @@ public sealed interface Step {
             live.ifPresentOrElse(l -> text.append(" against ").append(l.label()).append(" through service ")
                             .append(liveService).append(", the same load at the same time"),
                     () -> text.append(" (first publish: no live color to compare with)"));
-            text.append(": ").append(shape.describe()).append("; gates: ").append(String.join(", ", gates.describe()));
+            text.append(": ").append(shape.describe()).append("; gates: ").append(gates.isEmpty()
+                    ? "none apply (a ratio gate needs a live color), the verdict only reports"
+                    : String.join(", ", gates.describe()));
             text.append("; a failed gate aborts the publish (exit 5)");
             return text.toString();
         }

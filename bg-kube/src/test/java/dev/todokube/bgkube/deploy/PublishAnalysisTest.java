@@ -236,6 +236,9 @@ class PublishAnalysisTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("analyze blue through service todo-api-smoke (first publish: no live color to "
                 + "compare with): 10 users (spawn rate 10/s), tasks GetTodos=1, for 30s; gates: p99 <= 250.0 ms;");
+        project.remove("ANALYSIS_MAX_P99");
+        assertThat(project.run(cluster, "publish", "--dry-run").out())
+                .contains("for 30s; gates: none apply (a ratio gate needs a live color), the verdict only reports;");
     }
 
     @Test
