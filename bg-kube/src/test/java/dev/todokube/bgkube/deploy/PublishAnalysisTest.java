@@ -130,20 +130,6 @@ class PublishAnalysisTest {
     }
 
     @Test
-    void passedGatesLetTheSwapHappen() {
-        blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_ERROR_RATE", "5%"));
-        project.portForwarder().route("todo-api-smoke", healthyPreview.grpcAddress());
-
-        TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
-
-        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-        assertThat(run.out()).contains("analyze green through service todo-api-smoke against blue through service todo-api")
-                .contains("verdict: PASS (the gate passed)").contains("service todo-api now selects green");
-        assertThat(selector()).containsEntry("color", "green");
-        assertThat(project.portForwarder().closed()).contains("todo-api-smoke:8001", "todo-api:8001");
-    }
-
-    @Test
     void noPromoteHoldsAnAnalysedPreviewThatPromoteChecksAgainAndSwapsTo() {
         blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_ERROR_RATE", "5%"));
         project.portForwarder().route("todo-api-smoke", healthyPreview.grpcAddress());
@@ -166,6 +152,8 @@ class PublishAnalysisTest {
                 .contains("analyze green through service todo-api-smoke against blue").contains("verdict: PASS")
                 .contains("service todo-api now selects green");
         assertThat(selector()).containsEntry("color", "green");
+        assertThat(project.portForwarder().closed()).as("every tunnel of both analyses closed")
+                .containsAll(project.portForwarder().opened());
         Map<String, String> recorded = client.services().inNamespace(NS).withName("todo-api").get().getMetadata()
                 .getAnnotations();
         assertThat(recorded).containsEntry("bg-kube.todokube.dev/tag", "2")
