@@ -2,10 +2,11 @@ package dev.todokube.bgkube;
 
 /**
  * A failure reported to the user as one message; the subtype decides the process exit code
- * (the contract: 2 bad configuration or usage, 3 cluster failure, 4 smoke tests failed).
+ * (the contract: 2 bad configuration or usage, 3 cluster failure, 4 smoke tests failed, 5 an analysis
+ * gate failed).
  */
 public abstract sealed class BgKubeException extends RuntimeException
-        permits ConfigurationException, ClusterException, SmokeTestException {
+        permits ConfigurationException, ClusterException, SmokeTestException, AnalysisFailedException {
 
     protected BgKubeException(String message, Throwable cause) {
         super(message, cause);

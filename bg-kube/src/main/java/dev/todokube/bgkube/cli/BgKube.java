@@ -2,6 +2,7 @@ package dev.todokube.bgkube.cli;
 
 import dev.todokube.bgkube.BgKubeException;
 import dev.todokube.bgkube.ClusterException;
+import dev.todokube.bgkube.ConfigurationException;
 import dev.todokube.bgkube.cluster.KubeCluster;
 import dev.todokube.bgkube.config.Option;
 import dev.todokube.bgkube.config.Settings;
@@ -36,8 +37,9 @@ import picocli.CommandLine.ScopeType;
                 + "upper-case name (IMAGE_NAME for --image-name); a flag wins over the file.",
         subcommands = {
                 PublishCommand.class, RollbackCommand.class, BuildCommand.class, PushCommand.class, StatusCommand.class,
-                RenderCommand.class},
-        footer = {"", "Exit codes: 0 success, 2 bad configuration or usage, 3 cluster failure, 4 smoke tests failed."})
+                RenderCommand.class, PromoteCommand.class, AbortCommand.class, AnalyzeCommand.class},
+        footer = {"", "Exit codes: 0 success, 2 bad configuration or usage, 3 cluster failure, 4 smoke tests failed, "
+                + "5 an analysis gate failed."})
 public final class BgKube {
 
     private static final int MAX_MESSAGE = 4000;
@@ -78,9 +80,15 @@ public final class BgKube {
                             + (option.required() ? "; required" : "") + "]")
                     .build());
         }
+        AnalyzeCommand.addKeyOptions(commandLine.getSubcommands().get("analyze").getCommandSpec());
         commandLine.setOut(new PrintWriter(toolbox.out(), true));
         commandLine.setErr(new PrintWriter(toolbox.err(), true));
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> root.report(e));
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            toolbox.err().println("bg-kube: " + oneLine(e.getMessage()) + " (see "
+                    + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+            return ConfigurationException.EXIT_CODE;
+        });
         return commandLine;
     }
 

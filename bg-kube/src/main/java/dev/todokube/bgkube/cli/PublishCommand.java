@@ -1,5 +1,6 @@
 package dev.todokube.bgkube.cli;
 
+import dev.todokube.bgkube.analysis.Analyzer;
 import dev.todokube.bgkube.cluster.ClusterLock;
 import dev.todokube.bgkube.cluster.KubeCluster;
 import dev.todokube.bgkube.config.Settings;
@@ -28,6 +29,11 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the rendered manifests and the plan; change nothing.")
     boolean dryRun;
 
+    @Option(names = "--no-promote",
+            description = "Stop before the swap: the new color stays a preview, deployed, smoke-tested and analysed "
+                    + "(then promote, or abort).")
+    boolean noPromote;
+
     @Option(names = "--tag", paramLabel = "TAG",
             description = "Deploy this existing tag of the image instead of building one (default: build, tag = unix seconds now).")
     String tag;
@@ -39,10 +45,13 @@ final class PublishCommand implements Callable<Integer> {
         String imageTag = tag != null ? tag : String.valueOf(toolbox.clock().instant().getEpochSecond());
         ServiceManifests manifests = ServiceManifests.load(settings, imageTag);
         Optional<ImageBuilder> builder = tag == null ? Optional.of(root.imageBuilder(settings)) : Optional.empty();
+        Optional<Analyzer> analyzer = settings.analysis().enabled()
+                ? Optional.of(new Analyzer(LoadtestJars.resolve(settings.analysis()), toolbox.out()::println))
+                : Optional.empty();
         Publisher publisher = new Publisher(settings, manifests, builder, toolbox.commands(), toolbox.sleeper(),
-                toolbox.clock(), toolbox.out()::println);
+                toolbox.clock(), analyzer, toolbox.out()::println);
         if (dryRun) {
-            PublishPlan plan = publisher.plan(imageTag, liveColorIfReachable(settings, manifests));
+            PublishPlan plan = publisher.plan(imageTag, liveColorIfReachable(settings, manifests), !noPromote);
             DryRun.print(toolbox.out(), plan.manifests(),
                     "cluster " + settings.clusterName() + " (" + settings.clusterZone() + ")\n" + plan.describe());
             return 0;
@@ -53,7 +62,7 @@ final class PublishCommand implements Callable<Integer> {
             try (ClusterLock lock = Locking.lock(cluster, manifests, "publish " + imageTag, toolbox.clock())) {
                 Optional<Color> live = Publisher.liveColor(cluster, manifests);
                 ScaleDowns.finishOverdue(cluster, manifests, live, toolbox.clock().instant(), toolbox.out()::println);
-                plan = publisher.plan(imageTag, live);
+                plan = publisher.plan(imageTag, live, !noPromote);
                 toolbox.out().print("cluster " + settings.clusterName() + " (" + settings.clusterZone() + "), namespace "
                         + cluster.namespace() + "\n" + plan.describe());
                 publisher.execute(plan, cluster);

@@ -40,8 +40,16 @@ public final class Fabric8PortForwarder implements PortForwarder {
                 .min(Comparator.comparing(p -> p.getMetadata().getName()))
                 .orElseThrow(() -> new ClusterException("cannot port-forward to service " + serviceName
                         + ": no ready pod matches its selector " + selector));
-        int podPort = targetPort(service, port, pod);
-        LocalPortForward forward = client.pods().inNamespace(namespace).withName(pod.getMetadata().getName())
+        return forward(namespace, pod.getMetadata().getName(), targetPort(service, port, pod), "service " + serviceName);
+    }
+
+    @Override
+    public Tunnel openPod(String namespace, String pod, int port) {
+        return forward(namespace, pod, port, "pod " + pod);
+    }
+
+    private Tunnel forward(String namespace, String pod, int podPort, String what) {
+        LocalPortForward forward = client.pods().inNamespace(namespace).withName(pod)
                 .portForward(podPort, InetAddress.getLoopbackAddress(), 0);
         String address = "127.0.0.1:" + forward.getLocalPort();
         return new Tunnel() {
@@ -55,8 +63,7 @@ public final class Fabric8PortForwarder implements PortForwarder {
                 try {
                     forward.close();
                 } catch (IOException e) {
-                    throw new ClusterException("cannot close the port-forward to service " + serviceName + ": "
-                            + e.getMessage(), e);
+                    throw new ClusterException("cannot close the port-forward to " + what + ": " + e.getMessage(), e);
                 }
             }
         };

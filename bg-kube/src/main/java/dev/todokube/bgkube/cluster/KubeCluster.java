@@ -2,6 +2,7 @@ package dev.todokube.bgkube.cluster;
 
 import dev.todokube.bgkube.ClusterException;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -128,6 +129,12 @@ public final class KubeCluster {
     public void annotateService(String name, Map<String, String> set, Set<String> remove) {
         service(name).ifPresent(service -> client.services().inNamespace(namespace).withName(name)
                 .patch(JSON_PATCH, annotationPatch(service, set, remove, List.of())));
+    }
+
+    /** Sets and removes annotations of a Deployment (nothing when it does not exist). */
+    public void annotateDeployment(String name, Map<String, String> set, Set<String> remove) {
+        deployment(name).ifPresent(deployment -> client.apps().deployments().inNamespace(namespace).withName(name)
+                .patch(JSON_PATCH, annotationPatch(deployment, set, remove, List.of())));
     }
 
     /** JSON patch operations setting and removing annotations (only those present), then {@code more}. */
@@ -329,6 +336,28 @@ public final class KubeCluster {
         PortForwarder.Tunnel tunnel = portForwarder.open(namespace, serviceName, port);
         log.accept("port-forwarding " + tunnel.address() + " -> service " + serviceName + ":" + port);
         return tunnel;
+    }
+
+    /**
+     * Tunnels to the container port named {@code portName} of each ready pod of the Deployment; the
+     * caller closes them. Fails when no ready pod has such a port.
+     */
+    public List<PortForwarder.Tunnel> forwardToReadyPods(String deploymentName, String portName) {
+        Deployment deployment = deployment(deploymentName)
+                .orElseThrow(() -> new ClusterException("deployment " + deploymentName + " does not exist"));
+        List<PortForwarder.Tunnel> tunnels = new ArrayList<>();
+        for (Pod pod : readyPods(deployment)) {
+            pod.getSpec().getContainers().stream()
+                    .flatMap(c -> c.getPorts() == null ? Stream.<ContainerPort>empty() : c.getPorts().stream())
+                    .filter(p -> portName.equals(p.getName())).findFirst()
+                    .ifPresent(port -> tunnels.add(portForwarder.openPod(namespace, pod.getMetadata().getName(),
+                            port.getContainerPort())));
+        }
+        if (tunnels.isEmpty()) {
+            throw new ClusterException("no ready pod of deployment " + deploymentName + " has a container port named "
+                    + portName);
+        }
+        return tunnels;
     }
 
     /** Runs a command in the Deployment's first ready pod, in its first container. */

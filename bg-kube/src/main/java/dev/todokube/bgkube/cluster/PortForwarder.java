@@ -8,6 +8,9 @@ public interface PortForwarder {
 
     Tunnel open(String namespace, String service, int port);
 
+    /** A tunnel to one pod's port, as {@code kubectl port-forward pod/NAME} (e.g. each pod's metrics port). */
+    Tunnel openPod(String namespace, String pod, int port);
+
     /** An open local endpoint; closing it stops forwarding. */
     interface Tunnel extends AutoCloseable {
 

@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * Everything one bg-kube run needs, validated: built by {@link SettingsLoader} from the
  * command-line flags and the env file. {@code variables} are the template variables (the env
- * file's entries, overridden by flags) without TAG and COLOR, which each step adds.
+ * file's entries, overridden by flags) without TAG and COLOR, which each step adds. {@code analysis}
+ * comes from the env file's {@code ANALYSIS_*} keys.
  */
 public record Settings(
         Optional<Path> envFile,
@@ -50,7 +51,8 @@ public record Settings(
         Optional<String> jibMainClass,
         Optional<Path> jibLauncher,
         String jibBaseImage,
-        boolean insecureRegistry) {
+        boolean insecureRegistry,
+        AnalysisSettings analysis) {
 
     /** How images are built. */
     public enum BuilderKind {

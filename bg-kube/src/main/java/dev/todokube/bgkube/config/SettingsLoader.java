@@ -108,7 +108,14 @@ public final class SettingsLoader {
                 r.optional(Option.JIB_MAIN_CLASS),
                 r.optional(Option.JIB_LAUNCHER).map(Path::of),
                 r.text(Option.JIB_BASE_IMAGE),
-                r.bool(Option.INSECURE_REGISTRY));
+                r.bool(Option.INSECURE_REGISTRY),
+                AnalysisSettingsLoader.load(Map.of(), fileEntries, fileName));
+    }
+
+    /** The analysis settings alone, for {@code analyze}: its options, then the env file's ANALYSIS_* keys. */
+    public static AnalysisSettings loadAnalysis(Map<AnalysisKey, String> flags, Optional<Path> envFile) {
+        Map<String, String> fileEntries = envFile.map(SettingsLoader::readEnvFile).orElse(Map.of());
+        return AnalysisSettingsLoader.load(flags, fileEntries, envFile.map(Path::toString).orElse(""));
     }
 
     private static Map<String, String> readEnvFile(Path file) {

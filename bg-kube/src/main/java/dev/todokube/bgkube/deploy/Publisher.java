@@ -1,8 +1,19 @@
 package dev.todokube.bgkube.deploy;
 
+import dev.todokube.bgkube.AnalysisFailedException;
 import dev.todokube.bgkube.BgKubeException;
 import dev.todokube.bgkube.ClusterException;
+import dev.todokube.bgkube.ConfigurationException;
 import dev.todokube.bgkube.SmokeTestException;
+import dev.todokube.bgkube.analysis.AnalysisPlan;
+import dev.todokube.bgkube.analysis.AnalysisResult;
+import dev.todokube.bgkube.analysis.Analyzer;
+import dev.todokube.bgkube.analysis.Gates;
+import dev.todokube.bgkube.analysis.MetricsScraper;
+import dev.todokube.bgkube.analysis.MetricsWindow;
+import dev.todokube.bgkube.analysis.ServerMetrics;
+import dev.todokube.bgkube.analysis.Verdict;
+import dev.todokube.bgkube.analysis.VerdictTable;
 import dev.todokube.bgkube.cluster.ClusterLock;
 import dev.todokube.bgkube.cluster.KubeCluster;
 import dev.todokube.bgkube.cluster.PodExec;
@@ -18,6 +29,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.net.URI;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +47,10 @@ import java.util.function.Supplier;
 /** Plans and runs a blue/green publish: build, push, deploy the idle color, migrate, smoke test, swap. */
 public final class Publisher {
 
+    /** The container port the watch reads each pod's metrics from (todo-api's manifests name it so). */
+    private static final String METRICS_PORT = "metrics";
+    private static final Duration WATCH_SAMPLE = Duration.ofSeconds(5);
+
     /** Annotations are small; a long migration status output is cut. */
     private static final int MAX_ANNOTATION = 2000;
 
@@ -44,17 +60,22 @@ public final class Publisher {
     private final CommandRunner localCommands;
     private final Sleeper sleeper;
     private final Clock clock;
+    private final Optional<Analyzer> analyzer;
     private final Consumer<String> log;
 
-    /** @param builder empty when the image exists already (publish --tag): no build, no push */
+    /**
+     * @param builder empty when the image exists already (publish --tag): no build, no push
+     * @param analyzer runs the pre-promotion analysis; empty when the settings ask for none
+     */
     public Publisher(Settings settings, ServiceManifests manifests, Optional<ImageBuilder> builder,
-            CommandRunner localCommands, Sleeper sleeper, Clock clock, Consumer<String> log) {
+            CommandRunner localCommands, Sleeper sleeper, Clock clock, Optional<Analyzer> analyzer, Consumer<String> log) {
         this.settings = settings;
         this.manifests = manifests;
         this.builder = builder;
         this.localCommands = localCommands;
         this.sleeper = sleeper;
         this.clock = clock;
+        this.analyzer = analyzer;
         this.log = log;
     }
 
@@ -72,6 +93,14 @@ public final class Publisher {
 
     /** @param live the color the public Service selects now; empty on the first publish */
     public PublishPlan plan(String tag, Optional<Color> live) {
+        return plan(tag, live, true);
+    }
+
+    /**
+     * @param live the color the public Service selects now; empty on the first publish
+     * @param promote false for {@code --no-promote}: stop before the swap, with the new color held as a preview
+     */
+    public PublishPlan plan(String tag, Optional<Color> live, boolean promote) {
         ImageRef image = new ImageRef(settings.imageName(), tag);
         Color target = live.map(Color::other).orElse(Color.BLUE);
         boolean first = live.isEmpty();
@@ -99,13 +128,93 @@ public final class Publisher {
                 first ? Optional.empty() : settings.dbMigrationsRollbackCommand(), settings.smokeServiceTimeout())));
         live.ifPresent(l -> steps.add(new Step.MatchCapacity(target, l, manifests.deploymentNames(target),
                 settings.deploymentTimeout())));
+        if (settings.analysis().enabled()) {
+            // After the capacity step: both colors serve with as many replicas when they are compared.
+            steps.add(analysisStep(target, live, tag));
+        }
+        if (promote) {
+            addSwap(steps, target, live);
+        } else {
+            steps.add(new Step.HoldPreview(target, manifests.servedDeployment(target), manifests.serviceName()));
+        }
+        return new PublishPlan(image, target, live, steps, manifests.all(target, tag, first));
+    }
+
+    private void addSwap(List<Step> steps, Color target, Optional<Color> live) {
         steps.add(new Step.SwapService(manifests.serviceName(), target, live, settings.scaleDownDelay(),
                 settings.serviceTimeout()));
-        if (!first && settings.scaleDownDelay().isPresent()) {
+        // Without a previous color there is nothing to swap back to: a first publish is not watched.
+        live.ifPresent(previous -> settings.analysis().watch().ifPresent(watch -> steps.add(new Step.WatchLive(target,
+                previous, manifests.servedDeployment(target), watch, settings.analysis().gates()))));
+        if (live.isPresent() && settings.scaleDownDelay().isPresent()) {
             steps.add(new Step.ScaleDownPrevious(target.other(), manifests.deploymentNames(target.other()),
                     settings.scaleDownDelay().get()));
         }
-        return new PublishPlan(image, target, live, steps, manifests.all(target, tag, first));
+    }
+
+    /**
+     * {@code promote}: the preview a {@code publish --no-promote} left, swapped in with the same
+     * checks as a publish (capacity, analysis). Refused when the idle color holds no preview.
+     */
+    public PublishPlan promotionPlan(KubeCluster cluster, Optional<Color> live) {
+        Color target = live.map(Color::other).orElse(Color.BLUE);
+        String tag = preview(cluster, target, "promote").previewTag().orElseThrow();
+        cluster.awaitDeployment(manifests.servedDeployment(target), Optional.of(tag), settings.deploymentTimeout());
+        List<Step> steps = new ArrayList<>();
+        live.ifPresent(l -> steps.add(new Step.MatchCapacity(target, l, manifests.deploymentNames(target),
+                settings.deploymentTimeout())));
+        if (settings.analysis().enabled()) {
+            steps.add(analysisStep(target, live, tag));
+        }
+        addSwap(steps, target, live);
+        return new PublishPlan(new ImageRef(settings.imageName(), tag), target, live, steps, List.of());
+    }
+
+    /** The kept migration status output of the preview {@link #promotionPlan} promotes. */
+    public Optional<String> keptMigrationStatus(KubeCluster cluster, PublishPlan plan) {
+        return PreviewRecord.read(cluster, manifests, plan.target()).migration();
+    }
+
+    /**
+     * {@code abort}: the preview a {@code publish --no-promote} left is taken out (migrations rolled
+     * back as after failed smoke tests, scaled to zero, its HPA deleted); the public Service is not
+     * touched. Refused when the idle color holds no preview: it may be the previous color, kept for
+     * an instant rollback.
+     */
+    public void abortPreview(KubeCluster cluster, Optional<Color> live) {
+        Color preview = live.map(Color::other).orElse(Color.BLUE);
+        PreviewRecord record = preview(cluster, preview, "abort");
+        PublishPlan plan = new PublishPlan(new ImageRef(settings.imageName(), record.previewTag().orElseThrow()), preview,
+                live, List.of(), List.of());
+        String rolledBack = rollBackMigrations(cluster, plan,
+                settings.dbMigrationsRollbackCommand().filter(command -> live.isPresent()), record.migration());
+        ScaleDowns.scaleToZero(cluster, manifests, preview);
+        PreviewRecord.clearPreview(cluster, manifests, preview);
+        log.accept("aborted: " + preview.label() + " scaled to 0 and its HPA deleted" + rolledBack + "; service "
+                + manifests.serviceName() + " left unchanged"
+                + live.map(c -> " (still selects " + c.label() + ")").orElse(" (not created)"));
+    }
+
+    private PreviewRecord preview(KubeCluster cluster, Color color, String command) {
+        PreviewRecord record = PreviewRecord.read(cluster, manifests, color);
+        if (!record.isPreview()) {
+            throw new ClusterException("nothing to " + command + ": deployment " + manifests.servedDeployment(color)
+                    + " holds no preview (publish --no-promote leaves one)");
+        }
+        return record;
+    }
+
+    private Step.AnalyzeColor analysisStep(Color target, Optional<Color> live, String tag) {
+        String preview = manifests.smokeService(target, tag)
+                .map(smoke -> smoke.single(Service.class).getMetadata().getName())
+                .orElseThrow(() -> new ConfigurationException("the ANALYSIS_* gates need SMOKE_SERVICE_CONFIG: the "
+                        + "analysis reaches the new color through its smoke Service"));
+        Gates gates = settings.analysis().gates();
+        if (live.isEmpty()) {
+            gates = new Gates(gates.maxErrorRate(), gates.maxP99(), Optional.empty(), gates.minRps());
+        }
+        return new Step.AnalyzeColor(target, preview, live, manifests.serviceName(), settings.analysis().shape(), gates,
+                settings.smokeServiceTimeout());
     }
 
     /**
@@ -116,7 +225,12 @@ public final class Publisher {
      * as it was, and the error says so.
      */
     public void execute(PublishPlan plan, KubeCluster cluster) {
-        Optional<String> statusOutput = Optional.empty();
+        execute(plan, cluster, Optional.empty());
+    }
+
+    /** As {@link #execute(PublishPlan, KubeCluster)}, with the migration status output an earlier run kept. */
+    public void execute(PublishPlan plan, KubeCluster cluster, Optional<String> keptStatusOutput) {
+        Optional<String> statusOutput = keptStatusOutput;
         for (int i = 0; i < plan.steps().size(); i++) {
             Step step = plan.steps().get(i);
             if (step instanceof Step.ScaleDownPrevious) {
@@ -125,7 +239,7 @@ public final class Publisher {
             log.accept("==> " + (i + 1) + "/" + plan.steps().size() + " " + step.describe());
             boolean abortable = step instanceof Step.DeployColor || step instanceof Step.SeedDatabase
                     || step instanceof Step.MigrateDatabase || step instanceof Step.SmokeTest
-                    || step instanceof Step.MatchCapacity;
+                    || step instanceof Step.MatchCapacity || step instanceof Step.AnalyzeColor;
             try {
                 statusOutput = run(plan, step, cluster, statusOutput);
             } catch (RuntimeException e) {
@@ -135,7 +249,8 @@ public final class Publisher {
                 throw abort(plan, cluster, e);
             }
         }
-        log.accept("published " + plan.image() + " as " + plan.target().label());
+        boolean held = plan.steps().stream().anyMatch(step -> step instanceof Step.HoldPreview);
+        log.accept((held ? "previewing " : "published ") + plan.image() + " as " + plan.target().label());
     }
 
     /**
@@ -149,6 +264,7 @@ public final class Publisher {
         String note;
         try {
             ScaleDowns.scaleToZero(cluster, manifests, plan.target());
+            PreviewRecord.clearPreview(cluster, manifests, plan.target());
             note = "aborted: " + plan.target().label() + " scaled to 0 and its HPA deleted";
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
@@ -157,6 +273,9 @@ public final class Publisher {
         String message = String.valueOf(failure.getMessage()).contains(untouched) ? note : note + "; " + untouched;
         log.accept(message);
         message = describe(failure) + "; " + message;
+        if (failure instanceof AnalysisFailedException) {
+            return new AnalysisFailedException(message);
+        }
         return failure instanceof SmokeTestException ? new SmokeTestException(message) : new ClusterException(message, failure);
     }
 
@@ -192,8 +311,16 @@ public final class Publisher {
             smokeTest(cluster, plan, smoke, statusOutput);
         } else if (step instanceof Step.MatchCapacity capacity) {
             matchCapacity(cluster, plan, capacity);
+        } else if (step instanceof Step.AnalyzeColor analysis) {
+            analyze(cluster, plan, analysis, statusOutput);
         } else if (step instanceof Step.SwapService swap) {
             swap(cluster, plan, swap, statusOutput);
+        } else if (step instanceof Step.WatchLive watch) {
+            watch(cluster, plan, watch, statusOutput);
+        } else if (step instanceof Step.HoldPreview hold) {
+            PreviewRecord.recordPreview(cluster, manifests, hold.color(), tag, statusOutput);
+            log.accept("preview " + hold.color().label() + " (" + plan.image() + ") is ready; service "
+                    + manifests.serviceName() + " left unchanged: bg-kube promote swaps to it, bg-kube abort takes it out");
         }
         return statusOutput;
     }
@@ -236,6 +363,7 @@ public final class Publisher {
         manifests.selectorsFor(swap.color()).forEach(
                 (service, selector) -> cluster.awaitSelector(service, selector, swap.timeout()));
         log.accept("service " + swap.service() + " now selects " + swap.color().label());
+        PreviewRecord.clearPreview(cluster, manifests, swap.color());
         plan.live().ifPresent(previous -> manifests.deploymentNames(previous).forEach(cluster::pinAutoscalers));
     }
 
@@ -337,19 +465,134 @@ public final class Publisher {
             log.accept("smoke tests passed");
             return;
         }
-        String rolledBack = "";
-        if (smoke.rollbackCommand().isPresent()) {
-            Deployment deployment = cluster.deployment(manifests.servedDeployment(plan.target()))
-                    .orElseThrow(() -> new ClusterException("deployment of " + plan.target().label() + " disappeared"));
-            // As the original, which put the status output on the kubectl exec command line: one argument per word.
-            List<String> words = List.of(statusOutput.orElse("").strip().split("\\s+")).stream()
-                    .filter(w -> !w.isEmpty()).toList();
-            runInPod(cluster, deployment, smoke.rollbackCommand().get() + " \"$@\"", words);
-            rolledBack = "; ran the rollback command '" + smoke.rollbackCommand().get() + "' with the kept status output";
-        }
+        String rolledBack = rollBackMigrations(cluster, plan, smoke.rollbackCommand(), statusOutput);
         throw new SmokeTestException("smoke tests failed (exit code " + result.exitCode() + ") against "
                 + plan.target().label() + " at " + address + "; service " + manifests.serviceName() + " left unchanged"
                 + plan.live().map(c -> " (still selects " + c.label() + ")").orElse(" (not created)") + rolledBack);
+    }
+
+    /** Runs the migrations' rollback command in the new color, as after failed smoke tests; says what it did. */
+    private String rollBackMigrations(KubeCluster cluster, PublishPlan plan, Optional<String> rollbackCommand,
+            Optional<String> statusOutput) {
+        if (rollbackCommand.isEmpty()) {
+            return "";
+        }
+        Deployment deployment = cluster.deployment(manifests.servedDeployment(plan.target()))
+                .orElseThrow(() -> new ClusterException("deployment of " + plan.target().label() + " disappeared"));
+        // As the original, which put the status output on the kubectl exec command line: one argument per word.
+        List<String> words = List.of(statusOutput.orElse("").strip().split("\\s+")).stream()
+                .filter(w -> !w.isEmpty()).toList();
+        runInPod(cluster, deployment, rollbackCommand.get() + " \"$@\"", words);
+        return "; ran the rollback command '" + rollbackCommand.get() + "' with the kept status output";
+    }
+
+    /**
+     * The pre-promotion analysis. Both sides are reached as the smoke test reaches the new color (a
+     * load balancer's address, else a port-forward), so no load-generator image has to be in the
+     * cluster; a port-forward reaches one pod per side, which makes this a comparison of the two
+     * versions under the same load, not a capacity test.
+     */
+    private void analyze(KubeCluster cluster, PublishPlan plan, Step.AnalyzeColor step, Optional<String> statusOutput) {
+        AnalysisResult result;
+        List<PortForwarder.Tunnel> tunnels = new ArrayList<>();
+        try (PortForwarder.Tunnel preview = cluster.reach(step.previewService(), step.reachTimeout())) {
+            List<String> baseline = new ArrayList<>();
+            List<URI> baselineMetrics = new ArrayList<>();
+            if (step.live().isPresent()) {
+                PortForwarder.Tunnel live = cluster.reach(step.liveService(), step.reachTimeout());
+                tunnels.add(live);
+                baseline.add(live.address());
+            }
+            List<URI> targetMetrics = metricsOf(cluster, step.color(), tunnels);
+            if (!targetMetrics.isEmpty()) {
+                step.live().ifPresent(live -> baselineMetrics.addAll(metricsOf(cluster, live, tunnels)));
+            }
+            AnalysisPlan analysis = new AnalysisPlan(List.of(preview.address()), baseline, step.shape(), step.gates(),
+                    targetMetrics, baselineMetrics);
+            result = analyzer.orElseThrow(() -> new IllegalStateException("analysis planned without an analyzer"))
+                    .run(analysis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted during the analysis of " + plan.target().label(), e);
+        } finally {
+            tunnels.forEach(PortForwarder.Tunnel::close);
+        }
+        VerdictTable.render(result).lines().forEach(log);
+        PreviewRecord.recordAnalysis(cluster, manifests, plan.target(), (result.verdict().passed() ? "PASS: " : "FAIL: ")
+                + result.verdict().reason(), clock.instant());
+        if (result.verdict().passed()) {
+            return;
+        }
+        String rolledBack = rollBackMigrations(cluster, plan, settings.dbMigrationsRollbackCommand()
+                .filter(command -> plan.live().isPresent()), statusOutput);
+        throw new AnalysisFailedException("analysis failed: " + result.verdict().reason() + rolledBack);
+    }
+
+    /**
+     * The post-promotion watch: real traffic now reaches the new color, and its pods count it
+     * themselves. A window opens at the start; every few seconds the error rate and p99 since then
+     * are checked (not before a call was counted); a breach swaps back to the previous color, which
+     * still has its capacity (its scale-down comes after the watch), and rolls back the migrations.
+     */
+    private void watch(KubeCluster cluster, PublishPlan plan, Step.WatchLive step, Optional<String> statusOutput) {
+        List<PortForwarder.Tunnel> tunnels = cluster.forwardToReadyPods(step.deployment(), METRICS_PORT);
+        try {
+            List<URI> endpoints = tunnels.stream().map(t -> URI.create("http://" + t.address() + "/metrics")).toList();
+            MetricsWindow window = MetricsWindow.open(new MetricsScraper(), endpoints);
+            long start = System.nanoTime();
+            long end = start + step.duration().toNanos();
+            for (long left = end - System.nanoTime(); left > 0; left = end - System.nanoTime()) {
+                Thread.sleep(Math.max(1, Math.min(left, WATCH_SAMPLE.toNanos()) / 1_000_000));
+                ServerMetrics seen = window.sinceOpened();
+                long elapsed = (System.nanoTime() - start) / 1_000_000_000;
+                if (seen.calls() == 0) {
+                    log.accept("watch " + elapsed + "s: no calls yet");
+                    continue;
+                }
+                Verdict verdict = Verdict.ofServer(step.gates(), seen);
+                log.accept("watch " + elapsed + "s: " + seen.calls() + " calls, " + verdict.gates().stream()
+                        .map(g -> g.gate() + " " + g.value() + (g.passed() ? "" : " BREACHED")).reduce((a, b) -> a + ", " + b)
+                        .orElse(""));
+                if (!verdict.passed()) {
+                    swapBack(cluster, plan, step, verdict, statusOutput);
+                }
+            }
+            log.accept("watch of " + step.color().label() + " passed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted while watching " + step.color().label(), e);
+        } finally {
+            tunnels.forEach(PortForwarder.Tunnel::close);
+        }
+    }
+
+    /**
+     * The color's pods' own metrics endpoints, through a port-forward to each ready pod's port named
+     * {@code metrics} (the tunnels are added to {@code tunnels}); none when its pods have no such port.
+     */
+    private List<URI> metricsOf(KubeCluster cluster, Color color, List<PortForwarder.Tunnel> tunnels) {
+        List<PortForwarder.Tunnel> opened;
+        try {
+            opened = cluster.forwardToReadyPods(manifests.servedDeployment(color), METRICS_PORT);
+        } catch (ClusterException e) {
+            log.accept("no metrics for " + color.label() + " (" + e.getMessage() + "): the load's figures only");
+            return List.of();
+        }
+        tunnels.addAll(opened);
+        return opened.stream().map(t -> URI.create("http://" + t.address() + "/metrics")).toList();
+    }
+
+    private void swapBack(KubeCluster cluster, PublishPlan plan, Step.WatchLive step, Verdict verdict,
+            Optional<String> statusOutput) {
+        log.accept("watch breached (" + verdict.reason() + "): swapping back to " + step.previous().label());
+        Rollback rollback = new Rollback(manifests, settings.serviceTimeout(), clock, log);
+        rollback.execute(rollback.plan(cluster, true), cluster);
+        String rolledBack = rollBackMigrations(cluster, plan, settings.dbMigrationsRollbackCommand(), statusOutput);
+        PreviewRecord.recordAnalysis(cluster, manifests, step.color(), "FAIL (post-promotion watch): " + verdict.reason(),
+                clock.instant());
+        throw new AnalysisFailedException("post-promotion watch of " + step.color().label() + " failed: "
+                + verdict.reason() + "; swapped back: service " + manifests.serviceName() + " selects "
+                + step.previous().label() + " again" + rolledBack);
     }
 
     /** TEST_HOST's scheme, as the original's: the name of the smoke Service's first port, else http. */

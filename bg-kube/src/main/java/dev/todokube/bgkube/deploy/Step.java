@@ -1,5 +1,7 @@
 package dev.todokube.bgkube.deploy;
 
+import dev.todokube.bgkube.analysis.Gates;
+import dev.todokube.bgkube.analysis.LoadShape;
 import dev.todokube.bgkube.image.ImageRef;
 import java.time.Duration;
 import java.util.List;
@@ -91,6 +93,28 @@ public sealed interface Step {
     }
 
     /**
+     * The pre-promotion analysis: the same load at the new color, through its smoke Service, and at
+     * the live color, through the public Service, at the same time; a failed gate aborts the publish.
+     * Without a live color there is nothing to compare with, so a ratio gate is left out.
+     */
+    record AnalyzeColor(Color color, String previewService, Optional<Color> live, String liveService,
+                        LoadShape shape, Gates gates, Duration reachTimeout) implements Step {
+        @Override
+        public String describe() {
+            StringBuilder text = new StringBuilder("analyze ").append(color.label()).append(" through service ")
+                    .append(previewService);
+            live.ifPresentOrElse(l -> text.append(" against ").append(l.label()).append(" through service ")
+                            .append(liveService).append(", the same load at the same time"),
+                    () -> text.append(" (first publish: no live color to compare with)"));
+            text.append(": ").append(shape.describe()).append("; gates: ").append(gates.isEmpty()
+                    ? "none apply (a ratio gate needs a live color), the verdict only reports"
+                    : String.join(", ", gates.describe()));
+            text.append("; a failed gate aborts the publish (exit 5)");
+            return text.toString();
+        }
+    }
+
+    /**
      * The swap: the public Service selects the new color and records the release state; the
      * previous color's HPAs are pinned at its current size (a rollback finds it as large as it
      * was); with a scale-down delay, its deadline is recorded too.
@@ -104,6 +128,31 @@ public sealed interface Step {
                     + previous.map(p -> "; keep " + p.label() + " at its size (HPA minimum pinned)"
                             + scaleDownDelay.map(d -> ", record its scale-down due in " + d.toSeconds() + "s").orElse(""))
                             .orElse("");
+        }
+    }
+
+    /**
+     * After the swap: the new live color's own metrics (each ready pod's {@code metrics} port) over a
+     * window of {@code duration}, checked every few seconds; a breached gate swaps back at once.
+     */
+    record WatchLive(Color color, Color previous, String deployment, Duration duration, Gates gates) implements Step {
+        @Override
+        public String describe() {
+            return "watch " + color.label() + " for " + duration.toSeconds() + "s: the metrics of each ready pod of "
+                    + deployment + ", gates " + String.join(", ", gates.describe()) + "; a breach swaps back to "
+                    + previous.label() + " at once, runs the migrations' rollback command and exits 5";
+        }
+    }
+
+    /**
+     * {@code publish --no-promote}: the new color stays a preview, deployed, checked and analysed,
+     * recorded on its Deployment; {@code promote} swaps to it, {@code abort} takes it out.
+     */
+    record HoldPreview(Color color, String deployment, String service) implements Step {
+        @Override
+        public String describe() {
+            return "hold " + color.label() + " as a preview: record it on deployment " + deployment + " and leave service "
+                    + service + " as it is (then bg-kube promote, or bg-kube abort)";
         }
     }
 

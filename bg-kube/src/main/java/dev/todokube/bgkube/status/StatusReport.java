@@ -2,6 +2,7 @@ package dev.todokube.bgkube.status;
 
 import dev.todokube.bgkube.cluster.KubeCluster;
 import dev.todokube.bgkube.deploy.Color;
+import dev.todokube.bgkube.deploy.PreviewRecord;
 import dev.todokube.bgkube.deploy.Publisher;
 import dev.todokube.bgkube.deploy.ReleaseState;
 import dev.todokube.bgkube.deploy.ServiceManifests;
@@ -12,20 +13,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * What the status command shows: the live color, the release state bg-kube recorded on the
- * public Service (empty when it has none), and, per color, its Deployment and HPA.
+ * public Service (empty when it has none), per color its Deployment and HPA, and what bg-kube
+ * recorded on each color's served Deployment (a preview not promoted yet, the last analysis).
  *
  * @param readAt when the cluster was read (a recorded scale-down before it is overdue)
  */
 public record StatusReport(String service, String namespace, Optional<Color> active, Optional<ReleaseState> state,
-        Instant readAt, List<ColorStatus> colors) {
+        Instant readAt, List<ColorStatus> colors, Map<Color, PreviewRecord> records) {
 
     public StatusReport {
         colors = List.copyOf(colors);
+        records = Map.copyOf(records);
     }
 
     /** One Deployment of a color (absent if not deployed) and its autoscaler's replica counts. */
@@ -42,8 +47,12 @@ public record StatusReport(String service, String namespace, Optional<Color> act
                         .orElseGet(() -> new ColorStatus(color, name, false, "-", 0, 0, Optional.empty(), Optional.empty())));
             }
         }
+        Map<Color, PreviewRecord> records = new EnumMap<>(Color.class);
+        for (Color color : Color.values()) {
+            records.put(color, PreviewRecord.read(cluster, manifests, color));
+        }
         return new StatusReport(manifests.serviceName(), cluster.namespace(), active, ReleaseState.read(cluster, manifests),
-                now, colors);
+                now, colors, records);
     }
 
     private static ColorStatus present(KubeCluster cluster, Color color, Deployment d, Instant now) {

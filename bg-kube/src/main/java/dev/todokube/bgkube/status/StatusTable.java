@@ -1,5 +1,7 @@
 package dev.todokube.bgkube.status;
 
+import dev.todokube.bgkube.deploy.Color;
+import dev.todokube.bgkube.deploy.PreviewRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +24,13 @@ public final class StatusTable {
                     .append(s.due()).append(s.due().isAfter(report.readAt()) ? ""
                             : " (overdue: its bg-kube stopped; the next publish or rollback does it)").append('\n'));
         });
+        for (Color color : Color.values()) {
+            PreviewRecord record = report.records().getOrDefault(color, PreviewRecord.NONE);
+            record.previewTag().ifPresent(tag -> out.append("preview: ").append(color.label()).append(" (tag ")
+                    .append(tag).append("), not promoted: bg-kube promote swaps to it, bg-kube abort takes it out\n"));
+            record.analysis().ifPresent(verdict -> out.append("last analysis of ").append(color.label()).append(": ")
+                    .append(verdict).append(record.analysedAt().map(at -> " (at " + at + ")").orElse("")).append('\n'));
+        }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"", "COLOR", "DEPLOYMENT", "TAG", "READY", "AGE", "HPA CURRENT/DESIRED"});
         for (StatusReport.ColorStatus color : report.colors()) {

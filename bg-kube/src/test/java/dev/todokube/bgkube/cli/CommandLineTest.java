@@ -270,7 +270,8 @@ class CommandLineTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.out().replaceAll("\\s+", " ")).contains("--image-name=IMAGE").contains("[IMAGE_NAME; required]")
                 .contains("--deployment-timeout=DURATION").contains("[DEPLOYMENT_TIMEOUT; default 120s]")
-                .contains("Exit codes: 0 success, 2 bad configuration or usage, 3 cluster failure, 4 smoke tests failed.");
+                .contains("Exit codes: 0 success, 2 bad configuration or usage, 3 cluster failure, 4 smoke tests failed, "
+                        + "5 an analysis gate failed.");
     }
 
     @Test

@@ -73,6 +73,12 @@ class Fabric8PortForwarderTest {
     }
 
     @Test
+    void forwardsToTheGivenPortOfTheGivenPod() throws Exception {
+        assertThat(forwardedPath(new Fabric8PortForwarder(client).openPod(NS, "todo-api-green-a", 9090)))
+                .isEqualTo("/api/v1/namespaces/prod/pods/todo-api-green-a/portforward?ports=9090");
+    }
+
+    @Test
     void unknownServicePortIsAnError() {
         assertThatThrownBy(() -> new Fabric8PortForwarder(client).open(NS, "todo-api-smoke", 8001))
                 .isInstanceOf(ClusterException.class).hasMessage("service todo-api-smoke has no port 8001");
@@ -80,7 +86,11 @@ class Fabric8PortForwarderTest {
 
     /** Opens a tunnel, connects through it, and returns the port-forward request the API server got. */
     private static String forwardedPath(int servicePort) throws Exception {
-        try (PortForwarder.Tunnel tunnel = new Fabric8PortForwarder(client).open(NS, "todo-api-smoke", servicePort)) {
+        return forwardedPath(new Fabric8PortForwarder(client).open(NS, "todo-api-smoke", servicePort));
+    }
+
+    private static String forwardedPath(PortForwarder.Tunnel opened) throws Exception {
+        try (PortForwarder.Tunnel tunnel = opened) {
             assertThat(tunnel.address()).startsWith("127.0.0.1:");
             int localPort = Integer.parseInt(tunnel.address().substring("127.0.0.1:".length()));
             try (Socket socket = new Socket("127.0.0.1", localPort); OutputStream out = socket.getOutputStream()) {

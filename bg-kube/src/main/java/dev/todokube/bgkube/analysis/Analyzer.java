@@ -1,0 +1,205 @@
+package dev.todokube.bgkube.analysis;
+
+import dev.todokube.bgkube.ClusterException;
+import dev.todokube.bgkube.ConfigurationException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Runs an {@link AnalysisPlan}: checks every address answers, starts one load generator per side
+ * at the same time with the same shape, scrapes the sides' metrics at both edges of the measured
+ * window, and checks the gates.
+ */
+public final class Analyzer {
+
+    static final String TARGET = "target";
+    static final String BASELINE = "baseline";
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /** Beyond ramp-up, warm-up and duration: the JVMs' start, the last calls' grace, the reports. */
+    private static final Duration OVERHEAD = Duration.ofSeconds(60);
+
+    private final LoadtestJar loadtest;
+    private final MetricsScraper scraper;
+    private final Clock clock;
+    private final Consumer<String> log;
+
+    public Analyzer(LoadtestJar loadtest, MetricsScraper scraper, Clock clock, Consumer<String> log) {
+        this.loadtest = loadtest;
+        this.scraper = scraper;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    public Analyzer(LoadtestJar loadtest, Consumer<String> log) {
+        this(loadtest, new MetricsScraper(), Clock.systemUTC(), log);
+    }
+
+    /**
+     * @throws ClusterException a side or a metrics endpoint cannot be reached (exit code 3)
+     * @throws ConfigurationException the load generator rejected the load shape (exit code 2)
+     */
+    public AnalysisResult run(AnalysisPlan plan) throws InterruptedException {
+        if (plan.gates().maxP99Ratio().isPresent() && !plan.hasBaseline()) {
+            throw new ConfigurationException("a p99-ratio gate needs a baseline to compare with");
+        }
+        checkReachable(TARGET, plan.target());
+        checkReachable(BASELINE, plan.baseline());
+        Path dir = createWorkDirectory();
+        try {
+            return measure(plan, dir);
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private AnalysisResult measure(AnalysisPlan plan, Path dir) throws InterruptedException {
+        LoadShape shape = plan.shape();
+        boolean warmUp = !shape.warmUp().isZero();
+        // Scraped before any load, also to fail fast on an endpoint that does not answer.
+        MetricsScraper.Snapshot targetBefore = scrapeIfAny(plan.targetMetrics());
+        MetricsScraper.Snapshot baselineBefore = scrapeIfAny(plan.baselineMetrics());
+        Instant startedAt = clock.instant();
+        log.accept("starting the load generator" + (plan.hasBaseline() ? "s for the target and the baseline" : "")
+                + ": " + loadtest.jar());
+        List<LoadtestRun> runs = new ArrayList<>();
+        try {
+            runs.add(start(TARGET, plan.target(), shape, dir));
+            if (plan.hasBaseline()) {
+                runs.add(start(BASELINE, plan.baseline(), shape, dir));
+            }
+            if (warmUp) {
+                // The load generator's measured window opens a warm-up after it starts the users.
+                for (LoadtestRun run : runs) {
+                    run.awaitStarted(OVERHEAD);
+                }
+                Thread.sleep(shape.warmUp().toMillis());
+                targetBefore = scrapeIfAny(plan.targetMetrics());
+                baselineBefore = scrapeIfAny(plan.baselineMetrics());
+            }
+            Duration timeout = shape.rampUp().plus(shape.warmUp()).plus(shape.duration()).plus(OVERHEAD);
+            for (LoadtestRun run : runs) {
+                awaitExit(run, timeout, runs);
+            }
+        } finally {
+            runs.forEach(LoadtestRun::kill);
+        }
+        SideResult target = withMetrics(report(runs.get(0)), plan.targetMetrics(), targetBefore);
+        Optional<SideResult> baseline = runs.size() > 1
+                ? Optional.of(withMetrics(report(runs.get(1)), plan.baselineMetrics(), baselineBefore))
+                : Optional.empty();
+        checkAnswered(target);
+        baseline.ifPresent(Analyzer::checkAnswered);
+        List<SideResult> aligned = onOneAxis(Stream.concat(Stream.of(target), baseline.stream()).toList());
+        target = aligned.get(0);
+        baseline = baseline.isPresent() ? Optional.of(aligned.get(1)) : Optional.empty();
+        return new AnalysisResult(plan, startedAt, target, baseline, Verdict.of(plan.gates(), target, baseline));
+    }
+
+    private LoadtestRun start(String side, List<String> addresses, LoadShape shape, Path dir) {
+        try {
+            return loadtest.start(side, addresses, shape, dir);
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot start the load generator " + loadtest.jar() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void awaitExit(LoadtestRun run, Duration timeout, List<LoadtestRun> all) throws InterruptedException {
+        int exit = run.awaitExit(timeout);
+        if (exit == 0 || exit == 1) {
+            // loadtest: 0 no call failed, 1 some failed; the gates judge the failures.
+            return;
+        }
+        all.forEach(LoadtestRun::kill);
+        if (exit == 2) {
+            throw new ConfigurationException("the load generator rejected the load shape: " + run.lastErrorLine());
+        }
+        throw new ClusterException("the load generator for the " + run.side() + (exit < 0
+                ? " did not finish within " + timeout.toSeconds() + "s" : " exited with code " + exit)
+                + ": " + run.lastErrorLine());
+    }
+
+    private static SideResult report(LoadtestRun run) {
+        try {
+            return run.report();
+        } catch (IOException | RuntimeException e) {
+            throw new ClusterException("cannot read the load generator's report for the " + run.side() + ": " + e, e);
+        }
+    }
+
+    private MetricsScraper.Snapshot scrapeIfAny(List<URI> endpoints) throws InterruptedException {
+        return endpoints.isEmpty() ? null : scraper.scrape(endpoints);
+    }
+
+    private SideResult withMetrics(SideResult side, List<URI> endpoints, MetricsScraper.Snapshot before)
+            throws InterruptedException {
+        if (endpoints.isEmpty() || before == null) {
+            return side;
+        }
+        return side.withServer(MetricsScraper.between(endpoints, before, scraper.scrape(endpoints)));
+    }
+
+    /** A side none of whose calls got an answer, all refused as UNAVAILABLE, was not reached at all. */
+    private static void checkAnswered(SideResult side) {
+        boolean noAnswer = side.calls() > 0 && side.failures() == side.calls()
+                && side.errors().keySet().equals(Set.of("UNAVAILABLE"));
+        if (noAnswer) {
+            throw new ClusterException("the " + side.side() + " " + String.join(",", side.addresses())
+                    + " could not be reached during the run: all " + side.calls() + " calls failed with UNAVAILABLE");
+        }
+    }
+
+    private static void checkReachable(String side, List<String> addresses) {
+        for (String address : addresses) {
+            int colon = address.lastIndexOf(':');
+            String host = address.substring(0, colon).replace("[", "").replace("]", "");
+            int port = Integer.parseInt(address.substring(colon + 1));
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host, port), (int) CONNECT_TIMEOUT.toMillis());
+            } catch (IOException e) {
+                throw new ClusterException("the " + side + " " + address + " cannot be reached: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Both sides' samples in seconds since the earliest sample of either, so the charts line up. */
+    private static List<SideResult> onOneAxis(List<SideResult> sides) {
+        long origin = sides.stream().flatMap(side -> side.history().stream())
+                .map(HistorySample::atSeconds).min(Comparator.naturalOrder()).orElse(0L) - 1;
+        return sides.stream().map(side -> new SideResult(side.side(), side.addresses(), side.calls(), side.failures(),
+                side.p50Ms(), side.p95Ms(), side.p99Ms(), side.requestsPerSecond(), side.elapsedSeconds(), side.errors(),
+                side.history().stream().map(s -> new HistorySample(s.atSeconds() - origin, s.users(),
+                        s.requestsPerSecond(), s.failuresPerSecond(), s.meanMs())).toList(),
+                side.server())).toList();
+    }
+
+    private static Path createWorkDirectory() {
+        try {
+            return Files.createTempDirectory("bg-kube-analysis-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException e) {
+            // A leftover temporary directory is harmless.
+        }
+    }
+}

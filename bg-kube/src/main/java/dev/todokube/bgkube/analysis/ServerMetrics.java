@@ -1,0 +1,37 @@
+package dev.todokube.bgkube.analysis;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a side's replicas counted themselves over the analysis window: the difference of two scrapes
+ * of {@code grpc_server_handled_total} and {@code grpc_server_call_duration_seconds}, summed over
+ * the replicas (health checks and reflection left out).
+ *
+ * @param callsByCode calls completed in the window, by gRPC status code
+ * @param p99Ms the 99th percentile from the histogram's buckets, interpolated as PromQL's
+ *     {@code histogram_quantile} does; NaN when there were no calls
+ */
+public record ServerMetrics(List<URI> sources, Map<String, Long> callsByCode, double p99Ms) {
+
+    public ServerMetrics {
+        sources = List.copyOf(sources);
+        callsByCode = Map.copyOf(new TreeMap<>(callsByCode));
+    }
+
+    public long calls() {
+        return callsByCode.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public long errors() {
+        return calls() - callsByCode.getOrDefault("OK", 0L);
+    }
+
+    /** Non-OK calls over all calls; NaN when there were none. */
+    public double errorRate() {
+        long calls = calls();
+        return calls == 0 ? Double.NaN : (double) errors() / calls;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.todokube.bgkube.analysis;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One side's figures over the measured window, as its load generator saw them, plus its own
+ * metrics when they were scraped.
+ *
+ * @param side {@code target} or {@code baseline}
+ * @param errors failed calls by gRPC status code
+ */
+public record SideResult(String side, List<String> addresses, long calls, long failures, double p50Ms,
+                         double p95Ms, double p99Ms, double requestsPerSecond, double elapsedSeconds,
+                         Map<String, Long> errors, List<HistorySample> history, Optional<ServerMetrics> server) {
+
+    public SideResult {
+        addresses = List.copyOf(addresses);
+        errors = Map.copyOf(new TreeMap<>(errors));
+        history = List.copyOf(history);
+    }
+
+    /** Failed calls over all calls; NaN when there were none. */
+    public double errorRate() {
+        return calls == 0 ? Double.NaN : (double) failures / calls;
+    }
+
+    SideResult withServer(ServerMetrics metrics) {
+        return new SideResult(side, addresses, calls, failures, p50Ms, p95Ms, p99Ms, requestsPerSecond,
+                elapsedSeconds, errors, history, Optional.of(metrics));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.todokube.bgkube.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The verdict as text: one row per side, one row per gate, then the verdict line. */
+public final class VerdictTable {
+
+    private VerdictTable() {
+    }
+
+    public static String render(AnalysisResult result) {
+        List<List<String>> sides = new ArrayList<>();
+        sides.add(List.of("side", "source", "calls", "errors", "error rate", "p50", "p95", "p99", "req/s"));
+        List<SideResult> all = new ArrayList<>(List.of(result.target()));
+        result.baseline().ifPresent(all::add);
+        for (SideResult side : all) {
+            sides.add(List.of(side.side(), "load", Numbers.count(side.calls()), Numbers.count(side.failures()),
+                    Numbers.percent(side.errorRate()), Numbers.millis(side.p50Ms()), Numbers.millis(side.p95Ms()),
+                    Numbers.millis(side.p99Ms()), Numbers.rate(side.requestsPerSecond())));
+            side.server().ifPresent(server -> sides.add(List.of(side.side(), "metrics", Numbers.count(server.calls()),
+                    Numbers.count(server.errors()), Numbers.percent(server.errorRate()), "", "",
+                    Numbers.millis(server.p99Ms()), "")));
+        }
+        StringBuilder text = new StringBuilder();
+        table(sides, text);
+        for (SideResult side : all) {
+            String errors = codes(side.errors());
+            String serverCodes = side.server().map(server -> codes(server.callsByCode())).orElse("");
+            if (!errors.isEmpty()) {
+                text.append(side.side()).append(" errors (load): ").append(errors).append('\n');
+            }
+            if (!serverCodes.isEmpty()) {
+                text.append(side.side()).append(" calls by code (metrics): ").append(serverCodes).append('\n');
+            }
+        }
+        text.append('\n');
+        if (result.verdict().gates().isEmpty()) {
+            text.append("no gates set\n");
+        } else {
+            List<List<String>> gates = new ArrayList<>();
+            gates.add(List.of("gate", "source", "threshold", "value", "result"));
+            for (GateResult gate : result.verdict().gates()) {
+                gates.add(List.of(gate.gate(), gate.source(), gate.threshold(), gate.value(),
+                        gate.passed() ? "pass" : "FAIL"));
+            }
+            table(gates, text);
+        }
+        text.append('\n').append("verdict: ").append(result.verdict().passed() ? "PASS" : "FAIL").append(" (")
+                .append(result.verdict().reason()).append(")\n");
+        return text.toString();
+    }
+
+    private static String codes(Map<String, Long> byCode) {
+        return byCode.entrySet().stream().map(e -> e.getKey() + " " + Numbers.count(e.getValue()))
+                .collect(Collectors.joining(", "));
+    }
+
+    /** Left-aligned first two columns, the rest right-aligned, two spaces apart. */
+    private static void table(List<List<String>> rows, StringBuilder text) {
+        int columns = rows.get(0).size();
+        int[] widths = new int[columns];
+        for (List<String> row : rows) {
+            for (int i = 0; i < columns; i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < columns; i++) {
+                String cell = row.get(i);
+                String pad = " ".repeat(widths[i] - cell.length());
+                line.append(i == 0 ? "" : "  ").append(i < 2 ? cell + pad : pad + cell);
+            }
+            text.append(line.toString().stripTrailing()).append('\n');
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.todokube.bgkube.cli;
+
+import dev.todokube.bgkube.AnalysisFailedException;
+import dev.todokube.bgkube.ConfigurationException;
+import dev.todokube.bgkube.analysis.AnalysisHtml;
+import dev.todokube.bgkube.analysis.AnalysisJson;
+import dev.todokube.bgkube.analysis.AnalysisPlan;
+import dev.todokube.bgkube.analysis.AnalysisResult;
+import dev.todokube.bgkube.analysis.Analyzer;
+import dev.todokube.bgkube.analysis.LoadtestJar;
+import dev.todokube.bgkube.analysis.VerdictTable;
+import dev.todokube.bgkube.config.AnalysisKey;
+import dev.todokube.bgkube.config.AnalysisSettings;
+import dev.todokube.bgkube.config.SettingsLoader;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code analyze}: the same load at a target and a baseline side by side, a verdict table, gates.
+ * Needs no cluster and no env file; with {@code --env-file} its ANALYSIS_* keys are the defaults.
+ */
+@Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Drive the same load at the target and, at the same time, at the baseline with the project's "
+                + "load generator; print a verdict table and check the gates.",
+        footer = {"", "Exit codes: 0 every gate passed, 2 bad options, 3 a target or metrics endpoint cannot be "
+                + "reached, 5 a gate failed."})
+final class AnalyzeCommand implements Callable<Integer> {
+
+    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+):(\\d{1,5})");
+
+    @ParentCommand
+    BgKube root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--target", required = true, paramLabel = "HOST:PORT[,...]",
+            description = "The version under test; load is spread round-robin over every address.")
+    String target;
+
+    @Option(names = "--baseline", paramLabel = "HOST:PORT[,...]",
+            description = "The version to compare with (e.g. the live color), under the same load at the same time.")
+    String baseline;
+
+    @Option(names = "--metrics", paramLabel = "URL[,...]",
+            description = "The target's Prometheus endpoints (one per replica; HOST:PORT means http://HOST:PORT/metrics): "
+                    + "the error-rate and p99 gates also apply to its own counters over the window.")
+    String metrics;
+
+    @Option(names = "--baseline-metrics", paramLabel = "URL[,...]",
+            description = "The baseline's Prometheus endpoints: the p99-ratio gate also applies to the services' own p99s.")
+    String baselineMetrics;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write every figure as JSON.")
+    Path json;
+
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Write an HTML report with both sides' latency and throughput over time.")
+    Path html;
+
+    /** The load-shape and gate options, one per {@link AnalysisKey}, added to the command's spec. */
+    static void addKeyOptions(CommandSpec command) {
+        for (AnalysisKey key : AnalysisKey.values()) {
+            if (!key.analyzeOption()) {
+                continue;
+            }
+            command.addOption(OptionSpec.builder(key.flag()).paramLabel(key.label()).type(String.class)
+                    .description((key.description() + " [" + key.envName() + "]").replace("%", "%%")).build());
+        }
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Map<AnalysisKey, String> flags = new EnumMap<>(AnalysisKey.class);
+        for (AnalysisKey key : AnalysisKey.values()) {
+            if (key.analyzeOption() && spec.commandLine().getParseResult().hasMatchedOption(key.flag())) {
+                flags.put(key, spec.commandLine().getParseResult().matchedOptionValue(key.flag(), ""));
+            }
+        }
+        AnalysisSettings settings = SettingsLoader.loadAnalysis(flags, Optional.ofNullable(root.envFile));
+        List<String> targetAddresses = addresses("--target", target);
+        List<String> baselineAddresses = baseline == null ? List.of() : addresses("--baseline", baseline);
+        if (settings.gates().maxP99Ratio().isPresent() && baselineAddresses.isEmpty()) {
+            throw new ConfigurationException("--max-p99-ratio needs --baseline: a ratio gate compares the target "
+                    + "with a baseline measured in the same run");
+        }
+        if (baselineMetrics != null && baselineAddresses.isEmpty()) {
+            throw new ConfigurationException("--baseline-metrics needs --baseline");
+        }
+        AnalysisPlan plan = new AnalysisPlan(targetAddresses, baselineAddresses, settings.shape(), settings.gates(),
+                endpoints("--metrics", metrics), endpoints("--baseline-metrics", baselineMetrics));
+        checkWritable("--json", json);
+        checkWritable("--html", html);
+        LoadtestJar loadtest = LoadtestJars.resolve(settings);
+
+        Toolbox toolbox = root.toolbox();
+        toolbox.out().print(plan.describe());
+        AnalysisResult result = new Analyzer(loadtest, toolbox.out()::println).run(plan);
+        toolbox.out().println();
+        toolbox.out().print(VerdictTable.render(result));
+        write(json, AnalysisJson.render(result), "JSON");
+        write(html, AnalysisHtml.render(result), "HTML report");
+        if (!result.verdict().passed()) {
+            throw new AnalysisFailedException("analysis failed: " + result.verdict().reason());
+        }
+        return 0;
+    }
+
+    private static List<String> addresses(String option, String text) {
+        List<String> addresses = new ArrayList<>();
+        for (String address : text.split(",", -1)) {
+            String trimmed = address.strip();
+            var match = HOST_PORT.matcher(trimmed);
+            if (!match.matches() || Integer.parseInt(match.group(2)) < 1 || Integer.parseInt(match.group(2)) > 65535) {
+                throw new ConfigurationException(option + ": '" + trimmed + "' is not HOST:PORT (a port from 1 to 65535)");
+            }
+            addresses.add(trimmed);
+        }
+        return addresses;
+    }
+
+    private static List<URI> endpoints(String option, String text) {
+        if (text == null) {
+            return List.of();
+        }
+        return Arrays.stream(text.split(",", -1)).map(String::strip).map(endpoint -> {
+            String url = HOST_PORT.matcher(endpoint).matches() ? "http://" + endpoint + "/metrics" : endpoint;
+            try {
+                URI uri = URI.create(url);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    throw new IllegalArgumentException("not an http(s) URL");
+                }
+                return uri;
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(option + ": '" + endpoint + "' is neither an http(s) URL nor HOST:PORT");
+            }
+        }).toList();
+    }
+
+    private static void checkWritable(String option, Path file) {
+        if (file == null) {
+            return;
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
+            throw new ConfigurationException(option + ": cannot write " + file + ": its directory does not exist or is not writable");
+        }
+        if (Files.isDirectory(file)) {
+            throw new ConfigurationException(option + ": " + file + " is a directory");
+        }
+    }
+
+    /** Whole or nothing: a temporary file beside it, moved into place. */
+    private void write(Path file, String content, String what) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), ".bg-kube-", ".tmp");
+            Files.writeString(temporary, content, StandardCharsets.UTF_8);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            root.toolbox().out().println(what + " written: " + file.toAbsolutePath());
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

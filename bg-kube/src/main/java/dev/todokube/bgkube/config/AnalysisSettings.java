@@ -1,0 +1,28 @@
+package dev.todokube.bgkube.config;
+
+import dev.todokube.bgkube.analysis.Gates;
+import dev.todokube.bgkube.analysis.LoadShape;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The analysis an env file (or {@code analyze}'s options) asks for: the load shape, the gates, how
+ * long a publish watches the new live color after its swap, and the load generator's jar when it is
+ * not where a build of this repository puts it.
+ */
+public record AnalysisSettings(LoadShape shape, Gates gates, Optional<Duration> watch, Optional<Path> loadtestJar) {
+
+    public AnalysisSettings {
+        Objects.requireNonNull(shape);
+        Objects.requireNonNull(gates);
+        Objects.requireNonNull(watch);
+        Objects.requireNonNull(loadtestJar);
+    }
+
+    /** Off unless a gate is set: an analysis with no gate would decide nothing. */
+    public boolean enabled() {
+        return !gates.isEmpty();
+    }
+}

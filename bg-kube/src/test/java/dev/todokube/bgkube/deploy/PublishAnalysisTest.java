@@ -1,0 +1,268 @@
+package dev.todokube.bgkube.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.todokube.bgkube.testing.LocalPodExec;
+import dev.todokube.bgkube.testing.MockCluster;
+import dev.todokube.bgkube.testing.TestProject;
+import dev.todokube.testkit.process.ChildJvm;
+import dev.todokube.testkit.process.ChildProcess;
+import dev.todokube.testkit.process.ProjectJars;
+import dev.todokube.testkit.todoapi.TodoApiProcess;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pre-promotion analysis in publish, on the mock cluster: the port-forwards to the smoke Service
+ * (the new color) and the public Service (the live color) lead to real todo-api processes, loaded by
+ * the real loadtest jar. The failing case fails by a margin noise cannot close (every call of the
+ * new color takes 3 s, the limit is 1.5 x the live color's p99); the passing one checks no timing.
+ */
+@Timeout(120)
+class PublishAnalysisTest {
+
+    private static final String NS = MockCluster.NAMESPACE;
+    private static MockCluster cluster;
+    private static KubernetesClient client;
+    private static TodoApiProcess live;
+    private static TodoApiProcess healthyPreview;
+    private static TodoApiProcess slowPreview;
+    private static TodoApiProcess locked;
+
+    @TempDir
+    Path dir;
+
+    private TestProject project;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = new MockCluster();
+        client = cluster.client();
+        Map<String, TodoApiProcess> services = TodoApiProcess.startAll(ProjectJars.todoApi(), Map.of(
+                "todo-api-live", Map.of(),
+                "todo-api-preview", Map.of(),
+                "todo-api-slow-preview", Map.of("MEMORY_STORE_DELAY", "3s"),
+                "todo-api-locked", Map.of("AUTH_TOKENS", "a-token-no-client-sends")));
+        live = services.get("todo-api-live");
+        healthyPreview = services.get("todo-api-preview");
+        slowPreview = services.get("todo-api-slow-preview");
+        locked = services.get("todo-api-locked");
+    }
+
+    @AfterAll
+    static void stop() {
+        for (TodoApiProcess service : new TodoApiProcess[] {live, healthyPreview, slowPreview, locked}) {
+            if (service != null) {
+                service.close();
+            }
+        }
+        cluster.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        cluster.reset();
+        project = new TestProject(dir);
+        // ClusterIP Services, as on kind or minikube: both colors are reached through port-forwards.
+        for (String name : List.of("service", "smoke-service")) {
+            project.writeFile(name + "-cluster-ip.yaml", """
+                    apiVersion: v1
+                    kind: Service
+                    metadata:
+                      name: $SERVICE_NAME%s
+                    spec:
+                      selector: {app: $SERVICE_NAME, color: $COLOR}
+                      ports: [{port: 8001, targetPort: grpc, name: grpc}]
+                    """.formatted(name.equals("service") ? "" : "-smoke"));
+        }
+        project.set("SERVICE_CONFIG", project.file("service-cluster-ip.yaml"))
+                .set("SMOKE_SERVICE_CONFIG", project.file("smoke-service-cluster-ip.yaml"));
+        project.portForwarder().route("todo-api", live.grpcAddress());
+    }
+
+    /** Blue published without analysis, then the analysis keys for the next publish. */
+    private void blueLiveThenAnalysis(Map<String, String> gates) {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        project.set("ANALYSIS_LOADTEST_JAR", ProjectJars.loadtest().toString())
+                .set("ANALYSIS_DURATION", "3s").set("ANALYSIS_WARM_UP", "2s").set("ANALYSIS_USERS", "3")
+                .set("ANALYSIS_WAIT_TIME", "constant:50ms").set("ANALYSIS_DEADLINE", "10s");
+        gates.forEach(project::set);
+    }
+
+    @Test
+    void aFailedGateAbortsThePreviewAndLeavesTheServiceOnTheLiveColor() throws Exception {
+        withMetricsPort();
+        blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_P99_RATIO", "1.5"));
+        // Each color's pods' metrics port leads to the process that serves as that color.
+        project.portForwarder().route("todo-api-smoke", slowPreview.grpcAddress())
+                .routePods("todo-api-green", slowPreview.metricsAddress())
+                .routePods("todo-api-blue", live.metricsAddress());
+        assertThat(selector()).containsEntry("color", "blue");
+
+        TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(5);
+        assertThat(run.err()).startsWith("bg-kube: analysis failed: p99 ratio (load) ")
+                .contains("ran the rollback command 'echo rolling-back-to' with the kept status output")
+                .contains("aborted: green scaled to 0 and its HPA deleted; service todo-api left unchanged (still selects blue)")
+                .hasLineCount(1);
+        assertThat(run.out()).contains("verdict: FAIL").doesNotContain("now selects green")
+                .containsPattern("p99 ratio +load .* FAIL").containsPattern("p99 ratio +metrics .* FAIL");
+        assertThat(selector()).containsEntry("color", "blue");
+        assertThat(deployment("todo-api-green").getSpec().getReplicas()).isZero();
+        assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("todo-api-green").get())
+                .isNull();
+        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+        List<LocalPodExec.Call> calls = project.podExec().calls();
+        assertThat(calls.get(calls.size() - 1).command())
+                .containsExactly("sh", "-c", "echo rolling-back-to \"$@\"", "sh", "migration-status-42");
+        assertThat(project.portForwarder().opened()).contains("todo-api-smoke:8001", "todo-api:8001");
+    }
+
+    @Test
+    void noPromoteHoldsAnAnalysedPreviewThatPromoteChecksAgainAndSwapsTo() {
+        blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_ERROR_RATE", "5%"));
+        project.portForwarder().route("todo-api-smoke", healthyPreview.grpcAddress());
+
+        TestProject.Run held = project.run(cluster, "publish", "--tag", "2", "--no-promote");
+
+        assertThat(held.exitCode()).as(held.out() + held.err()).isZero();
+        assertThat(held.out()).contains("hold green as a preview").contains("verdict: PASS")
+                .contains("previewing registry.example/team/todo-api:2 as green").doesNotContain("now selects green");
+        assertThat(selector()).containsEntry("color", "blue");
+        assertThat(deployment("todo-api-green").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(project.run(cluster, "status").out())
+                .contains("preview: green (tag 2), not promoted: bg-kube promote swaps to it, bg-kube abort takes it out")
+                .contains("last analysis of green: PASS: the gate passed (at ");
+
+        TestProject.Run promote = project.run(cluster, "promote");
+
+        assertThat(promote.exitCode()).as(promote.out() + promote.err()).isZero();
+        assertThat(promote.out()).contains("promote registry.example/team/todo-api:2 (preview green)")
+                .contains("analyze green through service todo-api-smoke against blue").contains("verdict: PASS")
+                .contains("service todo-api now selects green");
+        assertThat(selector()).containsEntry("color", "green");
+        assertThat(project.portForwarder().closed()).as("every tunnel of both analyses closed")
+                .containsAll(project.portForwarder().opened());
+        Map<String, String> recorded = client.services().inNamespace(NS).withName("todo-api").get().getMetadata()
+                .getAnnotations();
+        assertThat(recorded).containsEntry("bg-kube.todokube.dev/tag", "2")
+                .containsEntry("bg-kube.todokube.dev/migration", "migration-status-42");
+        assertThat(project.run(cluster, "status").out()).doesNotContain("preview: green")
+                .contains("last analysis of green: PASS");
+    }
+
+    @Test
+    void aBreachDuringThePostPromotionWatchSwapsBack() throws Exception {
+        blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_ERROR_RATE", "5%", "ANALYSIS_WATCH", "6s"));
+        // The new color passes the analysis before the swap (its two pods' metrics are those of the
+        // process the analysis loads), then its pods count the live traffic: every call rejected (the
+        // metrics of a todo-api that wants a token no client sends, under load all along).
+        project.portForwarder().route("todo-api-smoke", healthyPreview.grpcAddress())
+                .routePods("todo-api-green", healthyPreview.metricsAddress(), 2, locked.metricsAddress())
+                .routePods("todo-api-blue", live.metricsAddress());
+        withMetricsPort();
+
+        TestProject.Run run;
+        try (ChildProcess traffic = ChildJvm.jar(ProjectJars.loadtest()).name("live-traffic").args("run", "--host",
+                locked.grpcAddress(), "--users", "2", "--spawn-rate", "2", "--run-time", "60s",
+                "--wait-time", "constant:50ms").start()) {
+            run = project.run(cluster, "publish", "--tag", "2");
+        }
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(5);
+        assertThat(run.out()).contains("verdict: PASS").contains("service todo-api now selects green")
+                .contains("error rate 100.00% BREACHED").contains("rolled back: service todo-api now selects blue");
+        assertThat(run.err()).startsWith("bg-kube: post-promotion watch of green failed: error rate (metrics) 100.00%, "
+                + "limit <= 5.00%; swapped back: service todo-api selects blue again; ran the rollback command "
+                + "'echo rolling-back-to' with the kept status output").hasLineCount(1);
+        assertThat(selector()).containsEntry("color", "blue");
+        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+        List<LocalPodExec.Call> calls = project.podExec().calls();
+        assertThat(calls.get(calls.size() - 1).command())
+                .containsExactly("sh", "-c", "echo rolling-back-to \"$@\"", "sh", "migration-status-42");
+        assertThat(project.portForwarder().opened()).anyMatch(tunnel -> tunnel.startsWith("pod/todo-api-green")
+                && tunnel.endsWith(":9090"));
+        assertThat(project.run(cluster, "status").out())
+                .contains("last analysis of green: FAIL (post-promotion watch): error rate (metrics) 100.00%");
+    }
+
+    @Test
+    void dryRunPrintsTheAnalysisPlanWithEveryThreshold() {
+        blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_ERROR_RATE", "0.5%", "ANALYSIS_MAX_P99", "250ms",
+                "ANALYSIS_MAX_P99_RATIO", "1.2", "ANALYSIS_MIN_RPS", "100"));
+        List<String> tunnelsBefore = project.portForwarder().opened();
+
+        TestProject.Run run = project.run(cluster, "publish", "--dry-run", "--tag", "2");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("# publish registry.example/team/todo-api:2 as green (live: blue)")
+                .contains("analyze green through service todo-api-smoke against blue through service todo-api, the same "
+                        + "load at the same time: 3 users (spawn rate 3/s), tasks GetTodos=1, wait constant:50ms, "
+                        + "deadline 10s, for 3s after a warm-up of 2s; gates: error rate <= 0.50%, p99 <= 250.0 ms, "
+                        + "p99 <= 1.2 x the baseline's p99 in the same run, throughput >= 100 calls/s; a failed gate "
+                        + "aborts the publish (exit 5)");
+        assertThat(project.portForwarder().opened()).as("no load sent").isEqualTo(tunnelsBefore);
+    }
+
+    @Test
+    void aFirstPublishHasNoBaselineSoNoRatioGate() {
+        project.set("ANALYSIS_MAX_P99_RATIO", "1.2").set("ANALYSIS_MAX_P99", "250ms");
+
+        TestProject.Run run = project.run(cluster, "publish", "--dry-run");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("analyze blue through service todo-api-smoke (first publish: no live color to "
+                + "compare with): 10 users (spawn rate 10/s), tasks GetTodos=1, for 30s; gates: p99 <= 250.0 ms;");
+        project.remove("ANALYSIS_MAX_P99");
+        assertThat(project.run(cluster, "publish", "--dry-run").out())
+                .contains("for 30s; gates: none apply (a ratio gate needs a live color), the verdict only reports;");
+    }
+
+    @Test
+    void badAnalysisSettingsStopThePublishBeforeAnythingIsDeployed() {
+        project.set("ANALYSIS_MAX_P95", "100ms");
+
+        TestProject.Run unknown = project.run(cluster, "publish", "--tag", "1");
+
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("bg-kube: ANALYSIS_MAX_P95 in ").contains("unknown analysis key").hasLineCount(1);
+        project.remove("ANALYSIS_MAX_P95").set("ANALYSIS_MIN_RPS", "-1");
+        TestProject.Run negative = project.run(cluster, "publish", "--tag", "1");
+        assertThat(negative.exitCode()).isEqualTo(2);
+        assertThat(negative.err()).contains("ANALYSIS_MIN_RPS in ").contains("invalid value '-1'").hasLineCount(1);
+        project.set("ANALYSIS_MIN_RPS", "1").remove("SMOKE_SERVICE_CONFIG").remove("SMOKE_TESTS_COMMAND");
+        TestProject.Run noSmokeService = project.run(cluster, "publish", "--tag", "1");
+        assertThat(noSmokeService.exitCode()).isEqualTo(2);
+        assertThat(noSmokeService.err()).isEqualTo("bg-kube: the ANALYSIS_* gates need SMOKE_SERVICE_CONFIG: the "
+                + "analysis reaches the new color through its smoke Service\n");
+        assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).isEmpty();
+        assertThat(client.services().inNamespace(NS).list().getItems()).isEmpty();
+    }
+
+    /** The test project's Deployment with a container port named metrics, as todo-api's manifests have. */
+    private void withMetricsPort() throws Exception {
+        project.writeFile("deployment-metrics.yaml", Files.readString(Path.of(project.file("deployment.yaml")))
+                .replace("ports: [{containerPort: 8001, name: grpc}]",
+                        "ports: [{containerPort: 8001, name: grpc}, {containerPort: 9090, name: metrics}]"));
+        project.set("DEPLOYMENT_CONFIG", project.file("deployment-metrics.yaml"));
+    }
+
+    private Map<String, String> selector() {
+        return client.services().inNamespace(NS).withName("todo-api").get().getSpec().getSelector();
+    }
+
+    private Deployment deployment(String name) {
+        return client.apps().deployments().inNamespace(NS).withName(name).get();
+    }
+}
