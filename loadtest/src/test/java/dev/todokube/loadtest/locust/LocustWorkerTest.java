@@ -11,6 +11,7 @@ import dev.todokube.loadtest.runner.ChannelMode;
 import dev.todokube.loadtest.runner.Transport;
 import dev.todokube.loadtest.user.UserProfile;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -286,13 +289,27 @@ class LocustWorkerTest {
             try {
                 worker.start();
                 master.expect("client_ready", Set.of(), WAIT);
-                Process ss = new ProcessBuilder("ss", "-tnoH", "state", "established", "dst", "[::1]:" + master.port())
-                        .redirectErrorStream(true).start();
-                String sockets = new String(ss.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                assertThat(ss.waitFor()).isZero();
-                java.util.regex.Matcher keepalive = java.util.regex.Pattern.compile("timer:\\(keepalive,(\\d+)sec").matcher(sockets);
-                assertThat(keepalive.find()).as("a keepalive timer in seconds on the worker's connection: %s", sockets).isTrue();
-                assertThat(Integer.parseInt(keepalive.group(1))).isBetween(1, 30);
+                // While data is unacknowledged ss shows the retransmission timer; poll until the
+                // connection is idle and shows its keepalive timer.
+                Pattern keepalive = Pattern.compile("timer:\\(keepalive,([^,]+),");
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                Matcher timer;
+                String sockets;
+                boolean found;
+                do {
+                    Process ss = new ProcessBuilder("ss", "-tnoH", "state", "established", "dst", "[::1]:" + master.port())
+                            .redirectErrorStream(true).start();
+                    sockets = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    assertThat(ss.waitFor()).isZero();
+                    timer = keepalive.matcher(sockets);
+                    found = timer.find();
+                    if (!found) {
+                        master.listen(Duration.ofMillis(100));
+                    }
+                } while (!found && System.nanoTime() < deadline);
+                assertThat(found).as("a keepalive timer on the worker's connection: %s", sockets).isTrue();
+                assertThat(timer.group(1)).as("keepalive timer").endsWith("sec");
+                assertThat(Integer.parseInt(timer.group(1).replace("sec", ""))).isBetween(1, 30);
             } finally {
                 worker.close();
             }
