@@ -171,15 +171,6 @@ public final class LocustWorker implements AutoCloseable {
                     }
                     continue;
                 }
-                if (acknowledged && masterHeartbeatAt != 0
-                        && now - masterHeartbeatAt > settings.masterHeartbeatTimeout().toNanos()) {
-                    LOG.warn("No heartbeat from the Locust master at {}:{} for {}; it may have dropped this worker:"
-                                    + " rejoining (users keep running)", settings.masterHost(), settings.masterPort(),
-                            Durations.format(settings.masterHeartbeatTimeout()));
-                    acknowledged = false;
-                    resetLink();
-                    continue;
-                }
                 if (acknowledged && now >= nextHeartbeat) {
                     link.send(WorkerMessages.heartbeat(nodeId, state, cpuPercent(), memoryBytes()));
                     nextHeartbeat = now + settings.heartbeatInterval().toNanos();
@@ -191,7 +182,18 @@ public final class LocustWorker implements AutoCloseable {
                 if (stopping && (runner == null || runner.callsInFlight() == 0 || now >= stoppingUntil)) {
                     finishStop();
                 }
-                quit = receiveOne();
+                Received received = receiveOne();
+                quit = received == Received.QUIT;
+                // Only with nothing left to read: after a long pause (GC, a frozen process) what the
+                // master sent meanwhile, such as a stop, is handled before the connection is replaced.
+                if (received == Received.NOTHING && acknowledged && masterHeartbeatAt != 0
+                        && System.nanoTime() - masterHeartbeatAt > settings.masterHeartbeatTimeout().toNanos()) {
+                    LOG.warn("No heartbeat from the Locust master at {}:{} for {}; it may have dropped this worker:"
+                                    + " rejoining (users keep running)", settings.masterHost(), settings.masterPort(),
+                            Durations.format(settings.masterHeartbeatTimeout()));
+                    acknowledged = false;
+                    resetLink();
+                }
             }
             finish(quit);
             end = quit ? new WorkerOutcome.Quit() : new WorkerOutcome.Closed();
@@ -205,17 +207,20 @@ public final class LocustWorker implements AutoCloseable {
         }
     }
 
-    /** Handles the master's next message, if one comes within a few milliseconds; true if it said quit. */
-    private boolean receiveOne() {
+    /** What {@link #receiveOne} got. */
+    private enum Received { NOTHING, MESSAGE, QUIT }
+
+    /** Handles the master's next message, if one comes within a few milliseconds. */
+    private Received receiveOne() {
         Optional<Message> received;
         try {
             received = link.receive();
         } catch (IllegalArgumentException e) {
             LOG.warn("Ignored a message from the master: {}", e.getMessage());
-            return false;
+            return Received.MESSAGE;
         }
         if (received.isEmpty()) {
-            return false;
+            return Received.NOTHING;
         }
         Message message = received.get();
         switch (message.type()) {
@@ -224,7 +229,7 @@ public final class LocustWorker implements AutoCloseable {
             case "stop" -> beginStop();
             case "quit" -> {
                 LOG.info("The Locust master said quit: stopping");
-                return true;
+                return Received.QUIT;
             }
             case "reconnect" -> {
                 LOG.warn("The Locust master asked for a reconnect: resetting the connection (users keep running)");
@@ -235,7 +240,7 @@ public final class LocustWorker implements AutoCloseable {
             case "spawning_complete" -> LOG.debug("The Locust master reports all workers spawned: {}", message.data());
             default -> LOG.warn("Unknown message type from the Locust master: {}", message.type());
         }
-        return false;
+        return Received.MESSAGE;
     }
 
     /** Opens the connection when the retry pause is over; while the master is unreachable, waits a little. */
