@@ -199,6 +199,36 @@ class LocustWorkerTest {
     }
 
     /**
+     * On stop, calls in flight get the spawn message's stop_timeout and are reported before
+     * client_stopped (the master counts a worker's users as gone at client_stopped).
+     */
+    @Test
+    @Timeout(60)
+    void stopGivesCallsInFlightTheStopTimeoutBeforeClientStopped() throws Exception {
+        try (TodosTestServer server = TodosTestServer.start().delay(1500); ScriptedMaster master = ScriptedMaster.bind()) {
+            LocustWorker worker = new LocustWorker(settings(master.port(), Duration.ofSeconds(5)), Clock.systemUTC());
+            try {
+                worker.start();
+                master.expect("client_ready", Set.of(), WAIT);
+                master.send(worker.nodeId(), "ack", Map.of("index", 0));
+                master.send(worker.nodeId(), "spawn", spawn(server.address(), Map.of("TodosGrpcUser", 2), 1.0));
+                master.expect("spawning_complete", Set.of("heartbeat", "stats", "spawning"), WAIT);
+                while (server.calls("GetTodos") < 4) {
+                    master.listen(Duration.ofMillis(100));
+                }
+                master.send(worker.nodeId(), "stop", null);
+                master.expect("client_stopped", PERIODIC, WAIT);
+                long reportedBeforeClientStopped = master.received().stream().filter(m -> m.type().equals("stats"))
+                        .mapToLong(LocustWorkerTest::requestsIn).sum();
+                assertThat(reportedBeforeClientStopped).as("calls reported before client_stopped")
+                        .isEqualTo(server.calls("GetTodos"));
+            } finally {
+                worker.close();
+            }
+        }
+    }
+
+    /**
      * Locust's worker keeps its users running while it reconnects, and the newest masters drop a
      * worker whose heartbeats stay away for 60 s; from then on they ignore it. The worker notices
      * that the master no longer answers its heartbeats and rejoins with client_ready.
