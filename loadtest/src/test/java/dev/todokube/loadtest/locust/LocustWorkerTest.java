@@ -35,6 +35,13 @@ class LocustWorkerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final Set<String> PERIODIC = Set.of("heartbeat", "stats");
+    /**
+     * Before the worker has read the master's ack it may send client_ready again (every retry
+     * interval, as Locust's worker; the master acks duplicates): JeroMQ 0.6.0 occasionally holds a
+     * new connection's first incoming messages until its handshake limit (seen about once in 80
+     * connections with the other core busy).
+     */
+    private static final Set<String> UNTIL_ACKED = Set.of("heartbeat", "stats", "spawning", "client_ready");
 
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private final Logger workerLogger = (Logger) LoggerFactory.getLogger(LocustWorker.class);
@@ -88,7 +95,7 @@ class LocustWorkerTest {
                 assertThat(ready.nodeId()).isEqualTo(worker.nodeId());
                 master.send(worker.nodeId(), "ack", Map.of("index", 0));
 
-                Map<?, ?> heartbeat = (Map<?, ?>) master.expect("heartbeat", Set.of(), WAIT).data();
+                Map<?, ?> heartbeat = (Map<?, ?>) master.expect("heartbeat", Set.of("client_ready"), WAIT).data();
                 assertThat(List.<Object>copyOf(heartbeat.keySet())).containsExactlyInAnyOrder("state", "current_cpu_usage", "current_memory_usage");
                 assertThat(heartbeat.get("state")).isEqualTo("ready");
 
@@ -156,7 +163,7 @@ class LocustWorkerTest {
             worker.start();
             master.expect("client_ready", Set.of(), WAIT);
             master.send(worker.nodeId(), "ack", Map.of("index", 0));
-            master.expect("heartbeat", Set.of(), WAIT);
+            master.expect("heartbeat", Set.of("client_ready"), WAIT);
             master.send(worker.nodeId(), "reconnect", null);
             master.expect("client_ready", PERIODIC, WAIT);
             master.send(worker.nodeId(), "ack", Map.of("index", 0));
@@ -212,7 +219,7 @@ class LocustWorkerTest {
                 master.expect("client_ready", Set.of(), WAIT);
                 master.send(worker.nodeId(), "ack", Map.of("index", 0));
                 master.send(worker.nodeId(), "spawn", spawn(server.address(), Map.of("TodosGrpcUser", 2), 1.0));
-                master.expect("spawning_complete", Set.of("heartbeat", "stats", "spawning"), WAIT);
+                master.expect("spawning_complete", UNTIL_ACKED, WAIT);
                 while (server.calls("GetTodos") < 4) {
                     master.listen(Duration.ofMillis(100));
                 }
@@ -244,13 +251,13 @@ class LocustWorkerTest {
                 master.expect("client_ready", Set.of(), WAIT);
                 master.send(worker.nodeId(), "ack", Map.of("index", 0));
                 master.send(worker.nodeId(), "spawn", spawn(server.address(), Map.of("TodosGrpcUser", 2), 1.0));
-                master.expect("spawning_complete", Set.of("heartbeat", "stats", "spawning"), WAIT);
+                master.expect("spawning_complete", UNTIL_ACKED, WAIT);
 
                 master.send(worker.nodeId(), "reconnect", null);
                 master.expect("client_ready", PERIODIC, WAIT);
                 awaitMoreCalls(server, master, 20);
                 master.send(worker.nodeId(), "ack", Map.of("index", 0));
-                master.expect("heartbeat", Set.of("stats"), WAIT);
+                master.expect("heartbeat", UNTIL_ACKED, WAIT);
 
                 master.drop(worker.nodeId());
                 master.expect("client_ready", PERIODIC, WAIT);
@@ -259,7 +266,7 @@ class LocustWorkerTest {
                 master.send(worker.nodeId(), "ack", Map.of("index", 0));
                 Map<?, ?> report;
                 do {
-                    report = (Map<?, ?>) master.expect("stats", Set.of("heartbeat"), WAIT).data();
+                    report = (Map<?, ?>) master.expect("stats", UNTIL_ACKED, WAIT).data();
                 } while ((Long) report.get("user_count") == 0);
                 assertThat(report.get("user_count")).as("users still counted after rejoining").isEqualTo(2L);
                 assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(l -> l.contains("users stopped"));
@@ -298,7 +305,7 @@ class LocustWorkerTest {
                 worker.start();
                 master.expect("client_ready", Set.of(), WAIT);
                 master.send(worker.nodeId(), "ack", Map.of("index", 0));
-                master.expect("stats", Set.of("heartbeat"), WAIT);
+                master.expect("stats", UNTIL_ACKED, WAIT);
                 clock.failing = true;
                 assertThat(worker.awaitTermination(WAIT)).isTrue();
                 assertThat(worker.outcome()).get().isInstanceOf(WorkerOutcome.Failed.class);
