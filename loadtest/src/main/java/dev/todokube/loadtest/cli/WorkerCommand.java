@@ -1,6 +1,7 @@
 package dev.todokube.loadtest.cli;
 
 import dev.todokube.loadtest.locust.LocustWorker;
+import dev.todokube.loadtest.locust.WorkerOutcome;
 import dev.todokube.loadtest.locust.WorkerSettings;
 import dev.todokube.loadtest.runner.Target;
 import java.time.Clock;
@@ -14,7 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code loadtest worker}: joins a Locust 2.x master and runs the users it dispatches until it says quit. */
+/**
+ * {@code loadtest worker}: joins a Locust 2.x master and runs the users it dispatches until it says
+ * quit. Exits 0 after quit or a stop signal, 1 if the worker failed.
+ */
 @Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Join a Locust 2.x master as a worker (Locust's own option names).")
 final class WorkerCommand implements Callable<Integer> {
@@ -63,6 +67,7 @@ final class WorkerCommand implements Callable<Integer> {
         } catch (IllegalStateException shuttingDown) {
             // Stopped by a signal: the hook closes the worker.
         }
-        return 0;
+        // A worker that failed must not look like one the master sent home.
+        return worker.outcome().orElseThrow() instanceof WorkerOutcome.Failed ? 1 : 0;
     }
 }

@@ -1,10 +1,11 @@
 package dev.todokube.loadtest.locust;
 
-import dev.todokube.loadtest.Durations;
+import dev.todokube.duration.Durations;
 import dev.todokube.loadtest.runner.Connections;
 import dev.todokube.loadtest.runner.LocalRunner;
 import dev.todokube.loadtest.runner.Target;
 import dev.todokube.loadtest.stats.RequestStats;
+import dev.todokube.loadtest.stats.StatsInterval;
 import dev.todokube.loadtest.user.TaskSet;
 import dev.todokube.loadtest.user.UserProfile;
 import dev.todokube.loadtest.user.WaitTime;
@@ -25,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.ZContext;
@@ -35,9 +37,16 @@ import org.zeromq.ZContext;
  *
  * <p>States as Locust's: {@code ready} after the master's ack, {@code spawning}, {@code running};
  * {@code stop} brings it back to {@code ready} (client_stopped, then client_ready again);
- * {@code quit} ends it. While no master answers, client_ready is re-sent forever with a log line
- * each time; if an acknowledged master goes away, the users stop and the worker rejoins the
- * master when it is back (a restarted master needs client_ready to know the worker again).
+ * {@code quit} ends it. On stop and quit the stats go to the master at once (a quitting master
+ * listens for half a second only), then calls in flight are given the spawn message's
+ * {@code stop_timeout}.
+ *
+ * <p>It never gives up while it runs: a master whose name does not resolve is retried with a
+ * growing pause and a log line each time; client_ready is re-sent until the master answers; a
+ * lost connection, a {@code reconnect} from the master, or a master whose heartbeats stop
+ * (newer masters answer every heartbeat; one that dropped this worker stops answering) make it
+ * rejoin with client_ready. Users keep running meanwhile, as with Locust's own worker. Anything
+ * else that goes wrong ends it with {@link WorkerOutcome.Failed}.
  *
  * <p>One I/O thread owns the ZeroMQ socket (sockets are single-threaded); other threads hand it
  * messages through a queue.
@@ -48,6 +57,9 @@ public final class LocustWorker implements AutoCloseable {
     /** Unanswered client_ready messages after which the connection is replaced. */
     private static final int RESET_AFTER_ATTEMPTS = 3;
     private static final long RECONNECT_PAUSE_MILLIS = 500;
+    private static final Duration FIRST_CONNECT_RETRY = Duration.ofMillis(500);
+    private static final Duration LONGEST_CONNECT_RETRY = Duration.ofSeconds(30);
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
 
     private final WorkerSettings settings;
     private final Clock clock;
@@ -60,8 +72,24 @@ public final class LocustWorker implements AutoCloseable {
     private volatile boolean closeRequested;
     private volatile String state = "ready";
     private volatile boolean acknowledged;
-    private volatile int readyAttempts;
     private volatile Map<String, Integer> userClassesCount = Map.of();
+    private volatile WorkerOutcome outcome;
+    private volatile Duration stopTimeout = Duration.ZERO;
+    // Owned by the I/O thread:
+    private ZContext context;
+    private MasterLink link;
+    private int generation;
+    private int readyAttempts;
+    private long readySentAt;
+    private long nextConnectAttempt;
+    private Duration connectRetry = FIRST_CONNECT_RETRY;
+    /** When the master's last heartbeat came (System.nanoTime); 0 until one comes (Locust 2.12 sends none). */
+    private long masterHeartbeatAt;
+    /** While a stop waits for calls in flight: until when (System.nanoTime). */
+    private long stoppingUntil;
+    private boolean stopping;
+    /** The TCP connection went since the link opened; when it is back, client_ready goes again. */
+    private boolean connectionLost;
     private LocalRunner runner;
     private Target runnerTarget;
     private double lastSpawnTimestamp = Double.NEGATIVE_INFINITY;
@@ -88,18 +116,26 @@ public final class LocustWorker implements AutoCloseable {
         ioThread.start();
     }
 
-    /** Waits until the master said quit or {@link #close} finished; true if so within the timeout. */
+    /** Waits until the master said quit, {@link #close} finished or the worker failed; true if so within the timeout. */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Stops the users, sends the last stats and quit to the master, and ends the worker (waits up to 10 s). */
+    /** How the worker ended; empty while it runs. */
+    public Optional<WorkerOutcome> outcome() {
+        return terminated.getCount() == 0 ? Optional.of(outcome) : Optional.empty();
+    }
+
+    /**
+     * Stops the users, sends the last stats and quit to the master, and ends the worker (waits up
+     * to the stop timeout plus 10 s).
+     */
     @Override
     public void close() {
         closeRequested = true;
         if (ioThread.isAlive()) {
             try {
-                ioThread.join(10_000);
+                ioThread.join(stopTimeout.plus(CLOSE_GRACE).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -107,34 +143,20 @@ public final class LocustWorker implements AutoCloseable {
     }
 
     private void ioLoop() {
-        int generation = 0;
-        try (ZContext context = new ZContext()) {
-            MasterLink link = new MasterLink(context, settings.masterHost(), settings.masterPort(), nodeId, generation);
+        WorkerOutcome end = new WorkerOutcome.Closed();
+        try (ZContext zmq = new ZContext()) {
+            context = zmq;
             LOG.info("Joining Locust master at {}:{} as worker {}", settings.masterHost(), settings.masterPort(), nodeId);
-            long readySentAt = sendReady(link);
             long nextHeartbeat = System.nanoTime();
             long nextStats = System.nanoTime() + settings.statsInterval().toNanos();
             boolean quit = false;
-            boolean lostConnection = false;
             while (!quit && !closeRequested) {
-                flushOutbox(link);
-                Optional<MasterLink.LinkEvent> event;
-                while ((event = link.nextEvent()).isPresent()) {
-                    if (event.get() == MasterLink.LinkEvent.DISCONNECTED) {
-                        lostConnection = true;
-                        if (acknowledged) {
-                            LOG.warn("Lost the Locust master at {}:{}; users stopped; rejoining as soon as it is back",
-                                    settings.masterHost(), settings.masterPort());
-                            stopUsers();
-                            acknowledged = false;
-                            readyAttempts = 0;
-                        }
-                    } else if (lostConnection) {
-                        // A master that comes back (restarted) knows nothing of this worker until client_ready.
-                        lostConnection = false;
-                        readySentAt = sendReady(link);
-                    }
+                if (link == null) {
+                    connectWhenDue();
+                    continue;
                 }
+                flushOutbox();
+                watchConnection();
                 long now = System.nanoTime();
                 if (!acknowledged && now - readySentAt > settings.readyRetry().toNanos()) {
                     LOG.warn("No answer from the Locust master at {}:{} after {} attempt(s); retrying every {}",
@@ -143,84 +165,152 @@ public final class LocustWorker implements AutoCloseable {
                     if (readyAttempts % RESET_AFTER_ATTEMPTS == 0) {
                         // A connection the master dropped without closing it (e.g. it still held our
                         // identity when we reconnected) never recovers by itself: start a fresh one.
-                        link = resetLink(context, link, ++generation);
+                        resetLink();
+                    } else {
+                        sendReady();
                     }
-                    readySentAt = sendReady(link);
+                    continue;
                 }
                 if (acknowledged && now >= nextHeartbeat) {
                     link.send(WorkerMessages.heartbeat(nodeId, state, cpuPercent(), memoryBytes()));
                     nextHeartbeat = now + settings.heartbeatInterval().toNanos();
                 }
                 if (now >= nextStats) {
-                    if (acknowledged) {
-                        link.send(WorkerMessages.stats(nodeId, stats.drain(), userClassesCount));
-                    }
+                    sendStats();
                     nextStats = now + settings.statsInterval().toNanos();
                 }
-                Optional<Message> received;
-                try {
-                    received = link.receive();
-                } catch (IllegalArgumentException e) {
-                    LOG.warn("Ignored a message from the master: {}", e.getMessage());
-                    continue;
+                if (stopping && (runner == null || runner.callsInFlight() == 0 || now >= stoppingUntil)) {
+                    finishStop();
                 }
-                if (received.isEmpty()) {
-                    continue;
-                }
-                Message message = received.get();
-                switch (message.type()) {
-                    case "ack" -> acknowledge(message);
-                    case "spawn" -> spawn(link, message);
-                    case "stop" -> stop(link);
-                    case "quit" -> {
-                        LOG.info("The Locust master said quit: stopping");
-                        quit = true;
-                    }
-                    case "reconnect" -> {
-                        LOG.warn("The Locust master asked for a reconnect: resetting the connection");
-                        stopUsers();
-                        acknowledged = false;
-                        link = resetLink(context, link, ++generation);
-                        readySentAt = sendReady(link);
-                    }
-                    case "heartbeat" -> LOG.trace("heartbeat from master");
-                    default -> LOG.warn("Unknown message type from the Locust master: {}", message.type());
+                Received received = receiveOne();
+                quit = received == Received.QUIT;
+                // Only with nothing left to read: after a long pause (GC, a frozen process) what the
+                // master sent meanwhile, such as a stop, is handled before the connection is replaced.
+                if (received == Received.NOTHING && acknowledged && masterHeartbeatAt != 0
+                        && System.nanoTime() - masterHeartbeatAt > settings.masterHeartbeatTimeout().toNanos()) {
+                    LOG.warn("No heartbeat from the Locust master at {}:{} for {}; it may have dropped this worker:"
+                                    + " rejoining (users keep running)", settings.masterHost(), settings.masterPort(),
+                            Durations.format(settings.masterHeartbeatTimeout()));
+                    acknowledged = false;
+                    resetLink();
                 }
             }
-            stopUsers();
-            if (acknowledged) {
-                link.send(WorkerMessages.stats(nodeId, stats.drain(), userClassesCount));
-                if (!quit) {
-                    link.send(WorkerMessages.quit(nodeId));
-                }
-            }
-            link.close();
-        } catch (RuntimeException e) {
+            finish(quit);
+            end = quit ? new WorkerOutcome.Quit() : new WorkerOutcome.Closed();
+        } catch (RuntimeException | Error e) {
             LOG.error("Locust worker failed: {}", e.toString(), e);
+            end = new WorkerOutcome.Failed(e.toString());
         } finally {
             closeRunner();
+            outcome = end;
             terminated.countDown();
         }
     }
 
-    private MasterLink resetLink(ZContext context, MasterLink old, int generation) {
-        old.abandon();
+    /** What {@link #receiveOne} got. */
+    private enum Received { NOTHING, MESSAGE, QUIT }
+
+    /** Handles the master's next message, if one comes within a few milliseconds. */
+    private Received receiveOne() {
+        Optional<Message> received;
+        try {
+            received = link.receive();
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Ignored a message from the master: {}", e.getMessage());
+            return Received.MESSAGE;
+        }
+        if (received.isEmpty()) {
+            return Received.NOTHING;
+        }
+        Message message = received.get();
+        switch (message.type()) {
+            case "ack" -> acknowledge(message);
+            case "spawn" -> spawn(message);
+            case "stop" -> beginStop();
+            case "quit" -> {
+                LOG.info("The Locust master said quit: stopping");
+                return Received.QUIT;
+            }
+            case "reconnect" -> {
+                LOG.warn("The Locust master asked for a reconnect: resetting the connection (users keep running)");
+                acknowledged = false;
+                resetLink();
+            }
+            case "heartbeat" -> masterHeartbeatAt = System.nanoTime();
+            case "spawning_complete" -> LOG.debug("The Locust master reports all workers spawned: {}", message.data());
+            default -> LOG.warn("Unknown message type from the Locust master: {}", message.type());
+        }
+        return Received.MESSAGE;
+    }
+
+    /** Opens the connection when the retry pause is over; while the master is unreachable, waits a little. */
+    private void connectWhenDue() {
+        long now = System.nanoTime();
+        if (now < nextConnectAttempt) {
+            LockSupport.parkNanos(Math.min(nextConnectAttempt - now, TimeUnit.MILLISECONDS.toNanos(50)));
+            return;
+        }
+        try {
+            link = MasterLink.open(context, settings.masterHost(), settings.masterPort(), nodeId, ++generation);
+            connectRetry = FIRST_CONNECT_RETRY;
+            masterHeartbeatAt = 0;
+            connectionLost = false;
+            sendReady();
+        } catch (MasterLink.UnreachableException e) {
+            LOG.warn("Cannot reach the Locust master at {}:{}: {}; retrying in {} until stopped",
+                    settings.masterHost(), settings.masterPort(), e.getMessage(), Durations.format(connectRetry));
+            nextConnectAttempt = now + connectRetry.toNanos();
+            connectRetry = connectRetry.multipliedBy(2).compareTo(LONGEST_CONNECT_RETRY) > 0
+                    ? LONGEST_CONNECT_RETRY : connectRetry.multipliedBy(2);
+        }
+    }
+
+    /** Notices the TCP connection going and coming back; a master that is back needs client_ready to know us. */
+    private void watchConnection() {
+        Optional<MasterLink.LinkEvent> event;
+        while ((event = link.nextEvent()).isPresent()) {
+            if (event.get() == MasterLink.LinkEvent.DISCONNECTED) {
+                connectionLost = true;
+                if (acknowledged) {
+                    LOG.warn("Lost the Locust master at {}:{}; users keep running; rejoining as soon as it is back",
+                            settings.masterHost(), settings.masterPort());
+                    acknowledged = false;
+                    readyAttempts = 0;
+                }
+            } else if (connectionLost) {
+                connectionLost = false;
+                sendReady();
+            }
+        }
+    }
+
+    /** Replaces the connection with a fresh one (then client_ready), or schedules that if the master is unreachable. */
+    private void resetLink() {
+        link.abandon();
+        link = null;
         try {
             // Give the master a moment to see the old connection go before the same identity returns.
             Thread.sleep(RECONNECT_PAUSE_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new MasterLink(context, settings.masterHost(), settings.masterPort(), nodeId, generation);
+        nextConnectAttempt = 0;
+        connectWhenDue();
     }
 
-    private long sendReady(MasterLink link) {
+    private void sendReady() {
         readyAttempts++;
         link.send(WorkerMessages.clientReady(nodeId));
-        return System.nanoTime();
+        readySentAt = System.nanoTime();
     }
 
-    private void flushOutbox(MasterLink link) {
+    private void sendStats() {
+        if (acknowledged) {
+            link.send(WorkerMessages.stats(nodeId, stats.drain(), userClassesCount));
+        }
+    }
+
+    private void flushOutbox() {
         Message message;
         while ((message = outbox.poll()) != null) {
             link.send(message);
@@ -231,7 +321,6 @@ public final class LocustWorker implements AutoCloseable {
         boolean first = !acknowledged;
         acknowledged = true;
         readyAttempts = 0;
-        state = "ready";
         if (first) {
             Object index = message.data() instanceof Map<?, ?> data ? data.get("index") : null;
             LOG.info("Connected to the Locust master at {}:{} (worker index {})",
@@ -239,8 +328,61 @@ public final class LocustWorker implements AutoCloseable {
         }
     }
 
-    private void spawn(MasterLink link, Message message) {
+    /** Stop: no new calls; the stats go at once; calls in flight get the stop timeout before client_stopped. */
+    private void beginStop() {
+        LOG.info("The Locust master said stop: stopping users");
+        if (runner != null) {
+            runner.stopAll();
+        }
+        userClassesCount = Map.of();
+        state = "ready";
+        sendStats();
+        stopping = true;
+        stoppingUntil = System.nanoTime() + stopTimeout.toNanos();
+    }
+
+    private void finishStop() {
+        stopping = false;
+        sendStats();
+        link.send(WorkerMessages.clientStopped(nodeId));
+        sendReady();
+    }
+
+    /** Quit or close: no new calls; the stats go at once; then calls in flight get the stop timeout. */
+    private void finish(boolean quit) {
+        if (runner != null) {
+            runner.stopAll();
+        }
+        userClassesCount = Map.of();
+        state = "ready";
+        if (link == null) {
+            return;
+        }
+        boolean joined = acknowledged;
+        if (joined) {
+            link.send(WorkerMessages.stats(nodeId, stats.drain(), userClassesCount));
+        }
+        if (runner != null && !runner.awaitIdle(stopTimeout)) {
+            LOG.info("{} call(s) still in flight after the stop timeout of {}: abandoned",
+                    runner.callsInFlight(), Durations.format(stopTimeout));
+        }
+        if (joined) {
+            StatsInterval late = stats.drain();
+            if (late.total().numRequests() > 0) {
+                link.send(WorkerMessages.stats(nodeId, late, userClassesCount));
+            }
+            if (!quit) {
+                link.send(WorkerMessages.quit(nodeId));
+            }
+        }
+        link.close();
+    }
+
+    private void spawn(Message message) {
         link.send(WorkerMessages.spawning(nodeId));
+        if (stopping) {
+            finishStop();
+        }
         if (!(message.data() instanceof Map<?, ?> job)) {
             LOG.warn("Spawn message without data ignored");
             return;
@@ -251,7 +393,9 @@ public final class LocustWorker implements AutoCloseable {
             return;
         }
         lastSpawnTimestamp = timestamp;
-        Optional<Target> target = target(link, job.get("host"));
+        stopTimeout = job.get("stop_timeout") instanceof Number seconds
+                ? Duration.ofMillis(Math.round(seconds.doubleValue() * 1000)) : Duration.ZERO;
+        Optional<Target> target = target(job.get("host"));
         if (target.isEmpty()) {
             return;
         }
@@ -270,7 +414,7 @@ public final class LocustWorker implements AutoCloseable {
                         String text = "this worker runs only user class " + settings.userClass()
                                 + "; ignoring " + count + " users of class " + className;
                         LOG.error(text);
-                        link.send(WorkerMessages.exception(nodeId, text, ""));
+                        link.send(WorkerMessages.exception(nodeId, "spawn: user_classes_count", text));
                     }
                 }
             }
@@ -281,7 +425,7 @@ public final class LocustWorker implements AutoCloseable {
         }
         state = "spawning";
         LocalRunner users = runnerFor(target.get());
-        users.useProfile(profile(link, job.get("parsed_options")));
+        users.useProfile(profile(job.get("parsed_options")));
         Map<String, Integer> reached = Map.copyOf(counts);
         users.rampTo(wanted, Double.POSITIVE_INFINITY, () -> {
             userClassesCount = reached;
@@ -291,45 +435,27 @@ public final class LocustWorker implements AutoCloseable {
         LOG.info("Running {} users against {}", wanted, target.get());
     }
 
-    private void stop(MasterLink link) {
-        LOG.info("The Locust master said stop: stopping users");
-        stopUsers();
-        link.send(WorkerMessages.stats(nodeId, stats.drain(), userClassesCount));
-        link.send(WorkerMessages.clientStopped(nodeId));
-        link.send(WorkerMessages.clientReady(nodeId));
-        state = "ready";
-    }
-
-    private void stopUsers() {
-        if (runner != null) {
-            runner.stopAll();
-            runner.awaitIdle(Duration.ofSeconds(1));
-        }
-        userClassesCount = Map.of();
-        state = "ready";
-    }
-
-    private Optional<Target> target(MasterLink link, Object host) {
+    private Optional<Target> target(Object host) {
         if (host instanceof String text && !text.isBlank()) {
             try {
                 return Optional.of(Target.parse(text));
             } catch (IllegalArgumentException e) {
                 String problem = "the master's host is not a gRPC target: " + e.getMessage();
                 LOG.error(problem);
-                link.send(WorkerMessages.exception(nodeId, problem, ""));
+                link.send(WorkerMessages.exception(nodeId, "spawn: host", problem));
                 return Optional.empty();
             }
         }
         if (settings.defaultTarget().isEmpty()) {
             String problem = "no target: start the master with --host HOST:PORT or the worker with --host HOST:PORT";
             LOG.error(problem);
-            link.send(WorkerMessages.exception(nodeId, problem, ""));
+            link.send(WorkerMessages.exception(nodeId, "spawn: host", problem));
         }
         return settings.defaultTarget();
     }
 
     /** The worker's profile, with the locustfile's --grpc-* options from the master applied over it. */
-    private UserProfile profile(MasterLink link, Object parsedOptions) {
+    private UserProfile profile(Object parsedOptions) {
         UserProfile profile = settings.profile();
         if (!(parsedOptions instanceof Map<?, ?> options)) {
             return profile;
@@ -348,7 +474,7 @@ public final class LocustWorker implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             String problem = "bad --grpc-* option from the master, using the worker's own: " + e.getMessage();
             LOG.error(problem);
-            link.send(WorkerMessages.exception(nodeId, problem, ""));
+            link.send(WorkerMessages.exception(nodeId, "spawn: parsed_options", problem));
             return settings.profile();
         }
     }

@@ -51,7 +51,10 @@ public final class WorkerMessages {
         Map<String, Object> data = new LinkedHashMap<>();
         List<Object> entries = new ArrayList<>();
         for (EntrySnapshot entry : interval.entries()) {
-            entries.add(entry(entry));
+            // As Locust's serialize_stats: names without calls in this interval are left out.
+            if (entry.numRequests() > 0 || entry.numFailures() > 0) {
+                entries.add(entry(entry));
+            }
         }
         data.put("stats", entries);
         data.put("stats_total", entry(interval.total()));
@@ -74,10 +77,17 @@ public final class WorkerMessages {
         return new Message("client_stopped", null, nodeId);
     }
 
-    public static Message exception(String nodeId, String message, String traceback) {
+    /**
+     * A problem for the master's exceptions table. Locust files exceptions under their traceback,
+     * so an empty one would merge every problem into one row showing the first message: the
+     * traceback names where the problem arose and what it is.
+     *
+     * @param where the step and the field of the master's message it concerns, e.g. "spawn: host"
+     */
+    public static Message exception(String nodeId, String where, String message) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("msg", message);
-        data.put("traceback", traceback);
+        data.put("traceback", "  Java worker (todokube loadtest), " + where + "\n    " + message + "\n");
         return new Message("exception", data, nodeId);
     }
 

@@ -109,6 +109,11 @@ public final class LocalRunner implements AutoCloseable {
         users.clear();
     }
 
+    /** Calls started and not yet completed. */
+    public int callsInFlight() {
+        return inFlight.get();
+    }
+
     /** Waits until no call is in flight, at most {@code timeout}; true if none is. */
     public boolean awaitIdle(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -74,6 +74,63 @@ class LocustMasterEndToEndTest {
         }
     }
 
+    /**
+     * At the end of a headless run Locust's master sends quit and listens for half a second more;
+     * the worker's last report must make it, including the calls it recorded since the previous
+     * report, while slow calls are still in flight.
+     *
+     * <p>Why the totals must be equal: the server answers calls after 1 s, and from a moment on
+     * holds every answer. A user starts its next call only after it recorded the previous one, so
+     * once 20 calls are held, every one of the 20 users has recorded every answer it got: every
+     * OK the server sent is in the worker's stats, and nothing completes after that. The master is
+     * then stopped with SIGTERM, which takes the same path as the end of {@code -t} (quit to the
+     * workers, half a second, the summary) at a moment the test knows. The worker's periodic
+     * report is set to a minute, so every call travels in the final report.
+     */
+    @Test
+    @Timeout(120)
+    void everyCallTheServerCompletedReachesTheMastersFinalTotals(@TempDir Path dir) throws Exception {
+        int users = 20;
+        try (TodosTestServer server = TodosTestServer.start().delay(1000);
+             LocustMaster master = LocustMaster.start(LocustMaster.Options.of(LOCUSTFILE, dir)
+                     .users(users).spawnRate(users).runTime(Duration.ofSeconds(100)).host(server.address())
+                     .extraArgs(List.of("--grpc-wait-time", "constant:0ms")))) {
+            WorkerSettings settings = new WorkerSettings("127.0.0.1", master.port(), Optional.empty(),
+                    Transport.plaintext(), new ChannelMode.Shared(2), UserProfile.defaults().withDeadline(Duration.ofSeconds(30)),
+                    WorkerSettings.DEFAULT_USER_CLASS, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(5),
+                    Duration.ofSeconds(60));
+            LocustWorker worker = new LocustWorker(settings, Clock.systemUTC());
+            try {
+                worker.start();
+                awaitAtLeast(() -> server.okAnswers("GetTodos"), 2L * users, "OK answers");
+                server.holdAnswers();
+                awaitAtLeast(server::heldCalls, users, "held calls");
+                master.terminate();
+                master.awaitExit(Duration.ofSeconds(30));
+                assertThat(worker.awaitTermination(Duration.ofSeconds(20))).as("the worker ends on quit").isTrue();
+            } finally {
+                worker.close();
+            }
+            LocustMaster.SummaryRow getTodos = master.finalSummary().stream()
+                    .filter(row -> row.name().equals("GetTodos")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no GetTodos row in " + master.output()));
+            assertThat(getTodos.failures()).isZero();
+            assertThat(getTodos.requests()).as("the master's final total; its log: %s", master.log())
+                    .isEqualTo(server.okAnswers("GetTodos"));
+        }
+    }
+
+    private static void awaitAtLeast(java.util.function.LongSupplier count, long wanted, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (count.getAsLong() < wanted) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": " + count.getAsLong() + " of " + wanted + " within 60 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** The worker command line, as the Kubernetes pods run it: joins, runs, and exits 0 when the master quits. */
     @Test
     @Timeout(90)
@@ -97,7 +154,10 @@ class LocustMasterEndToEndTest {
             String log = Files.readString(workerLog);
             assertThat(log).contains("Connected to the Locust master at 127.0.0.1:" + master.port(),
                     "Running 2 users against " + server.address(), "The Locust master said quit");
-            long masterCount = Long.parseLong(Csv.read(master.statsCsv()).get(0).get("Request Count"));
+            // The summary Locust prints after quit includes the worker's final report; its CSV
+            // file is rewritten once a second and may be older than that report.
+            long masterCount = master.finalSummary().stream().filter(row -> row.name().equals("GetTodos"))
+                    .mapToLong(LocustMaster.SummaryRow::requests).sum();
             assertThat(masterCount).isPositive().isLessThanOrEqualTo(server.calls("GetTodos"));
         }
     }

@@ -104,8 +104,10 @@ class MessageCodecTest {
 
     @Test
     void exceptionClientStoppedAndQuit() {
-        Map<Object, Object> exception = map(roundTrip(WorkerMessages.exception(NODE, "boom", "at here")).data());
+        Map<Object, Object> exception = map(roundTrip(WorkerMessages.exception(NODE, "spawn: host", "boom")).data());
         assertThat(exception).containsOnlyKeys("msg", "traceback");
+        assertThat(exception.get("msg")).isEqualTo("boom");
+        assertThat((String) exception.get("traceback")).contains("spawn: host", "boom");
         assertThat(roundTrip(WorkerMessages.clientStopped(NODE)).data()).isNull();
         assertThat(roundTrip(WorkerMessages.quit(NODE)).data()).isNull();
     }

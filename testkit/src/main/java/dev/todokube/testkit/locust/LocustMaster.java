@@ -2,8 +2,6 @@ package dev.todokube.testkit.locust;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +11,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A real Locust master (Debian's python3-locust, run with {@code /usr/bin/python3 -m locust}) for
- * tests: headless, bound to 127.0.0.1 on a free port, waiting for {@code expectWorkers} workers,
+ * A real Locust master (Debian's python3-locust, run with {@code /usr/bin/python3}) for tests:
+ * headless, bound to 127.0.0.1 on a port it picks itself ({@code --master-bind-port 0}; a small
+ * bootstrap prints the port it bound, so no port is handed over after someone else may have taken
+ * it), waiting for {@code expectWorkers} workers,
  * then running {@code users} users at {@code spawnRate} for {@code runTime} and writing its CSV
  * files. Its output (stdout and stderr) goes to a log file.
  *
@@ -31,12 +33,35 @@ import java.util.concurrent.TimeoutException;
  * }</pre>
  *
  * <p>{@link #close()} kills the process if it is still running. Locust exits with 1 when any
- * request failed, and writes its final summary to the log when it quits.
+ * request failed, and writes its final summary to the log when it quits ({@link #finalSummary()}).
  */
 public final class LocustMaster implements AutoCloseable {
 
     /** The Python that has Debian's locust package. */
     public static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    private static final String PORT_LINE = "testkit: Locust master bound port ";
+    /** Runs Locust's main with a listener that prints the port the master bound (Locust does not log it). */
+    private static final String BOOTSTRAP = String.join("\n",
+            "import sys",
+            "from locust import events",
+            "from locust.runners import MasterRunner",
+            "def announce(environment, runner=None, **kwargs):",
+            "    if isinstance(runner, MasterRunner):",
+            "        print('" + PORT_LINE + "%d' % runner.server.port, flush=True)",
+            "events.init.add_listener(announce)",
+            "from locust.main import main",
+            "sys.argv[0] = 'locust'",
+            "sys.exit(main())");
+    private static final Duration STARTUP_LIMIT = Duration.ofSeconds(60);
+
+    /**
+     * One row of the summary Locust prints when it quits.
+     *
+     * @param type the request type ("grpc"), empty on the Aggregated row
+     */
+    public record SummaryRow(String type, String name, long requests, long failures) {
+    }
 
     private final Process process;
     private final int port;
@@ -99,12 +124,11 @@ public final class LocustMaster implements AutoCloseable {
     /** Starts the master; it waits for its workers before the run time starts counting. */
     public static LocustMaster start(Options options) throws IOException {
         Files.createDirectories(options.workDir());
-        int port = freePort();
         Path csvPrefix = options.workDir().resolve("locust");
         Path log = options.workDir().resolve("locust-master.log");
-        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-m", "locust",
+        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-c", BOOTSTRAP,
                 "-f", options.locustfile().toAbsolutePath().toString(),
-                "--master", "--master-bind-host", "127.0.0.1", "--master-bind-port", Integer.toString(port),
+                "--master", "--master-bind-host", "127.0.0.1", "--master-bind-port", "0",
                 "--headless", "--expect-workers", Integer.toString(options.expectWorkers()),
                 "-u", Integer.toString(options.users()), "-r", Double.toString(options.spawnRate()),
                 "-t", options.runTime().toSeconds() + "s", "--csv", csvPrefix.toString(),
@@ -116,7 +140,35 @@ public final class LocustMaster implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("PYTHONUNBUFFERED", "1");
-        return new LocustMaster(builder.start(), port, csvPrefix, log);
+        Process process = builder.start();
+        try {
+            return new LocustMaster(process, awaitPort(process, log), csvPrefix, log);
+        } catch (IOException | RuntimeException e) {
+            process.destroyForcibly();
+            throw e;
+        }
+    }
+
+    private static int awaitPort(Process process, Path log) throws IOException {
+        long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            int at = output.indexOf(PORT_LINE);
+            int end = at < 0 ? -1 : output.indexOf('\n', at);
+            if (end > 0) {
+                return Integer.parseInt(output.substring(at + PORT_LINE.length(), end).trim());
+            }
+            if (!process.isAlive()) {
+                throw new IOException("Locust master exited with " + process.exitValue() + " before binding; its log: " + output);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the Locust master started", e);
+            }
+        }
+        throw new IOException("Locust master bound no port within " + STARTUP_LIMIT + "; its log: " + log);
     }
 
     /** The port workers connect to (on 127.0.0.1). */
@@ -184,6 +236,43 @@ public final class LocustMaster implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * Sends SIGTERM: Locust then shuts down as at the end of a headless run time (quit to the
+     * workers, half a second for their last reports, the summary, exit); {@link #awaitExit} waits.
+     */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /**
+     * The summary table Locust printed when it quit (after {@code Shutting down}): one row per
+     * request name, then Aggregated.
+     *
+     * @throws IllegalStateException if it printed none (still running, or killed)
+     */
+    public List<SummaryRow> finalSummary() {
+        String output = output();
+        int shutdown = output.lastIndexOf("Shutting down (exit code");
+        if (shutdown < 0) {
+            throw new IllegalStateException("the Locust master printed no final summary; its log: " + log);
+        }
+        List<SummaryRow> rows = new ArrayList<>();
+        for (String line : output.substring(shutdown).split("\n")) {
+            Matcher row = SUMMARY_ROW.matcher(line);
+            if (row.find()) {
+                rows.add(new SummaryRow(row.group(1) == null ? "" : row.group(1), row.group(2).trim(),
+                        Long.parseLong(row.group(3)), Long.parseLong(row.group(4))));
+            } else if (!rows.isEmpty() && line.isBlank()) {
+                break;
+            }
+        }
+        return List.copyOf(rows);
+    }
+
+    /** "grpc     GetTodos     146     0(0.00%) |" or "         Aggregated     146     0(0.00%) |". */
+    private static final Pattern SUMMARY_ROW =
+            Pattern.compile("^\\s*(?:(\\S+)\\s+)?(\\S.*?)\\s+(\\d+)\\s+(\\d+)\\(\\d+\\.\\d+%\\)\\s+\\|");
+
     /** Kills the master if it still runs (SIGTERM, then SIGKILL after 5 s). */
     @Override
     public void close() {
@@ -199,12 +288,6 @@ public final class LocustMaster implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
         }
     }
 }
