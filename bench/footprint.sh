@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # todo-api footprint through its launcher, on a whole core: time and CPU from exec to the ready line
 # (logged once health is SERVING) with the trained cache and without it (TODO_API_CACHE=off); RSS
-# under sustained load inside a 128Mi memory limit (bench/in-pod-budget, so the launcher sizes the
-# JVM as in such a pod). The first minute inside small CPU quotas is bench/pod-budget.sh's job.
+# under sustained GetTodos load on the MongoDB stand-in (mongo-java-server, on the load's core)
+# inside a 128Mi memory limit (bench/in-pod-budget, so the launcher sizes the JVM as in such a pod).
+# The first minute inside small CPU quotas is bench/pod-budget.sh's job.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-require_jars "$TODO_API_JAR" "$LOADTEST_JAR"
+require_jars "$TODO_API_JAR" "$LOADTEST_JAR" "$EXPERIMENT_JAR"
 STARTS="${STARTS:-5}"
 LOAD_SECONDS="${LOAD_SECONDS:-20}"
 
@@ -41,8 +42,8 @@ done
 rss_under_load() {
     local label="$1" samples="$OUT/rss-$1.txt" load_pid server port java_pid
     start_pinned "$SERVER_CPU" "$OUT/rss-$label.log" 'todo-api ready:' \
-        env SERVER_HOST=127.0.0.1 SERVER_PORT=0 METRICS_PORT=0 DB_TYPE=memory \
-        "$BENCH_DIR/in-pod-budget" --cpu 1 --memory 128Mi -- "$TODO_API_LAUNCHER"
+        env SERVER_HOST=127.0.0.1 SERVER_PORT=0 METRICS_PORT=0 DB_TYPE=mongo DB_URI="$MONGO_URI" \
+        "$BENCH_DIR/in-pod-budget" --cpu 1 --memory 128Mi --stats "$OUT/rss-$label.cgroup" -- "$TODO_API_LAUNCHER"
     server="$STARTED_PID"
     java_pid="$(pgrep -P "$server" | head -1)"
     port="$(grpc_port "$READY_LINE")"
@@ -66,6 +67,10 @@ rss_under_load() {
     echo "$(median $half) $(sort -n "$samples" | tail -1) $("$PY" "$BENCH_DIR/stats.py" loadtest-json "$OUT/rss-$label.json" "$LOAD_SECONDS" | col 1)"
 }
 
+SERVER_CPU_SAVED="$SERVER_CPU"
+SERVER_CPU="$LOAD_CPU"
+start_mongo
+SERVER_CPU="$SERVER_CPU_SAVED"
 rss=()
 for r in $(seq 1 "$RUNS"); do
     rss+=("$(rss_under_load "128mi-$r")")
@@ -83,7 +88,8 @@ echo "| Measure | Value |"
 echo "|---|---:|"
 echo "| exec to SERVING with the trained cache: ms / CPU s (median of $STARTS) | $(median $(col 1 <"$OUT/start.cached")) / $(median $(col 2 <"$OUT/start.cached")) |"
 echo "| exec to SERVING without it (TODO_API_CACHE=off): ms / CPU s | $(median $(col 1 <"$OUT/start.plain")) / $(median $(col 2 <"$OUT/start.plain")) |"
-echo "| RSS under load in a 128Mi limit, MiB (median of $RUNS run medians / max) | $(median $(col 1 <"$OUT/rss.txt")) / $(median $(col 2 <"$OUT/rss.txt")) |"
+echo "| RSS under load on MongoDB in a 128Mi limit, MiB (median of $RUNS run medians / max) | $(median $(col 1 <"$OUT/rss.txt")) / $(median $(col 2 <"$OUT/rss.txt")) |"
+echo "| OOM kills in those runs | $(cat "$OUT"/rss-*.cgroup 2>/dev/null | sed -nE 's/.*oom_kills=([0-9]+).*/\1/p' | awk '{s += $1} END {print s + 0}') |"
 echo "| load sustained meanwhile, req/s | $(median $(col 3 <"$OUT/rss.txt")) |"
 echo
 echo "Launcher command: $(TODO_API_PRINT_COMMAND=1 "$TODO_API_LAUNCHER")"
