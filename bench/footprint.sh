@@ -38,7 +38,8 @@ for r in $(seq 1 "$STARTS"); do
     echo "  start $r: with cache ${cached[-1]} | without ${plain[-1]} (ms, CPU s)" >&2
 done
 
-# rss_under_load LABEL: "<median RSS MiB> <max RSS MiB> <req/s>" over the second half of the load.
+# rss_under_load LABEL: "<median RSS MiB> <max RSS MiB> <req/s> <median anon RSS MiB> <max anon RSS MiB>"
+# over the second half of the load.
 rss_under_load() {
     local label="$1" samples="$OUT/rss-$1.txt" load_pid server port java_pid
     start_pinned "$SERVER_CPU" "$OUT/rss-$label.log" 'todo-api ready:' \
@@ -55,7 +56,10 @@ rss_under_load() {
     STARTED+=("$load_pid")
     : >"$samples"
     while kill -0 "$load_pid" 2>/dev/null; do
-        awk '/VmRSS/ {print $2 / 1024}' "/proc/$java_pid/status" >>"$samples" 2>/dev/null || true
+        # RSS, and its private part: the mapped cache's file pages are shared and reclaimable, and
+        # a memory cgroup charges them once, to whichever process first read them.
+        awk '/VmRSS/ {r = $2 / 1024} /RssAnon/ {a = $2 / 1024} END {print r, a}' "/proc/$java_pid/status" \
+            >>"$samples" 2>/dev/null || true
         sleep 0.5
     done
     wait "$load_pid" || true
@@ -64,7 +68,9 @@ rss_under_load() {
     local n half
     n="$(wc -l <"$samples")"
     half="$(tail -n $((n / 2)) "$samples")"
-    echo "$(median $half) $(sort -n "$samples" | tail -1) $("$PY" "$BENCH_DIR/stats.py" loadtest-json "$OUT/rss-$label.json" "$LOAD_SECONDS" | col 1)"
+    echo "$(median $(col 1 <<<"$half")) $(col 1 <"$samples" | sort -n | tail -1)" \
+        "$("$PY" "$BENCH_DIR/stats.py" loadtest-json "$OUT/rss-$label.json" "$LOAD_SECONDS" | col 1)" \
+        "$(median $(col 2 <<<"$half")) $(col 2 <"$samples" | sort -n | tail -1)"
 }
 
 SERVER_CPU_SAVED="$SERVER_CPU"
@@ -74,7 +80,7 @@ SERVER_CPU="$SERVER_CPU_SAVED"
 rss=()
 for r in $(seq 1 "$RUNS"); do
     rss+=("$(rss_under_load "128mi-$r")")
-    echo "  load run $r: ${rss[-1]} (RSS median, max MiB, req/s)" >&2
+    echo "  load run $r: ${rss[-1]} (RSS median, max MiB, req/s, anon median, max MiB)" >&2
 done
 stop_all
 printf '%s\n' "${rss[@]}" >"$OUT/rss.txt"
@@ -89,6 +95,7 @@ echo "|---|---:|"
 echo "| exec to SERVING with the trained cache: ms / CPU s (median of $STARTS) | $(median $(col 1 <"$OUT/start.cached")) / $(median $(col 2 <"$OUT/start.cached")) |"
 echo "| exec to SERVING without it (TODO_API_CACHE=off): ms / CPU s | $(median $(col 1 <"$OUT/start.plain")) / $(median $(col 2 <"$OUT/start.plain")) |"
 echo "| RSS under load on MongoDB in a 128Mi limit, MiB (median of $RUNS run medians / max) | $(median $(col 1 <"$OUT/rss.txt")) / $(median $(col 2 <"$OUT/rss.txt")) |"
+echo "| of which private (RssAnon), MiB (median / max) | $(median $(col 4 <"$OUT/rss.txt")) / $(median $(col 5 <"$OUT/rss.txt")) |"
 echo "| OOM kills in those runs | $(cat "$OUT"/rss-*.cgroup 2>/dev/null | sed -nE 's/.*oom_kills=([0-9]+).*/\1/p' | awk '{s += $1} END {print s + 0}') |"
 echo "| load sustained meanwhile, req/s | $(median $(col 3 <"$OUT/rss.txt")) |"
 echo
