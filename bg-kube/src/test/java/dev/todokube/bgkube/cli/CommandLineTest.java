@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import dev.todokube.bgkube.testing.MockCluster;
+import dev.todokube.bgkube.testing.MockClusterExtension;
 import dev.todokube.bgkube.testing.TestProject;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -18,37 +19,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Options, exit codes, template errors and --dry-run through the command line. */
 @Timeout(60)
 class CommandLineTest {
 
-    private static MockCluster cluster;
+    @RegisterExtension
+    static final MockClusterExtension CLUSTER = new MockClusterExtension();
 
     @TempDir
     Path dir;
 
+    private MockCluster cluster;
     private TestProject project;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = new MockCluster();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.close();
-    }
 
     @BeforeEach
     void setUp() {
-        cluster.reset();
+        cluster = CLUSTER.cluster();
         project = new TestProject(dir);
     }
 

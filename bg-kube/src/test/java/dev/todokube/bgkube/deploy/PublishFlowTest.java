@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.todokube.bgkube.testing.ClusterSimulator;
 import dev.todokube.bgkube.testing.LocalPodExec;
 import dev.todokube.bgkube.testing.MockCluster;
+import dev.todokube.bgkube.testing.MockClusterExtension;
 import dev.todokube.bgkube.testing.TestProject;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -14,11 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** publish and rollback through the command line against the mock cluster. */
@@ -26,28 +26,21 @@ import org.junit.jupiter.api.io.TempDir;
 class PublishFlowTest {
 
     private static final String NS = MockCluster.NAMESPACE;
-    private static MockCluster cluster;
-    private static KubernetesClient client;
+
+    @RegisterExtension
+    static final MockClusterExtension CLUSTER = new MockClusterExtension();
 
     @TempDir
     Path dir;
 
+    private MockCluster cluster;
+    private KubernetesClient client;
     private TestProject project;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = new MockCluster();
-        client = cluster.client();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.close();
-    }
 
     @BeforeEach
     void setUp() {
-        cluster.reset();
+        cluster = CLUSTER.cluster();
+        client = cluster.client();
         project = new TestProject(dir);
     }
 

@@ -3,6 +3,7 @@ package dev.todokube.bgkube.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todokube.bgkube.testing.MockCluster;
+import dev.todokube.bgkube.testing.MockClusterExtension;
 import dev.todokube.bgkube.testing.TestProject;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -19,11 +20,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,28 +35,21 @@ class PublishSafetyTest {
 
     private static final String NS = MockCluster.NAMESPACE;
     private static final String STATE = "bg-kube.todokube.dev/";
-    private static MockCluster cluster;
-    private static KubernetesClient client;
+
+    @RegisterExtension
+    static final MockClusterExtension CLUSTER = new MockClusterExtension();
 
     @TempDir
     Path dir;
 
+    private MockCluster cluster;
+    private KubernetesClient client;
     private TestProject project;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = new MockCluster();
-        client = cluster.client();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.close();
-    }
 
     @BeforeEach
     void setUp() {
-        cluster.reset();
+        cluster = CLUSTER.cluster();
+        client = cluster.client();
         project = new TestProject(dir);
     }
 
