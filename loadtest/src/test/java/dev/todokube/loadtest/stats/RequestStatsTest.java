@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class RequestStatsTest {
@@ -14,6 +19,41 @@ class RequestStatsTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final RequestStats stats = new RequestStats(clock);
+
+    /** A drain between a failure's request and its error would split them across two intervals. */
+    @Test
+    void everyIntervalHoldsAFailuresRequestAndItsErrorTogether() throws Exception {
+        RequestStats shared = new RequestStats(Clock.systemUTC());
+        int threads = 4;
+        int failuresEach = 50_000;
+        ExecutorService recorders = Executors.newFixedThreadPool(threads);
+        List<Future<?>> running = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            running.add(recorders.submit(() -> {
+                for (int i = 0; i < failuresEach; i++) {
+                    shared.failure("GetTodos", MS, "UNAUTHENTICATED");
+                }
+            }));
+        }
+        List<StatsInterval> intervals = new ArrayList<>();
+        while (running.stream().anyMatch(f -> !f.isDone())) {
+            intervals.add(shared.drain());
+        }
+        for (Future<?> f : running) {
+            f.get();
+        }
+        recorders.shutdown();
+        intervals.add(shared.drain());
+
+        long failures = 0;
+        for (StatsInterval interval : intervals) {
+            long errors = interval.errors().stream().mapToLong(ErrorCount::occurrences).sum();
+            assertThat(errors).as("errors in an interval of %d drains", intervals.size())
+                    .isEqualTo(interval.total().numFailures());
+            failures += errors;
+        }
+        assertThat(failures).isEqualTo((long) threads * failuresEach);
+    }
 
     @Test
     void drainHandsOverOneIntervalAndResets() {
