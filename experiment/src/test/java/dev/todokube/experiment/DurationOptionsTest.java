@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.todokube.duration.DurationFormatException;
 import dev.todokube.duration.Durations;
-import dev.todokube.experiment.fixtures.Jars;
 import dev.todokube.testkit.duration.DurationTexts;
 import dev.todokube.testkit.process.ChildJvm;
 import dev.todokube.testkit.process.ChildProcess;
+import dev.todokube.testkit.process.ProjectJars;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,7 +72,7 @@ class DurationOptionsTest {
             command.validate();
             List<String> args = new ArrayList<>(List.of("run", "--host", "127.0.0.1:1", "--dry-run"));
             args.addAll(command.load().runOptions());
-            try (ChildProcess loadtest = ChildJvm.jar(Jars.loadtest()).name("loadtest-dry-run")
+            try (ChildProcess loadtest = ChildJvm.jar(ProjectJars.loadtest()).name("loadtest-dry-run")
                     .logFile(dir.resolve("loadtest-" + run++ + ".log")).args(args).start()) {
                 assertThat(loadtest.waitFor(Duration.ofSeconds(60))).as("loadtest %s:%n%s", args, loadtest.tail())
                         .isZero();

@@ -3,11 +3,11 @@ package dev.todokube.experiment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todokube.experiment.fixtures.Await;
-import dev.todokube.experiment.fixtures.Jars;
 import dev.todokube.experiment.fixtures.LoadSummary;
 import dev.todokube.experiment.fixtures.ProcessLogs;
 import dev.todokube.testkit.process.ChildJvm;
 import dev.todokube.testkit.process.ChildProcess;
+import dev.todokube.testkit.process.ProjectJars;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,8 +28,8 @@ class ExperimentCommandTest {
 
     @Test
     void runsTheLoadAgainstTwoReplicasWritesTheReportAndStopsEverything() throws Exception {
-        Jars.todoApi();
-        Jars.loadtest();
+        ProjectJars.todoApi();
+        ProjectJars.loadtest();
         try (ChildProcess experiment = experiment("experiment-short", "--run-time", "4s")) {
             List<ProcessHandle> children = childrenOnceLoadStarted(experiment);
             assertThat(experiment.waitFor(Duration.ofSeconds(120))).as("exit code; output:\n" + experiment.tail()).isZero();
@@ -68,7 +68,7 @@ class ExperimentCommandTest {
         Path logs = ProcessLogs.dir(ExperimentCommandTest.class);
         return ChildJvm.mainClassOnCurrentClasspath(ExperimentCommand.class.getName()).name(name)
                 .logFile(logs.resolve(name + ".log"))
-                .args("--project-dir", Jars.projectRoot().toString(), "--reports", logs.resolve(name).toString(),
+                .args("--project-dir", ProjectJars.root().toString(), "--reports", logs.resolve(name).toString(),
                         "--users", "10", "--spawn-rate", "10", "--wait-time", "constant:100ms", "--deadline", "30s")
                 .args(extra)
                 .start();

@@ -7,7 +7,6 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
-import dev.todokube.experiment.fixtures.Jars;
 import dev.todokube.experiment.fixtures.Metrics;
 import dev.todokube.experiment.fixtures.ProcessLogs;
 import dev.todokube.experiment.service.Store;
@@ -21,6 +20,7 @@ import dev.todokube.proto.Request;
 import dev.todokube.proto.TodosGrpc;
 import dev.todokube.proto.UpdateTodoRequest;
 import dev.todokube.testkit.grpc.RawTodosMethods;
+import dev.todokube.testkit.process.ProjectJars;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -77,7 +77,7 @@ class BadGrpcInputTest {
 
     @BeforeAll
     void startServerWithTodos() throws Exception {
-        replica = TodoApiReplica.start(TodoApiLaunch.plain(Jars.todoApiLauncher()), "todo-api-fuzz", Store.memory(),
+        replica = TodoApiReplica.start(TodoApiLaunch.plain(ProjectJars.todoApiLauncher()), "todo-api-fuzz", Store.memory(),
                 Map.of("MAX_INBOUND_MESSAGE_SIZE", Integer.toString(MAX_INBOUND)),
                 ProcessLogs.dir(BadGrpcInputTest.class).resolve("todo-api-fuzz.log"));
         channel = NettyChannelBuilder.forAddress(replica.grpc().host(), replica.grpc().port()).usePlaintext()

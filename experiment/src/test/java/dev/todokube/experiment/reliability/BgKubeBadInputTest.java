@@ -2,7 +2,7 @@ package dev.todokube.experiment.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.todokube.experiment.fixtures.Jars;
+import dev.todokube.testkit.process.ProjectJars;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -201,7 +201,7 @@ class BgKubeBadInputTest {
         Path out = c.envFile().resolveSibling("stdout.txt");
         Path err = c.envFile().resolveSibling("stderr.txt");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", Jars.bgKube().toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", ProjectJars.bgKube().toString(),
                 "--env-file", c.envFile().toString(), "publish", "--dry-run")
                 .directory(c.envFile().getParent().toFile())
                 .redirectOutput(out.toFile())

@@ -3,7 +3,6 @@ package dev.todokube.experiment.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todokube.experiment.fixtures.Await;
-import dev.todokube.experiment.fixtures.Jars;
 import dev.todokube.experiment.fixtures.ProcessLogs;
 import dev.todokube.experiment.service.Store;
 import dev.todokube.experiment.service.TodoApiLaunch;
@@ -14,6 +13,7 @@ import dev.todokube.proto.ListTodosRequest;
 import dev.todokube.proto.Response;
 import dev.todokube.proto.TodosGrpc;
 import dev.todokube.testkit.mongo.InProcessMongo;
+import dev.todokube.testkit.process.ProjectJars;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -54,7 +54,7 @@ class DatabaseOutageTest {
     @BeforeEach
     void start() throws Exception {
         mongo = InProcessMongo.start();
-        replica = TodoApiReplica.start(TodoApiLaunch.plain(Jars.todoApiLauncher()), "todo-api-mongo", Store.mongo(mongo.uri()),
+        replica = TodoApiReplica.start(TodoApiLaunch.plain(ProjectJars.todoApiLauncher()), "todo-api-mongo", Store.mongo(mongo.uri()),
                 Map.of("DB_TIMEOUT", "1s"), ProcessLogs.dir(DatabaseOutageTest.class).resolve("todo-api-mongo.log"));
         channel = NettyChannelBuilder.forAddress(replica.grpc().host(), replica.grpc().port()).usePlaintext().build();
     }

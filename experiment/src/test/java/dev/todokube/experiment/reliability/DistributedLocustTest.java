@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import dev.todokube.experiment.fixtures.Jars;
 import dev.todokube.experiment.fixtures.Metrics;
 import dev.todokube.experiment.fixtures.ProcessLogs;
 import dev.todokube.experiment.service.Store;
@@ -14,6 +13,7 @@ import dev.todokube.experiment.service.TodoApiReplica;
 import dev.todokube.testkit.locust.LocustMaster;
 import dev.todokube.testkit.process.ChildJvm;
 import dev.todokube.testkit.process.ChildProcess;
+import dev.todokube.testkit.process.ProjectJars;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,14 +34,14 @@ class DistributedLocustTest {
     @Test
     void locustMasterReportsTheJavaWorkersGetTodosCallsWithoutFailures() throws Exception {
         Path logs = ProcessLogs.dir(DistributedLocustTest.class);
-        try (TodoApiReplica replica = TodoApiReplica.start(TodoApiLaunch.plain(Jars.todoApiLauncher()), "todo-api", Store.memory(), Map.of(),
+        try (TodoApiReplica replica = TodoApiReplica.start(TodoApiLaunch.plain(ProjectJars.todoApiLauncher()), "todo-api", Store.memory(), Map.of(),
                         logs.resolve("todo-api.log"));
-                LocustMaster master = LocustMaster.start(LocustMaster.Options.of(Jars.locustfile(), logs.resolve("locust"))
+                LocustMaster master = LocustMaster.start(LocustMaster.Options.of(ProjectJars.locustfile(), logs.resolve("locust"))
                         .users(10).spawnRate(10).runTime(Duration.ofSeconds(8)).expectWorkers(1)
                         .host(replica.grpc().toString())
                         // A generous per-call deadline: a busy machine must not turn slow calls into failures.
                         .extraArgs(List.of("--grpc-deadline", "30s")));
-                ChildProcess worker = ChildJvm.jar(Jars.loadtest()).name("loadtest-worker")
+                ChildProcess worker = ChildJvm.jar(ProjectJars.loadtest()).name("loadtest-worker")
                         .logFile(logs.resolve("loadtest-worker.log"))
                         .args("worker", "--master-host", "127.0.0.1", "--master-port", Integer.toString(master.port()))
                         .start()) {

@@ -3,7 +3,6 @@ package dev.todokube.experiment.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todokube.experiment.fixtures.Await;
-import dev.todokube.experiment.fixtures.Jars;
 import dev.todokube.experiment.fixtures.LoadSummary;
 import dev.todokube.experiment.fixtures.Metrics;
 import dev.todokube.experiment.fixtures.ProcessLogs;
@@ -15,13 +14,14 @@ import dev.todokube.proto.Request;
 import dev.todokube.proto.TodosGrpc;
 import dev.todokube.testkit.process.ChildJvm;
 import dev.todokube.testkit.process.ChildProcess;
+import dev.todokube.testkit.process.ProjectJars;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,7 +62,7 @@ class DrainTest {
         TodoApiReplica second = replica("todo-api-2", logs);
 
         Path totals = logs.resolve("drain-totals.json");
-        ChildProcess load = track(ChildJvm.jar(Jars.loadtest()).name("loadtest").logFile(logs.resolve("loadtest.log"))
+        ChildProcess load = track(ChildJvm.jar(ProjectJars.loadtest()).name("loadtest").logFile(logs.resolve("loadtest.log"))
                 .args("run", "--host", first.grpc() + "," + second.grpc(),
                         "--users", "20", "--spawn-rate", "20", "--run-time", "20s",
                         "--wait-time", "constant:50ms", "--deadline", "30s", "--json", totals.toString())
@@ -126,7 +126,7 @@ class DrainTest {
     }
 
     private TodoApiReplica replica(String name, Path logs) throws Exception {
-        TodoApiReplica replica = TodoApiReplica.start(TodoApiLaunch.plain(Jars.todoApiLauncher()), name, Store.memory(), SETTINGS,
+        TodoApiReplica replica = TodoApiReplica.start(TodoApiLaunch.plain(ProjectJars.todoApiLauncher()), name, Store.memory(), SETTINGS,
                 logs.resolve(name + ".log"));
         started.add(replica);
         return replica;

@@ -2,8 +2,8 @@ package dev.todokube.experiment.startup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.todokube.experiment.fixtures.Jars;
 import dev.todokube.testkit.process.ChildProcess;
+import dev.todokube.testkit.process.ProjectJars;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,13 +33,13 @@ class LauncherTest {
 
     @Test
     void servesFromTheCacheTheBuildTrained() throws Exception {
-        Path descriptor = Jars.todoApi().resolveSibling("todo-api.cache");
+        Path descriptor = ProjectJars.todoApi().resolveSibling("todo-api.cache");
         assertThat(descriptor).as("mvn package trains a cache beside the jar (bin/train-cache)").isRegularFile();
         List<String> lines = Files.readAllLines(descriptor);
         assertThat(Path.of(lines.get(0))).as("the JVM that wrote the cache").isExecutable();
         // The JVM refuses to start, instead of quietly running without it, when the cache cannot be mapped.
         String strict = lines.get(1).contains("-XX:AOTCache=") ? "-XX:AOTMode=on" : "-Xshare:on";
-        try (ChildProcess server = ChildProcess.start("todo-api-cached", List.of(Jars.todoApiLauncher().toString()),
+        try (ChildProcess server = ChildProcess.start("todo-api-cached", List.of(ProjectJars.todoApiLauncher().toString()),
                 Map.of("SERVER_HOST", "127.0.0.1", "SERVER_PORT", "0", "METRICS_PORT", "0", "DB_TYPE", "memory",
                         "JAVA_OPTS", strict + " -Xlog:class+load=info"),
                 dir, dir.resolve("cached.log"), null)) {
@@ -65,7 +65,7 @@ class LauncherTest {
 
     /** The command the launcher would run inside a real cgroup budget (bench/in-pod-budget, as root). */
     private String launcherCommand(List<String> budget, String... javaOpts) throws Exception {
-        Path tool = Jars.projectRoot().resolve("bench/in-pod-budget");
+        Path tool = ProjectJars.root().resolve("bench/in-pod-budget");
         List<String> check = new ArrayList<>(List.of(tool.toString()));
         check.addAll(budget);
         check.add("--check");
@@ -75,7 +75,7 @@ class LauncherTest {
                 .isZero();
         List<String> command = new ArrayList<>(List.of(tool.toString()));
         command.addAll(budget);
-        command.addAll(List.of("--", Jars.todoApiLauncher().toString()));
+        command.addAll(List.of("--", ProjectJars.todoApiLauncher().toString()));
         ProcessResult printed = run(command,
                 Map.of("TODO_API_PRINT_COMMAND", "1", "JAVA_OPTS", String.join(" ", javaOpts)));
         assertThat(printed.exit()).as(printed.output()).isZero();
@@ -84,7 +84,7 @@ class LauncherTest {
 
     @Test
     void missingJarIsOneClearErrorWithExitCode2() throws Exception {
-        ProcessResult result = run(List.of(Jars.todoApiLauncher().toString()),
+        ProcessResult result = run(List.of(ProjectJars.todoApiLauncher().toString()),
                 Map.of("TODO_API_JAR", dir.resolve("no-such.jar").toString()));
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.output().strip()).isEqualTo("todo-api: no jar at " + dir.resolve("no-such.jar")
@@ -93,7 +93,7 @@ class LauncherTest {
 
     @Test
     void trainCacheRejectsBadArgumentsWithExitCode2() throws Exception {
-        Path trainCache = Jars.todoApiLauncher().resolveSibling("train-cache");
+        Path trainCache = ProjectJars.todoApiLauncher().resolveSibling("train-cache");
         ProcessResult unknown = run(List.of(trainCache.toString(), "--fast"), Map.of());
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.output()).startsWith("train-cache: unknown argument '--fast'");
