@@ -6,18 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.todokube.bgkube.testing.CommandLineRun;
 import dev.todokube.bgkube.testing.TestProject;
+import dev.todokube.bgkube.testing.TodoApiFleet;
 import dev.todokube.testkit.process.FreePorts;
 import dev.todokube.testkit.process.ProjectJars;
-import dev.todokube.testkit.todoapi.TodoApiProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 
@@ -38,43 +36,19 @@ class AnalyzeCommandTest {
     private static final List<String> LOAD = List.of("--duration", "3s", "--warm-up", "2s", "--users", "3",
             "--spawn-rate", "3", "--wait-time", "constant:50ms", "--deadline", "10s");
 
-    private static TodoApiProcess healthy;
-    private static TodoApiProcess otherHealthy;
-    private static TodoApiProcess slow;
-    private static TodoApiProcess locked;
+    @RegisterExtension
+    static final TodoApiFleet FLEET = new TodoApiFleet();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startServices() throws Exception {
-        Map<String, TodoApiProcess> services = TodoApiProcess.startAll(ProjectJars.todoApi(), Map.of(
-                "todo-api-healthy", Map.of(),
-                "todo-api-other", Map.of(),
-                "todo-api-slow", Map.of("MEMORY_STORE_DELAY", "3s"),
-                "todo-api-locked", Map.of("AUTH_TOKENS", "a-token-the-load-does-not-send")));
-        healthy = services.get("todo-api-healthy");
-        otherHealthy = services.get("todo-api-other");
-        slow = services.get("todo-api-slow");
-        locked = services.get("todo-api-locked");
-    }
-
-    @AfterAll
-    static void stopServices() {
-        for (TodoApiProcess service : new TodoApiProcess[] {healthy, otherHealthy, slow, locked}) {
-            if (service != null) {
-                service.close();
-            }
-        }
-    }
 
     @Test
     void healthyTargetAgainstHealthyBaselinePasses() throws Exception {
         Path json = dir.resolve("verdict.json");
         Path html = dir.resolve("verdict.html");
 
-        TestProject.Run run = analyze("--target", healthy.grpcAddress(), "--baseline", otherHealthy.grpcAddress(),
-                "--metrics", healthy.metricsAddress(), "--max-error-rate", "5%", "--max-p99", "10s",
+        TestProject.Run run = analyze("--target", FLEET.healthy().grpcAddress(), "--baseline", FLEET.otherHealthy().grpcAddress(),
+                "--metrics", FLEET.healthy().metricsAddress(), "--max-error-rate", "5%", "--max-p99", "10s",
                 "--json", json.toString(), "--html", html.toString());
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
@@ -85,8 +59,8 @@ class AnalyzeCommandTest {
         JsonNode baseline = verdict.path("baseline");
         assertThat(target.path("calls").asLong()).isPositive();
         assertThat(baseline.path("calls").asLong()).isPositive();
-        assertThat(target.path("addresses").get(0).asText()).isEqualTo(healthy.grpcAddress());
-        assertThat(baseline.path("addresses").get(0).asText()).isEqualTo(otherHealthy.grpcAddress());
+        assertThat(target.path("addresses").get(0).asText()).isEqualTo(FLEET.healthy().grpcAddress());
+        assertThat(baseline.path("addresses").get(0).asText()).isEqualTo(FLEET.otherHealthy().grpcAddress());
         // The service counted the window's calls itself, all OK.
         assertThat(target.path("metrics").path("calls_by_code").path("OK").asLong()).isPositive();
         assertThat(target.path("metrics").path("errors").asLong()).isZero();
@@ -111,8 +85,8 @@ class AnalyzeCommandTest {
     void slowTargetFailsTheP99RatioGate() throws Exception {
         Path json = dir.resolve("verdict.json");
 
-        TestProject.Run run = analyze("--target", slow.grpcAddress(), "--baseline", healthy.grpcAddress(),
-                "--metrics", slow.metricsAddress(), "--baseline-metrics", healthy.metricsAddress(),
+        TestProject.Run run = analyze("--target", FLEET.slow().grpcAddress(), "--baseline", FLEET.healthy().grpcAddress(),
+                "--metrics", FLEET.slow().metricsAddress(), "--baseline-metrics", FLEET.healthy().metricsAddress(),
                 "--max-p99-ratio", "1.5", "--json", json.toString());
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(5);
@@ -136,7 +110,7 @@ class AnalyzeCommandTest {
     void targetThatRejectsEveryCallFailsTheErrorRateGate() throws Exception {
         Path json = dir.resolve("verdict.json");
 
-        TestProject.Run run = analyze("--target", locked.grpcAddress(), "--metrics", locked.metricsAddress(),
+        TestProject.Run run = analyze("--target", FLEET.locked().grpcAddress(), "--metrics", FLEET.locked().metricsAddress(),
                 "--max-error-rate", "5%", "--json", json.toString());
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(5);
@@ -161,7 +135,7 @@ class AnalyzeCommandTest {
         String closed = "127.0.0.1:" + FreePorts.find();
         Path json = dir.resolve("verdict.json");
 
-        TestProject.Run run = analyze("--target", closed, "--baseline", healthy.grpcAddress(),
+        TestProject.Run run = analyze("--target", closed, "--baseline", FLEET.healthy().grpcAddress(),
                 "--max-error-rate", "1%", "--json", json.toString());
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(3);
@@ -173,7 +147,7 @@ class AnalyzeCommandTest {
     void unreachableMetricsEndpointExitsWithThree() {
         String closed = "127.0.0.1:" + FreePorts.find();
 
-        TestProject.Run run = analyze("--target", healthy.grpcAddress(), "--metrics", closed,
+        TestProject.Run run = analyze("--target", FLEET.healthy().grpcAddress(), "--metrics", closed,
                 "--max-error-rate", "1%");
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(3);

@@ -4,22 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todokube.bgkube.testing.LocalPodExec;
 import dev.todokube.bgkube.testing.MockCluster;
+import dev.todokube.bgkube.testing.MockClusterExtension;
 import dev.todokube.bgkube.testing.TestProject;
+import dev.todokube.bgkube.testing.TodoApiFleet;
 import dev.todokube.testkit.process.ChildJvm;
 import dev.todokube.testkit.process.ChildProcess;
 import dev.todokube.testkit.process.ProjectJars;
-import dev.todokube.testkit.todoapi.TodoApiProcess;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,46 +32,23 @@ import org.junit.jupiter.api.io.TempDir;
 class PublishAnalysisTest {
 
     private static final String NS = MockCluster.NAMESPACE;
-    private static MockCluster cluster;
-    private static KubernetesClient client;
-    private static TodoApiProcess live;
-    private static TodoApiProcess healthyPreview;
-    private static TodoApiProcess slowPreview;
-    private static TodoApiProcess locked;
+    @RegisterExtension
+    static final MockClusterExtension CLUSTER = new MockClusterExtension();
+
+    @RegisterExtension
+    static final TodoApiFleet FLEET = new TodoApiFleet();
 
     @TempDir
     Path dir;
 
+    private MockCluster cluster;
+    private KubernetesClient client;
     private TestProject project;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = new MockCluster();
-        client = cluster.client();
-        Map<String, TodoApiProcess> services = TodoApiProcess.startAll(ProjectJars.todoApi(), Map.of(
-                "todo-api-live", Map.of(),
-                "todo-api-preview", Map.of(),
-                "todo-api-slow-preview", Map.of("MEMORY_STORE_DELAY", "3s"),
-                "todo-api-locked", Map.of("AUTH_TOKENS", "a-token-no-client-sends")));
-        live = services.get("todo-api-live");
-        healthyPreview = services.get("todo-api-preview");
-        slowPreview = services.get("todo-api-slow-preview");
-        locked = services.get("todo-api-locked");
-    }
-
-    @AfterAll
-    static void stop() {
-        for (TodoApiProcess service : new TodoApiProcess[] {live, healthyPreview, slowPreview, locked}) {
-            if (service != null) {
-                service.close();
-            }
-        }
-        cluster.close();
-    }
 
     @BeforeEach
     void setUp() {
-        cluster.reset();
+        cluster = CLUSTER.cluster();
+        client = cluster.client();
         project = new TestProject(dir);
         // ClusterIP Services, as on kind or minikube: both colors are reached through port-forwards.
         for (String name : List.of("service", "smoke-service")) {
@@ -87,7 +64,7 @@ class PublishAnalysisTest {
         }
         project.set("SERVICE_CONFIG", project.file("service-cluster-ip.yaml"))
                 .set("SMOKE_SERVICE_CONFIG", project.file("smoke-service-cluster-ip.yaml"));
-        project.portForwarder().route("todo-api", live.grpcAddress());
+        project.portForwarder().route("todo-api", FLEET.healthy().grpcAddress());
     }
 
     /** Blue published without analysis, then the analysis keys for the next publish. */
@@ -104,9 +81,9 @@ class PublishAnalysisTest {
         withMetricsPort();
         blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_P99_RATIO", "1.5"));
         // Each color's pods' metrics port leads to the process that serves as that color.
-        project.portForwarder().route("todo-api-smoke", slowPreview.grpcAddress())
-                .routePods("todo-api-green", slowPreview.metricsAddress())
-                .routePods("todo-api-blue", live.metricsAddress());
+        project.portForwarder().route("todo-api-smoke", FLEET.slow().grpcAddress())
+                .routePods("todo-api-green", FLEET.slow().metricsAddress())
+                .routePods("todo-api-blue", FLEET.healthy().metricsAddress());
         assertThat(selector()).containsEntry("color", "blue");
 
         TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
@@ -132,7 +109,7 @@ class PublishAnalysisTest {
     @Test
     void noPromoteHoldsAnAnalysedPreviewThatPromoteChecksAgainAndSwapsTo() {
         blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_ERROR_RATE", "5%"));
-        project.portForwarder().route("todo-api-smoke", healthyPreview.grpcAddress());
+        project.portForwarder().route("todo-api-smoke", FLEET.otherHealthy().grpcAddress());
 
         TestProject.Run held = project.run(cluster, "publish", "--tag", "2", "--no-promote");
 
@@ -168,14 +145,14 @@ class PublishAnalysisTest {
         // The new color passes the analysis before the swap (its two pods' metrics are those of the
         // process the analysis loads), then its pods count the live traffic: every call rejected (the
         // metrics of a todo-api that wants a token no client sends, under load all along).
-        project.portForwarder().route("todo-api-smoke", healthyPreview.grpcAddress())
-                .routePods("todo-api-green", healthyPreview.metricsAddress(), 2, locked.metricsAddress())
-                .routePods("todo-api-blue", live.metricsAddress());
+        project.portForwarder().route("todo-api-smoke", FLEET.otherHealthy().grpcAddress())
+                .routePods("todo-api-green", FLEET.otherHealthy().metricsAddress(), 2, FLEET.locked().metricsAddress())
+                .routePods("todo-api-blue", FLEET.healthy().metricsAddress());
         withMetricsPort();
 
         TestProject.Run run;
         try (ChildProcess traffic = ChildJvm.jar(ProjectJars.loadtest()).name("live-traffic").args("run", "--host",
-                locked.grpcAddress(), "--users", "2", "--spawn-rate", "2", "--run-time", "60s",
+                FLEET.locked().grpcAddress(), "--users", "2", "--spawn-rate", "2", "--run-time", "60s",
                 "--wait-time", "constant:50ms").start()) {
             run = project.run(cluster, "publish", "--tag", "2");
         }
