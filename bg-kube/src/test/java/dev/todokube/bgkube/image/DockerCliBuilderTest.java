@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.todokube.bgkube.ClusterException;
 import dev.todokube.bgkube.process.CommandRunner;
-import dev.todokube.bgkube.testing.ScriptedCommandRunner;
 import dev.todokube.bgkube.process.ProcessCommandRunner;
+import dev.todokube.bgkube.testing.ScriptedCommandRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,8 +4,8 @@ import dev.todokube.bgkube.cluster.PortForwarder;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Test double of {@link PortForwarder}: the mock API server has no pods to forward to, so each

@@ -1,13 +1,13 @@
 package dev.todokube.loadtest.report;
 
-import dev.todokube.loadtest.runner.RunResult;
-import dev.todokube.loadtest.stats.EntrySummary;
-import dev.todokube.loadtest.stats.ErrorCount;
-import dev.todokube.loadtest.stats.HistoryPoint;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.todokube.loadtest.runner.RunResult;
+import dev.todokube.loadtest.stats.EntrySummary;
+import dev.todokube.loadtest.stats.ErrorCount;
+import dev.todokube.loadtest.stats.HistoryPoint;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Path;

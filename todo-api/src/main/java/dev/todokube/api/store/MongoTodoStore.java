@@ -1,8 +1,8 @@
 package dev.todokube.api.store;
 
 import com.mongodb.ConnectionString;
-import com.mongodb.MongoClientSettings;
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoException;
 import com.mongodb.MongoExecutionTimeoutException;
 import com.mongodb.MongoNodeIsRecoveringException;
@@ -46,8 +46,6 @@ public final class MongoTodoStore implements TodoStore {
     public static final String COLLECTION = "todos";
     private static final Duration MAX_HEARTBEAT = Duration.ofSeconds(2);
 
-    private final MongoClient client;
-    private final MongoDatabase database;
     // MongoDB's error codes (src/mongo/base/error_codes.yml in the server's source).
     private static final int UNAUTHORIZED = 13;
     private static final int AUTHENTICATION_FAILED = 18;
@@ -58,6 +56,8 @@ public final class MongoTodoStore implements TodoStore {
     private static final Bson ALL = new BsonDocument();
     private static final Bson BY_ID = Sorts.ascending("_id");
 
+    private final MongoClient client;
+    private final MongoDatabase database;
     private final MongoCollection<Document> todos;
     private final MongoCollection<Todo> typedTodos;
     private final String description;
@@ -147,7 +147,7 @@ public final class MongoTodoStore implements TodoStore {
             conditions.add(Filters.eq("tag", request.tag()));
         }
         request.after().ifPresent(after -> conditions.add(Filters.gt("_id", after.toObjectId())));
-        Bson filter = conditions.isEmpty() ? new Document() : Filters.and(conditions);
+        Bson filter = conditions.isEmpty() ? ALL : Filters.and(conditions);
         List<Todo> readOneMore = call(() -> typedTodos.find(filter).sort(BY_ID).limit(request.size() + 1)
                 .into(new ArrayList<>()));
         return Page.fromLookahead(readOneMore, request.size());
