@@ -78,11 +78,14 @@ grpc_port() {
   sed -E 's/.*grpc=[^ ]*:([0-9]+).*/\1/' <<<"$1"
 }
 
-start_todo_api() { # start_todo_api NAME [ENV=VALUE...]; sets PORT
-  local name="$1"
+# start_todo_api NAME [ENV=VALUE...]; sets PORT, METRICS_URL, SERVER_PID (the JVM's: the launcher
+# execs it). The array TODO_API_COMMAND, when set, starts another build or JVM instead, to compare.
+start_todo_api() {
+  local name="$1" command
   shift
+  command=("${TODO_API_COMMAND[@]:-$TODO_API_LAUNCHER}")
   start_pinned "$SERVER_CPU" "$OUT/$name.log" 'todo-api ready:' \
-    env SERVER_HOST=127.0.0.1 SERVER_PORT=0 METRICS_PORT=0 "$@" "$TODO_API_LAUNCHER"
+    env SERVER_HOST=127.0.0.1 SERVER_PORT=0 METRICS_PORT=0 "$@" "${command[@]}"
   PORT="$(grpc_port "$READY_LINE")"
   METRICS_URL="http://$(sed -E 's/.*metrics=([^ ]+).*/\1/' <<<"$READY_LINE")/metrics"
   SERVER_PID="$STARTED_PID"

@@ -29,21 +29,10 @@ SERVER_CPU="$SERVER_CPU_SAVED"
 
 # run_once NAME COMMAND -> "<req/s> <p50> <p99> <failed> <cpu_us_per_call> <rss_mib>"
 run_once() {
-    local name="$1" tag="$2" log="$OUT/$1-$2.log" pid i calls_before calls_after cpu_before cpu_after result
-    read -r -a command <<<"$3"
-    (cd "$OUT" && exec env SERVER_HOST=127.0.0.1 SERVER_PORT=0 METRICS_HOST=127.0.0.1 METRICS_PORT=0 DB_TYPE=mongo \
-        DB_URI="$MONGO_URI" taskset -c "$SERVER_CPU" "${command[@]}") >"$log" 2>&1 &
-    pid=$!
-    STARTED+=("$pid")
-    for i in $(seq 1 600); do
-        READY_LINE="$(grep -m1 'todo-api ready:' "$log" || true)"
-        [[ -n "$READY_LINE" ]] && break
-        sleep 0.1
-    done
-    [[ -n "$READY_LINE" ]] || { echo "$name never became ready; see $log" >&2; exit 1; }
-    PORT="$(grep_port)"
-    METRICS_URL="http://$(sed -E 's/.*metrics=([^ ]+).*/\1/' <<<"$READY_LINE")/metrics"
-    # The JVM is the exec'd child of the launcher: the same pid.
+    local name="$1" tag="$2" pid calls_before calls_after cpu_before cpu_after result rss TODO_API_COMMAND
+    read -r -a TODO_API_COMMAND <<<"$3"
+    start_todo_api "$name-$tag" DB_TYPE=mongo DB_URI="$MONGO_URI"
+    pid="$SERVER_PID"
     taskset -c "$LOAD_CPU" h2load -c 8 -m 16 -D "$WARMUP" -d "$GRPC_BODY" -H 'content-type: application/grpc' \
         -H 'te: trailers' "http://127.0.0.1:$PORT/grpc.Todos/GetTodos" >/dev/null 2>&1 || true
     read -r _ calls_before _ < <(todos_handled)
@@ -56,7 +45,6 @@ run_once() {
     awk -v r="$result" -v c1="$cpu_before" -v c2="$cpu_after" -v n="$((calls_after - calls_before))" -v rss="$rss" \
         'BEGIN { printf "%s %.1f %s\n", r, (c2 - c1) * 1e6 / n, rss }'
 }
-grep_port() { sed -E 's/.*grpc=[^ ]*:([0-9]+).*/\1/' <<<"$READY_LINE"; }
 
 declare -A results
 for r in $(seq 1 "$RUNS"); do
