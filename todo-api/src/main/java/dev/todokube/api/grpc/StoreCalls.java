@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -17,6 +18,7 @@ final class StoreCalls {
     private static final Logger log = LoggerFactory.getLogger(StoreCalls.class);
 
     private final StoreExecutor executor;
+    private final AtomicReference<String> lastRefusal = new AtomicReference<>();
 
     StoreCalls(StoreExecutor executor) {
         this.executor = executor;
@@ -46,7 +48,7 @@ final class StoreCalls {
                     observer.onNext(work.apply(input));
                     observer.onCompleted();
                 } catch (RuntimeException e) {
-                    observer.onError(toStatus(e).asRuntimeException());
+                    observer.onError(failed(e).asRuntimeException());
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -54,6 +56,18 @@ final class StoreCalls {
                     .withDescription("server overloaded: " + executor.queued() + " store calls queued; retry later")
                     .asRuntimeException());
         }
+    }
+
+    /**
+     * The status of a failed store call. A refusal of the service's own database user is logged
+     * once per distinct message, not per call: the log has no line per request.
+     */
+    private Status failed(RuntimeException e) {
+        if (e instanceof TodoException.NotPermitted && !e.getMessage().equals(lastRefusal.getAndSet(e.getMessage()))) {
+            log.error("the database refused the service's own user (check its roles and the DB_URI credentials): {}",
+                    e.getMessage());
+        }
+        return toStatus(e);
     }
 
     static Status toStatus(RuntimeException e) {
@@ -73,8 +87,6 @@ final class StoreCalls {
             return Status.FAILED_PRECONDITION.withDescription(e.getMessage());
         }
         if (e instanceof TodoException.NotPermitted) {
-            log.error("the database refused the service's own user (check its roles and the DB_URI credentials): {}",
-                    e.getMessage());
             return Status.PERMISSION_DENIED.withDescription("the service may not do this in its database; see its log");
         }
         log.warn("unexpected error in a store call", e);
