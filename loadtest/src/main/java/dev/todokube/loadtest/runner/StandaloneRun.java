@@ -24,6 +24,13 @@ public final class StandaloneRun {
     /** How long, at most, the last calls may take to finish after the run time is up. */
     private static final Duration LAST_CALLS_GRACE = Duration.ofSeconds(5);
 
+    /**
+     * The shortest last interval (from the last tick to the end of the run) that becomes a history
+     * point of its own; a shorter one would show a per-second rate taken over a sliver of time, so
+     * its calls only join the previous point's running total.
+     */
+    private static final Duration SHORTEST_LAST_POINT = Duration.ofMillis(500);
+
     /** How long users wait for a shared channel pool to connect before they start anyway. */
     private static final Duration CONNECT_WAIT = Duration.ofSeconds(5);
 
@@ -77,14 +84,25 @@ public final class StandaloneRun {
             lastTick[0] = startNanos;
             reporter.scheduleAtFixedRate(tick, 1, 1, TimeUnit.SECONDS);
             stopRequested.await(plan.runTime().toNanos(), TimeUnit.NANOSECONDS);
+            int usersAtStop = runner.userCount();
             runner.stopAll();
             Duration grace = plan.profile().deadline().compareTo(LAST_CALLS_GRACE) < 0
                     ? plan.profile().deadline() : LAST_CALLS_GRACE;
             runner.awaitIdle(grace);
+            // Shutting down drops a tick that has not started yet, so the last interval is added here.
             reporter.shutdown();
             reporter.awaitTermination(5, TimeUnit.SECONDS);
             synchronized (aggregate) {
-                aggregate.add(stats.drain());
+                long now = System.nanoTime();
+                StatsInterval last = stats.drain();
+                aggregate.add(last);
+                if (history.isEmpty() || now - lastTick[0] >= SHORTEST_LAST_POINT.toNanos()) {
+                    history.add(HistoryPoint.of(clock.instant().getEpochSecond(), usersAtStop,
+                            (now - lastTick[0]) / 1e9, last, aggregate.total()));
+                } else {
+                    int lastIndex = history.size() - 1;
+                    history.set(lastIndex, history.get(lastIndex).withTotalSoFar(aggregate.total()));
+                }
             }
         } finally {
             reporter.shutdownNow();

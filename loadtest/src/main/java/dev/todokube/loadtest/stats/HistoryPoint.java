@@ -18,6 +18,11 @@ public record HistoryPoint(long epochSecond, int users, double requestsPerSecond
                 percentileMs(total, 50), percentileMs(total, 95), percentileMs(total, 99), totalSoFar);
     }
 
+    /** This point with the run's total replaced, e.g. by one that also counts the calls of a last sliver of time. */
+    public HistoryPoint withTotalSoFar(EntrySummary total) {
+        return new HistoryPoint(epochSecond, users, requestsPerSecond, failuresPerSecond, p50Ms, p95Ms, p99Ms, total);
+    }
+
     private static double percentileMs(EntrySnapshot total, double percentile) {
         return total.histogram().getTotalCount() == 0 ? 0 : total.histogram().getValueAtPercentile(percentile) / 1000.0;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.todokube.loadtest.fixtures.TodosTestServer;
 import dev.todokube.loadtest.stats.EntrySummary;
 import dev.todokube.loadtest.stats.ErrorCount;
+import dev.todokube.loadtest.stats.HistoryPoint;
 import dev.todokube.loadtest.stats.StatsAggregate;
 import dev.todokube.loadtest.user.TaskSet;
 import dev.todokube.loadtest.user.UserProfile;
@@ -99,6 +100,20 @@ class StandaloneRunTest {
             assertThat(result.total().requests()).isPositive().isLessThan(served);
             assertThat(result.history()).isNotEmpty().allSatisfy(point ->
                     assertThat(point.epochSecond()).isGreaterThanOrEqualTo(result.startedAt().getEpochSecond()));
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aRunShorterThanOneTickStillHasAHistoryThatAddsUpToItsTotal() throws Exception {
+        try (TodosTestServer server = TodosTestServer.start()) {
+            RunResult result = run(server.address(), 2, new ChannelMode.Shared(1), FAST, Duration.ofMillis(300));
+
+            assertThat(result.history()).isNotEmpty();
+            HistoryPoint last = result.history().get(result.history().size() - 1);
+            assertThat(last.users()).isEqualTo(2);
+            assertThat(last.totalSoFar().requests()).isEqualTo(result.total().requests())
+                    .isEqualTo(server.calls("GetTodos"));
         }
     }
 
