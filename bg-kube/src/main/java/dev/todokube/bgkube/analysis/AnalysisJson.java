@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Map;
 
 /** Every figure of an analysis as JSON: the plan, both sides (with their per-second history), each gate, the verdict. */
@@ -87,16 +88,18 @@ public final class AnalysisJson {
             point.put("failures_per_s", sample.failuresPerSecond());
             number(point, "mean_ms", sample.meanMs());
         }
-        side.server().ifPresentOrElse(server -> {
-            ObjectNode metrics = node.putObject("metrics");
-            ArrayNode sources = metrics.putArray("sources");
-            server.sources().forEach(uri -> sources.add(uri.toString()));
-            metrics.put("calls", server.calls());
-            metrics.put("errors", server.errors());
-            number(metrics, "error_rate", server.errorRate());
-            number(metrics, "p99_ms", server.p99Ms());
-            counts(metrics.putObject("calls_by_code"), server.callsByCode());
-        }, () -> node.putNull("metrics"));
+        for (String source : List.of(ServerMetrics.METRICS, ServerMetrics.PROMETHEUS)) {
+            side.server(source).ifPresentOrElse(server -> {
+                ObjectNode metrics = node.putObject(source);
+                ArrayNode sources = metrics.putArray("sources");
+                server.sources().forEach(uri -> sources.add(uri.toString()));
+                metrics.put("calls", server.calls());
+                metrics.put("errors", server.errors());
+                number(metrics, "error_rate", server.errorRate());
+                number(metrics, "p99_ms", server.p99Ms());
+                counts(metrics.putObject("calls_by_code"), server.callsByCode());
+            }, () -> node.putNull(source));
+        }
         return node;
     }
 

@@ -3,6 +3,7 @@ package dev.todokube.bgkube.analysis;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -13,9 +14,35 @@ import java.util.stream.Collectors;
  * @param baseline the baseline's addresses; empty for none
  * @param targetMetrics Prometheus text endpoints of the target's replicas; empty for none
  * @param baselineMetrics the same for the baseline
+ * @param prometheus a Prometheus server holding the same counters, and which targets are which side
  */
 public record AnalysisPlan(List<String> target, List<String> baseline, LoadShape shape, Gates gates,
-                           List<URI> targetMetrics, List<URI> baselineMetrics) {
+                           List<URI> targetMetrics, List<URI> baselineMetrics, Optional<PrometheusSides> prometheus) {
+
+    /**
+     * The sides' counters in a Prometheus server.
+     *
+     * @param server its base URL, e.g. {@code http://prometheus:9090}
+     * @param targetSelector label matchers choosing the target's scrape targets, e.g. {@code job="todo-api",color="green"}
+     * @param baselineSelector the same for the baseline; empty for none
+     */
+    public record PrometheusSides(URI server, String targetSelector, Optional<String> baselineSelector) {
+
+        public PrometheusSides {
+            Objects.requireNonNull(server);
+            targetSelector = PrometheusSource.matchers(targetSelector);
+            baselineSelector = baselineSelector.map(PrometheusSource::matchers);
+            if (targetSelector.isBlank() || baselineSelector.filter(String::isBlank).isPresent()) {
+                throw new IllegalArgumentException("a Prometheus selector needs at least one label matcher");
+            }
+        }
+    }
+
+    /** A plan without Prometheus. */
+    public AnalysisPlan(List<String> target, List<String> baseline, LoadShape shape, Gates gates,
+                        List<URI> targetMetrics, List<URI> baselineMetrics) {
+        this(target, baseline, shape, gates, targetMetrics, baselineMetrics, Optional.empty());
+    }
 
     public AnalysisPlan {
         target = List.copyOf(target);
@@ -30,6 +57,10 @@ public record AnalysisPlan(List<String> target, List<String> baseline, LoadShape
         if (baseline.isEmpty() && !baselineMetrics.isEmpty()) {
             throw new IllegalArgumentException("baseline metrics without a baseline");
         }
+        Objects.requireNonNull(prometheus);
+        if (baseline.isEmpty() && prometheus.flatMap(PrometheusSides::baselineSelector).isPresent()) {
+            throw new IllegalArgumentException("a baseline Prometheus selector without a baseline");
+        }
     }
 
     public boolean hasBaseline() {
@@ -41,10 +72,13 @@ public record AnalysisPlan(List<String> target, List<String> baseline, LoadShape
         StringBuilder text = new StringBuilder();
         text.append("analysis: ").append(shape.describe()).append('\n');
         text.append("  target   ").append(String.join(",", target))
-                .append(targetMetrics.isEmpty() ? "" : ", metrics " + join(targetMetrics)).append('\n');
+                .append(targetMetrics.isEmpty() ? "" : ", metrics " + join(targetMetrics))
+                .append(prometheus.map(p -> ", Prometheus {" + p.targetSelector() + "}").orElse("")).append('\n');
         if (hasBaseline()) {
             text.append("  baseline ").append(String.join(",", baseline))
                     .append(baselineMetrics.isEmpty() ? "" : ", metrics " + join(baselineMetrics))
+                    .append(prometheus.flatMap(PrometheusSides::baselineSelector).map(s -> ", Prometheus {" + s + "}")
+                            .orElse(""))
                     .append(" (same load, at the same time)\n");
         } else {
             text.append("  no baseline\n");
@@ -56,6 +90,8 @@ public record AnalysisPlan(List<String> target, List<String> baseline, LoadShape
             if (!targetMetrics.isEmpty()) {
                 text.append("  the error-rate and p99 gates also apply to the target's own metrics over the window\n");
             }
+            prometheus.ifPresent(p -> text.append("  the error-rate and p99 gates also apply to the same counters in ")
+                    .append("Prometheus ").append(p.server()).append(" over the window\n"));
         }
         return text.toString();
     }

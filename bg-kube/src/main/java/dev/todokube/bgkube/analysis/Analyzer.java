@@ -32,6 +32,8 @@ public final class Analyzer {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     /** Beyond ramp-up, warm-up and duration: the JVMs' start, the last calls' grace, the reports. */
     private static final Duration OVERHEAD = Duration.ofSeconds(60);
+    /** How long Prometheus may take to scrape every target once more after the window (a few scrape intervals). */
+    static final Duration PROMETHEUS_INGEST_WAIT = Duration.ofMinutes(2);
 
     private final LoadtestJar loadtest;
     private final MetricsScraper scraper;
@@ -59,21 +61,32 @@ public final class Analyzer {
         }
         checkReachable(TARGET, plan.target());
         checkReachable(BASELINE, plan.baseline());
+        Optional<PrometheusSource> prometheus = plan.prometheus()
+                .map(sides -> new PrometheusSource(sides.server(), PROMETHEUS_INGEST_WAIT, clock));
+        if (prometheus.isPresent()) {
+            prometheus.get().checkTargets(plan.prometheus().get().targetSelector());
+            Optional<String> baselineSelector = plan.prometheus().get().baselineSelector();
+            if (baselineSelector.isPresent()) {
+                prometheus.get().checkTargets(baselineSelector.get());
+            }
+        }
         Path dir = createWorkDirectory();
         try {
-            return measure(plan, dir);
+            return measure(plan, prometheus, dir);
         } finally {
             deleteQuietly(dir);
         }
     }
 
-    private AnalysisResult measure(AnalysisPlan plan, Path dir) throws InterruptedException {
+    private AnalysisResult measure(AnalysisPlan plan, Optional<PrometheusSource> prometheus, Path dir)
+            throws InterruptedException {
         LoadShape shape = plan.shape();
         boolean warmUp = !shape.warmUp().isZero();
         // Scraped before any load, also to fail fast on an endpoint that does not answer.
         MetricsScraper.Snapshot targetBefore = scrapeIfAny(plan.targetMetrics());
         MetricsScraper.Snapshot baselineBefore = scrapeIfAny(plan.baselineMetrics());
         Instant startedAt = clock.instant();
+        Instant windowOpened = startedAt;
         log.accept("starting the load generator" + (plan.hasBaseline() ? "s for the target and the baseline" : "")
                 + ": " + loadtest.jar());
         List<LoadtestRun> runs = new ArrayList<>();
@@ -88,6 +101,7 @@ public final class Analyzer {
                     run.awaitStarted(OVERHEAD);
                 }
                 Thread.sleep(shape.warmUp().toMillis());
+                windowOpened = clock.instant();
                 targetBefore = scrapeIfAny(plan.targetMetrics());
                 baselineBefore = scrapeIfAny(plan.baselineMetrics());
             }
@@ -98,10 +112,20 @@ public final class Analyzer {
         } finally {
             runs.forEach(LoadtestRun::kill);
         }
+        Instant windowClosed = clock.instant();
         SideResult target = withMetrics(report(runs.get(0)), plan.targetMetrics(), targetBefore);
         Optional<SideResult> baseline = runs.size() > 1
                 ? Optional.of(withMetrics(report(runs.get(1)), plan.baselineMetrics(), baselineBefore))
                 : Optional.empty();
+        if (prometheus.isPresent()) {
+            AnalysisPlan.PrometheusSides sides = plan.prometheus().orElseThrow();
+            log.accept("reading the window's counters from Prometheus " + sides.server());
+            target = target.withServer(prometheus.get().window(sides.targetSelector(), windowOpened, windowClosed));
+            if (baseline.isPresent() && sides.baselineSelector().isPresent()) {
+                baseline = Optional.of(baseline.get().withServer(
+                        prometheus.get().window(sides.baselineSelector().get(), windowOpened, windowClosed)));
+            }
+        }
         checkAnswered(target);
         baseline.ifPresent(Analyzer::checkAnswered);
         List<SideResult> aligned = onOneAxis(Stream.concat(Stream.of(target), baseline.stream()).toList());

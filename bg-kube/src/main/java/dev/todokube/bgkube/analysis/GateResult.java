@@ -4,7 +4,8 @@ package dev.todokube.bgkube.analysis;
  * One gate checked against one figure.
  *
  * @param gate e.g. {@code p99 ratio}
- * @param source {@code load} (the load generator's view) or {@code metrics} (the service's own counters)
+ * @param source {@code load} (the load generator's view), {@code metrics} (the service's own counters,
+ *     scraped from its endpoints) or {@code prometheus} (the same counters, queried from a Prometheus)
  * @param threshold the limit as written, e.g. {@code <= 250.0 ms}
  * @param value the measured figure as written
  * @param limit the limit as a number (ms, fraction, ratio or calls/s)

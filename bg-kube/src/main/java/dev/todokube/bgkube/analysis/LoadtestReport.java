@@ -35,7 +35,7 @@ final class LoadtestReport {
         return new SideResult(side, addresses, total.path("requests").asLong(), total.path("failures").asLong(),
                 total.path("p50_ms").asDouble(), total.path("p95_ms").asDouble(), total.path("p99_ms").asDouble(),
                 total.path("requests_per_s").asDouble(), root.path("run_time_s").asDouble(), errors,
-                history(Files.readAllLines(history, StandardCharsets.UTF_8)), Optional.empty());
+                history(Files.readAllLines(history, StandardCharsets.UTF_8)), List.of());
     }
 
     static List<HistorySample> history(List<String> lines) {

@@ -59,7 +59,7 @@ public final class MetricsScraper {
         Map<Double, Double> buckets = new TreeMap<>();
         after.bucketCounts().forEach((le, count) ->
                 buckets.put(le, increase(before.bucketCounts().getOrDefault(le, 0.0), count)));
-        return new ServerMetrics(endpoints, calls, quantile(0.99, buckets) * 1000);
+        return new ServerMetrics(ServerMetrics.METRICS, endpoints, calls, quantile(0.99, buckets) * 1000);
     }
 
     /** A counter that went down was reset (the process restarted): everything it counts now is new. */

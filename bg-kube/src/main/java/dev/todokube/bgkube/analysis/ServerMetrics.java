@@ -10,13 +10,22 @@ import java.util.TreeMap;
  * of {@code grpc_server_handled_total} and {@code grpc_server_call_duration_seconds}, summed over
  * the replicas (health checks and reflection left out).
  *
+ * @param source where the figures come from: {@link #METRICS} (the replicas' endpoints, scraped by
+ *     bg-kube) or {@link #PROMETHEUS} (a Prometheus server's copy of the same counters)
+ * @param sources the endpoints scraped, or the Prometheus server
  * @param callsByCode calls completed in the window, by gRPC status code
  * @param p99Ms the 99th percentile from the histogram's buckets, interpolated as PromQL's
  *     {@code histogram_quantile} does; NaN when there were no calls
  */
-public record ServerMetrics(List<URI> sources, Map<String, Long> callsByCode, double p99Ms) {
+public record ServerMetrics(String source, List<URI> sources, Map<String, Long> callsByCode, double p99Ms) {
+
+    public static final String METRICS = "metrics";
+    public static final String PROMETHEUS = "prometheus";
 
     public ServerMetrics {
+        if (!source.equals(METRICS) && !source.equals(PROMETHEUS)) {
+            throw new IllegalArgumentException("unknown metrics source " + source);
+        }
         sources = List.copyOf(sources);
         callsByCode = Map.copyOf(new TreeMap<>(callsByCode));
     }

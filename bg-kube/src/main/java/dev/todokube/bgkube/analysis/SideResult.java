@@ -1,5 +1,6 @@
 package dev.todokube.bgkube.analysis;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,15 +12,23 @@ import java.util.TreeMap;
  *
  * @param side {@code target} or {@code baseline}
  * @param errors failed calls by gRPC status code
+ * @param server the service's own counters over the window, one reading per source (none, its
+ *     metrics endpoints, a Prometheus server, or both)
  */
 public record SideResult(String side, List<String> addresses, long calls, long failures, double p50Ms,
                          double p95Ms, double p99Ms, double requestsPerSecond, double elapsedSeconds,
-                         Map<String, Long> errors, List<HistorySample> history, Optional<ServerMetrics> server) {
+                         Map<String, Long> errors, List<HistorySample> history, List<ServerMetrics> server) {
 
     public SideResult {
         addresses = List.copyOf(addresses);
         errors = Map.copyOf(new TreeMap<>(errors));
         history = List.copyOf(history);
+        server = List.copyOf(server);
+    }
+
+    /** The reading from one source ({@link ServerMetrics#METRICS} or {@link ServerMetrics#PROMETHEUS}), if read. */
+    public Optional<ServerMetrics> server(String source) {
+        return server.stream().filter(reading -> reading.source().equals(source)).findFirst();
     }
 
     /** Failed calls over all calls; NaN when there were none. */
@@ -27,8 +36,10 @@ public record SideResult(String side, List<String> addresses, long calls, long f
         return calls == 0 ? Double.NaN : (double) failures / calls;
     }
 
-    SideResult withServer(ServerMetrics metrics) {
+    SideResult withServer(ServerMetrics reading) {
+        List<ServerMetrics> readings = new ArrayList<>(server);
+        readings.add(reading);
         return new SideResult(side, addresses, calls, failures, p50Ms, p95Ms, p99Ms, requestsPerSecond,
-                elapsedSeconds, errors, history, Optional.of(metrics));
+                elapsedSeconds, errors, history, readings);
     }
 }

@@ -16,22 +16,22 @@ public record Verdict(List<GateResult> gates) {
         List<GateResult> results = new ArrayList<>();
         gates.maxErrorRate().ifPresent(max -> {
             results.add(atMost("error rate", "load", max, target.errorRate(), Numbers::percent));
-            target.server().ifPresent(server ->
-                    results.add(atMost("error rate", "metrics", max, server.errorRate(), Numbers::percent)));
+            target.server().forEach(server ->
+                    results.add(atMost("error rate", server.source(), max, server.errorRate(), Numbers::percent)));
         });
         gates.maxP99().ifPresent(max -> {
             double maxMs = max.toNanos() / 1e6;
             results.add(atMost("p99", "load", maxMs, p99(target), Numbers::millis));
-            target.server().ifPresent(server ->
-                    results.add(atMost("p99", "metrics", maxMs, server.p99Ms(), Numbers::millis)));
+            target.server().forEach(server ->
+                    results.add(atMost("p99", server.source(), maxMs, server.p99Ms(), Numbers::millis)));
         });
         gates.maxP99Ratio().ifPresent(max -> {
             SideResult base = baseline.orElseThrow(() ->
                     new IllegalArgumentException("a p99-ratio gate needs a baseline"));
             results.add(atMost("p99 ratio", "load", max, ratio(p99(target), p99(base)), Numbers::ratio));
-            if (target.server().isPresent() && base.server().isPresent()) {
-                results.add(atMost("p99 ratio", "metrics", max,
-                        ratio(target.server().get().p99Ms(), base.server().get().p99Ms()), Numbers::ratio));
+            for (ServerMetrics server : target.server()) {
+                base.server(server.source()).ifPresent(baseServer -> results.add(atMost("p99 ratio", server.source(),
+                        max, ratio(server.p99Ms(), baseServer.p99Ms()), Numbers::ratio)));
             }
         });
         gates.minRps().ifPresent(min -> results.add(new GateResult("throughput", "load",
@@ -44,9 +44,9 @@ public record Verdict(List<GateResult> gates) {
     public static Verdict ofServer(Gates gates, ServerMetrics server) {
         List<GateResult> results = new ArrayList<>();
         gates.maxErrorRate().ifPresent(max ->
-                results.add(atMost("error rate", "metrics", max, server.errorRate(), Numbers::percent)));
+                results.add(atMost("error rate", server.source(), max, server.errorRate(), Numbers::percent)));
         gates.maxP99().ifPresent(max ->
-                results.add(atMost("p99", "metrics", max.toNanos() / 1e6, server.p99Ms(), Numbers::millis)));
+                results.add(atMost("p99", server.source(), max.toNanos() / 1e6, server.p99Ms(), Numbers::millis)));
         return new Verdict(results);
     }
 

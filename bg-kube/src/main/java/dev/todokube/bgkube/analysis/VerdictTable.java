@@ -20,7 +20,7 @@ public final class VerdictTable {
             sides.add(List.of(side.side(), "load", Numbers.count(side.calls()), Numbers.count(side.failures()),
                     Numbers.percent(side.errorRate()), Numbers.millis(side.p50Ms()), Numbers.millis(side.p95Ms()),
                     Numbers.millis(side.p99Ms()), Numbers.rate(side.requestsPerSecond())));
-            side.server().ifPresent(server -> sides.add(List.of(side.side(), "metrics", Numbers.count(server.calls()),
+            side.server().forEach(server -> sides.add(List.of(side.side(), server.source(), Numbers.count(server.calls()),
                     Numbers.count(server.errors()), Numbers.percent(server.errorRate()), "", "",
                     Numbers.millis(server.p99Ms()), "")));
         }
@@ -28,12 +28,15 @@ public final class VerdictTable {
         table(sides, text);
         for (SideResult side : all) {
             String errors = codes(side.errors());
-            String serverCodes = side.server().map(server -> codes(server.callsByCode())).orElse("");
             if (!errors.isEmpty()) {
                 text.append(side.side()).append(" errors (load): ").append(errors).append('\n');
             }
-            if (!serverCodes.isEmpty()) {
-                text.append(side.side()).append(" calls by code (metrics): ").append(serverCodes).append('\n');
+            for (ServerMetrics server : side.server()) {
+                String serverCodes = codes(server.callsByCode());
+                if (!serverCodes.isEmpty()) {
+                    text.append(side.side()).append(" calls by code (").append(server.source()).append("): ")
+                            .append(serverCodes).append('\n');
+                }
             }
         }
         text.append('\n');

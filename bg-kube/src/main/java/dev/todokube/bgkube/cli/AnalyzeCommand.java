@@ -8,6 +8,7 @@ import dev.todokube.bgkube.analysis.AnalysisPlan;
 import dev.todokube.bgkube.analysis.AnalysisResult;
 import dev.todokube.bgkube.analysis.Analyzer;
 import dev.todokube.bgkube.analysis.LoadtestJar;
+import dev.todokube.bgkube.analysis.PrometheusSource;
 import dev.todokube.bgkube.analysis.VerdictTable;
 import dev.todokube.bgkube.config.AnalysisKey;
 import dev.todokube.bgkube.config.AnalysisSettings;
@@ -40,8 +41,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Drive the same load at the target and, at the same time, at the baseline with the project's "
                 + "load generator; print a verdict table and check the gates.",
-        footer = {"", "Exit codes: 0 every gate passed, 2 bad options, 3 a target or metrics endpoint cannot be "
-                + "reached, 5 a gate failed."})
+        footer = {"", "Exit codes: 0 every gate passed, 2 bad options, 3 a target, a metrics endpoint or Prometheus "
+                + "cannot be reached (or Prometheus scrapes no healthy target the selector matches), 5 a gate failed."})
 final class AnalyzeCommand implements Callable<Integer> {
 
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+):(\\d{1,5})");
@@ -68,6 +69,21 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--baseline-metrics", paramLabel = "URL[,...]",
             description = "The baseline's Prometheus endpoints: the p99-ratio gate also applies to the services' own p99s.")
     String baselineMetrics;
+
+    @Option(names = "--prometheus", paramLabel = "URL",
+            description = "A Prometheus server that scrapes the service (e.g. http://prometheus:9090): the error-rate, p99 "
+                    + "and p99-ratio gates also apply to the same counters there, by PromQL over the window. Optional; "
+                    + "it may take up to 2 minutes after the run for every target to be scraped once more.")
+    String prometheus;
+
+    @Option(names = "--prometheus-selector", paramLabel = "LABELS",
+            description = "Which of Prometheus's scrape targets are the target, by their labels, e.g. "
+                    + "'job=\"todo-api\",color=\"green\"'. Needed with --prometheus.")
+    String prometheusSelector;
+
+    @Option(names = "--baseline-prometheus-selector", paramLabel = "LABELS",
+            description = "The same for the baseline, e.g. 'job=\"todo-api\",color=\"blue\"'.")
+    String baselinePrometheusSelector;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write every figure as JSON.")
     Path json;
@@ -106,7 +122,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             throw new ConfigurationException("--baseline-metrics needs --baseline");
         }
         AnalysisPlan plan = new AnalysisPlan(targetAddresses, baselineAddresses, settings.shape(), settings.gates(),
-                endpoints("--metrics", metrics), endpoints("--baseline-metrics", baselineMetrics));
+                endpoints("--metrics", metrics), endpoints("--baseline-metrics", baselineMetrics),
+                prometheusSides(baselineAddresses));
         checkWritable("--json", json);
         checkWritable("--html", html);
         LoadtestJar loadtest = LoadtestJars.resolve(settings);
@@ -122,6 +139,49 @@ final class AnalyzeCommand implements Callable<Integer> {
             throw new AnalysisFailedException("analysis failed: " + result.verdict().reason());
         }
         return 0;
+    }
+
+    private Optional<AnalysisPlan.PrometheusSides> prometheusSides(List<String> baselineAddresses) {
+        if (prometheus == null) {
+            if (prometheusSelector != null || baselinePrometheusSelector != null) {
+                throw new ConfigurationException((prometheusSelector != null ? "--prometheus-selector"
+                        : "--baseline-prometheus-selector") + " needs --prometheus");
+            }
+            return Optional.empty();
+        }
+        URI server = httpUrl("--prometheus", prometheus);
+        if (prometheusSelector == null) {
+            throw new ConfigurationException("--prometheus needs --prometheus-selector: the labels of the target's scrape "
+                    + "targets, e.g. 'job=\"todo-api\",color=\"green\"'");
+        }
+        if (baselinePrometheusSelector != null && baselineAddresses.isEmpty()) {
+            throw new ConfigurationException("--baseline-prometheus-selector needs --baseline");
+        }
+        selector("--prometheus-selector", prometheusSelector);
+        Optional<String> baselineSelector = Optional.ofNullable(baselinePrometheusSelector);
+        baselineSelector.ifPresent(selector -> selector("--baseline-prometheus-selector", selector));
+        return Optional.of(new AnalysisPlan.PrometheusSides(server, prometheusSelector, baselineSelector));
+    }
+
+    /** Label matchers, with or without braces; Prometheus itself checks their syntax before any load. */
+    private static void selector(String option, String text) {
+        String matchers = PrometheusSource.matchers(text);
+        if (matchers.isEmpty() || !matchers.matches("(?s).*[=~].*")) {
+            throw new ConfigurationException(option + ": '" + text + "' is not a label selector such as "
+                    + "'job=\"todo-api\",color=\"green\"'");
+        }
+    }
+
+    private static URI httpUrl(String option, String text) {
+        try {
+            URI uri = URI.create(text.strip());
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException("not an http(s) URL");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(option + ": '" + text + "' is not an http(s) URL");
+        }
     }
 
     private static List<String> addresses(String option, String text) {
@@ -142,14 +202,12 @@ final class AnalyzeCommand implements Callable<Integer> {
             return List.of();
         }
         return Arrays.stream(text.split(",", -1)).map(String::strip).map(endpoint -> {
-            String url = HOST_PORT.matcher(endpoint).matches() ? "http://" + endpoint + "/metrics" : endpoint;
+            if (HOST_PORT.matcher(endpoint).matches()) {
+                return URI.create("http://" + endpoint + "/metrics");
+            }
             try {
-                URI uri = URI.create(url);
-                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                    throw new IllegalArgumentException("not an http(s) URL");
-                }
-                return uri;
-            } catch (IllegalArgumentException e) {
+                return httpUrl(option, endpoint);
+            } catch (ConfigurationException e) {
                 throw new ConfigurationException(option + ": '" + endpoint + "' is neither an http(s) URL nor HOST:PORT");
             }
         }).toList();

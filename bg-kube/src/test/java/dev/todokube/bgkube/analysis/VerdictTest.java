@@ -53,7 +53,7 @@ class VerdictTest {
 
     @Test
     void serverMetricsAddTheirOwnRows() {
-        ServerMetrics counted = new ServerMetrics(List.of(URI.create("http://127.0.0.1:1/metrics")),
+        ServerMetrics counted = new ServerMetrics(ServerMetrics.METRICS, List.of(URI.create("http://127.0.0.1:1/metrics")),
                 Map.of("OK", 90L, "UNAVAILABLE", 10L), 300);
         SideResult target = side("target", 1000, 0, 100, 100.0).withServer(counted);
 
@@ -62,6 +62,22 @@ class VerdictTest {
 
         assertThat(verdict.gates()).extracting(gate -> gate.gate() + "/" + gate.source() + "/" + gate.passed())
                 .containsExactly("error rate/load/true", "error rate/metrics/false", "p99/load/true", "p99/metrics/false");
+    }
+
+    @Test
+    void eachSourceIsGatedOnItsOwnAndRatiosPairTheSameSourceOfBothSides() {
+        SideResult target = side("target", 1000, 0, 100, 100.0)
+                .withServer(new ServerMetrics(ServerMetrics.METRICS, List.of(), Map.of("OK", 1000L), 90))
+                .withServer(new ServerMetrics(ServerMetrics.PROMETHEUS, List.of(), Map.of("OK", 990L, "INTERNAL", 20L), 400));
+        SideResult baseline = side("baseline", 1000, 0, 100, 100.0)
+                .withServer(new ServerMetrics(ServerMetrics.PROMETHEUS, List.of(), Map.of("OK", 1000L), 100));
+
+        Verdict verdict = Verdict.of(new Gates(Optional.of(0.01), Optional.empty(), Optional.of(2.0), Optional.empty()),
+                target, Optional.of(baseline));
+
+        assertThat(verdict.gates()).extracting(gate -> gate.gate() + "/" + gate.source() + "/" + gate.value() + "/" + gate.passed())
+                .containsExactly("error rate/load/0.00%/true", "error rate/metrics/0.00%/true",
+                        "error rate/prometheus/1.98%/false", "p99 ratio/load/1.00 x/true", "p99 ratio/prometheus/4.00 x/false");
     }
 
     @Test
@@ -78,6 +94,6 @@ class VerdictTest {
 
     private static SideResult side(String name, long calls, long failures, double p99Ms, double rps) {
         return new SideResult(name, List.of("127.0.0.1:1"), calls, failures, p99Ms / 2, p99Ms * 0.9, p99Ms, rps, 10,
-                failures == 0 ? Map.of() : Map.of("UNAVAILABLE", failures), List.of(), Optional.empty());
+                failures == 0 ? Map.of() : Map.of("UNAVAILABLE", failures), List.of(), List.of());
     }
 }

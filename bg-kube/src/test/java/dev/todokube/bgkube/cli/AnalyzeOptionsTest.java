@@ -121,6 +121,19 @@ class AnalyzeOptionsTest {
     }
 
     @Test
+    void prometheusOptionsAreCheckedBeforeAnyLoad() {
+        assertRejected(run("--prometheus", "http://127.0.0.1:9090"), "bg-kube: --prometheus needs --prometheus-selector: "
+                + "the labels of the target's scrape targets, e.g. 'job=\"todo-api\",color=\"green\"'");
+        assertRejected(run("--prometheus-selector", "job=\"todo-api\""), "bg-kube: --prometheus-selector needs --prometheus");
+        assertRejected(run("--prometheus", "prometheus:9090", "--prometheus-selector", "job=\"todo-api\""),
+                "bg-kube: --prometheus: 'prometheus:9090' is not an http(s) URL");
+        assertRejected(run("--prometheus", "http://127.0.0.1:9090", "--prometheus-selector", "todo-api"),
+                "bg-kube: --prometheus-selector: 'todo-api' is not a label selector such as 'job=\"todo-api\",color=\"green\"'");
+        assertRejected(run("--prometheus", "http://127.0.0.1:9090", "--prometheus-selector", "job=\"todo-api\"",
+                "--baseline-prometheus-selector", "color=\"blue\""), "bg-kube: --baseline-prometheus-selector needs --baseline");
+    }
+
+    @Test
     void unknownAnalysisKeyInTheEnvFileIsRejected() throws IOException {
         Path envFile = dir.resolve(".env.analysis");
         Files.writeString(envFile, "ANALYSIS_MAX_P99=250ms\nANALYSIS_MAX_P95=100ms\n");
