@@ -25,8 +25,38 @@ public final class MetricsScraper {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-    /** Totals at one moment, summed over endpoints. */
+    /** Totals at one moment, summed over endpoints; or what they grew by between two moments. */
     record Snapshot(Map<String, Double> callsByCode, Map<Double, Double> bucketCounts) {
+
+        static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of());
+
+        /** What each counter grew by since {@code before}; one that went down was reset and counts from zero. */
+        Snapshot since(Snapshot before) {
+            Map<String, Double> calls = new HashMap<>();
+            callsByCode.forEach((code, count) -> calls.put(code, increase(before.callsByCode().getOrDefault(code, 0.0), count)));
+            Map<Double, Double> buckets = new TreeMap<>();
+            bucketCounts.forEach((le, count) -> buckets.put(le, increase(before.bucketCounts().getOrDefault(le, 0.0), count)));
+            return new Snapshot(calls, buckets);
+        }
+
+        Snapshot plus(Snapshot other) {
+            Map<String, Double> calls = new HashMap<>(callsByCode);
+            other.callsByCode().forEach((code, count) -> calls.merge(code, count, Double::sum));
+            Map<Double, Double> buckets = new TreeMap<>(bucketCounts);
+            other.bucketCounts().forEach((le, count) -> buckets.merge(le, count, Double::sum));
+            return new Snapshot(calls, buckets);
+        }
+
+        /** These counts as calls by code (whole, none left at zero) and a p99 from the buckets. */
+        ServerMetrics toMetrics(List<URI> endpoints) {
+            Map<String, Long> calls = new TreeMap<>();
+            callsByCode.forEach((code, count) -> {
+                if (Math.round(count) > 0) {
+                    calls.put(code, Math.round(count));
+                }
+            });
+            return new ServerMetrics(ServerMetrics.METRICS, endpoints, calls, quantile(0.99, bucketCounts) * 1000);
+        }
     }
 
     Snapshot scrape(List<URI> endpoints) throws InterruptedException {
@@ -49,17 +79,7 @@ public final class MetricsScraper {
 
     /** What happened between two snapshots of the same endpoints. */
     static ServerMetrics between(List<URI> endpoints, Snapshot before, Snapshot after) {
-        Map<String, Long> calls = new TreeMap<>();
-        after.callsByCode().forEach((code, count) -> {
-            long delta = Math.round(increase(before.callsByCode().getOrDefault(code, 0.0), count));
-            if (delta > 0) {
-                calls.put(code, delta);
-            }
-        });
-        Map<Double, Double> buckets = new TreeMap<>();
-        after.bucketCounts().forEach((le, count) ->
-                buckets.put(le, increase(before.bucketCounts().getOrDefault(le, 0.0), count)));
-        return new ServerMetrics(ServerMetrics.METRICS, endpoints, calls, quantile(0.99, buckets) * 1000);
+        return after.since(before).toMetrics(endpoints);
     }
 
     /** A counter that went down was reset (the process restarted): everything it counts now is new. */

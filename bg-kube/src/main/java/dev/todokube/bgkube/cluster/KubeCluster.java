@@ -343,21 +343,33 @@ public final class KubeCluster {
      * caller closes them. Fails when no ready pod has such a port.
      */
     public List<PortForwarder.Tunnel> forwardToReadyPods(String deploymentName, String portName) {
+        Map<String, Integer> ports = readyPodPorts(deploymentName, portName);
+        if (ports.isEmpty()) {
+            throw new ClusterException("no ready pod of deployment " + deploymentName + " has a container port named "
+                    + portName);
+        }
+        List<PortForwarder.Tunnel> tunnels = new ArrayList<>();
+        ports.forEach((pod, port) -> tunnels.add(forwardToPod(pod, port)));
+        return tunnels;
+    }
+
+    /** The Deployment's ready pods that have a container port named {@code portName}: pod name to port number. */
+    public Map<String, Integer> readyPodPorts(String deploymentName, String portName) {
         Deployment deployment = deployment(deploymentName)
                 .orElseThrow(() -> new ClusterException("deployment " + deploymentName + " does not exist"));
-        List<PortForwarder.Tunnel> tunnels = new ArrayList<>();
+        Map<String, Integer> ports = new TreeMap<>();
         for (Pod pod : readyPods(deployment)) {
             pod.getSpec().getContainers().stream()
                     .flatMap(c -> c.getPorts() == null ? Stream.<ContainerPort>empty() : c.getPorts().stream())
                     .filter(p -> portName.equals(p.getName())).findFirst()
-                    .ifPresent(port -> tunnels.add(portForwarder.openPod(namespace, pod.getMetadata().getName(),
-                            port.getContainerPort())));
+                    .ifPresent(port -> ports.put(pod.getMetadata().getName(), port.getContainerPort()));
         }
-        if (tunnels.isEmpty()) {
-            throw new ClusterException("no ready pod of deployment " + deploymentName + " has a container port named "
-                    + portName);
-        }
-        return tunnels;
+        return ports;
+    }
+
+    /** A port-forward to one pod's port. */
+    public PortForwarder.Tunnel forwardToPod(String pod, int port) {
+        return portForwarder.openPod(namespace, pod, port);
     }
 
     /** Runs a command in the Deployment's first ready pod, in its first container. */

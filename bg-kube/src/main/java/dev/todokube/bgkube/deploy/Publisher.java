@@ -533,12 +533,14 @@ public final class Publisher {
      * themselves. A window opens at the start; every few seconds the error rate and p99 since then
      * are checked (not before a call was counted); a breach swaps back to the previous color, which
      * still has its capacity (its scale-down comes after the watch), and rolls back the migrations.
+     * The pods are listed again at every reading: those the autoscaler adds as traffic arrives are
+     * watched too, from their first call.
      */
     private void watch(KubeCluster cluster, PublishPlan plan, Step.WatchLive step, Optional<String> statusOutput) {
-        List<PortForwarder.Tunnel> tunnels = cluster.forwardToReadyPods(step.deployment(), METRICS_PORT);
+        Map<String, PortForwarder.Tunnel> tunnels = new HashMap<>();
+        Supplier<Map<String, URI>> endpoints = () -> readyPodMetrics(cluster, step.deployment(), tunnels);
         try {
-            List<URI> endpoints = tunnels.stream().map(t -> URI.create("http://" + t.address() + "/metrics")).toList();
-            MetricsWindow window = MetricsWindow.open(new MetricsScraper(), endpoints);
+            MetricsWindow window = MetricsWindow.open(new MetricsScraper(), endpoints, log);
             long start = System.nanoTime();
             long end = start + step.duration().toNanos();
             for (long left = end - System.nanoTime(); left > 0; left = end - System.nanoTime()) {
@@ -562,8 +564,28 @@ public final class Publisher {
             Thread.currentThread().interrupt();
             throw new ClusterException("interrupted while watching " + step.color().label(), e);
         } finally {
-            tunnels.forEach(PortForwarder.Tunnel::close);
+            tunnels.values().forEach(PortForwarder.Tunnel::close);
         }
+    }
+
+    /**
+     * The metrics endpoint of every ready pod of the Deployment, by pod name, through a port-forward
+     * each: opened for pods not seen before, closed for pods no longer ready.
+     */
+    private static Map<String, URI> readyPodMetrics(KubeCluster cluster, String deployment,
+            Map<String, PortForwarder.Tunnel> tunnels) {
+        Map<String, Integer> ready = cluster.readyPodPorts(deployment, METRICS_PORT);
+        tunnels.entrySet().removeIf(tunnel -> {
+            boolean gone = !ready.containsKey(tunnel.getKey());
+            if (gone) {
+                tunnel.getValue().close();
+            }
+            return gone;
+        });
+        Map<String, URI> endpoints = new TreeMap<>();
+        ready.forEach((pod, port) -> endpoints.put(pod, URI.create("http://"
+                + tunnels.computeIfAbsent(pod, name -> cluster.forwardToPod(name, port)).address() + "/metrics")));
+        return endpoints;
     }
 
     /**

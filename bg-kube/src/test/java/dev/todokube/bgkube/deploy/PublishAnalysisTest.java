@@ -11,6 +11,7 @@ import dev.todokube.testkit.process.ChildJvm;
 import dev.todokube.testkit.process.ChildProcess;
 import dev.todokube.testkit.process.ProjectJars;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,6 +173,58 @@ class PublishAnalysisTest {
                 && tunnel.endsWith(":9090"));
         assertThat(project.run(cluster, "status").out())
                 .contains("last analysis of green: FAIL (post-promotion watch): error rate (metrics) 100.00%");
+    }
+
+    @Test
+    void podsTheAutoscalerAddsDuringTheWatchAreWatchedToo() throws Exception {
+        blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_ERROR_RATE", "5%", "ANALYSIS_WATCH", "8s"));
+        // Green's first four pod tunnels (two for the analysis, two as the watch opens) lead to a healthy
+        // process that nothing loads; every later one, to pods the autoscaler adds, to one whose every
+        // call is rejected, under live traffic all along.
+        project.portForwarder().route("todo-api-smoke", FLEET.otherHealthy().grpcAddress())
+                .routePods("todo-api-green", FLEET.healthy().metricsAddress(), 4, FLEET.locked().metricsAddress())
+                .routePods("todo-api-blue", FLEET.healthy().metricsAddress());
+        withMetricsPort();
+        Thread autoscaler = new Thread(() -> {
+            try {
+                awaitGreenPodTunnels(4);
+                // What the HPA does: the scale subresource's replicas, here through the Deployment's spec.
+                client.apps().deployments().inNamespace(NS).withName("todo-api-green")
+                        .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(3).endSpec().build());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "test-autoscaler");
+
+        TestProject.Run run;
+        try (ChildProcess traffic = ChildJvm.jar(ProjectJars.loadtest()).name("live-traffic").args("run", "--host",
+                FLEET.locked().grpcAddress(), "--users", "2", "--spawn-rate", "2", "--run-time", "60s",
+                "--wait-time", "constant:50ms").start()) {
+            autoscaler.start();
+            run = project.run(cluster, "publish", "--tag", "2");
+        } finally {
+            autoscaler.interrupt();
+            autoscaler.join(10_000);
+        }
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(5);
+        assertThat(run.out()).contains("service todo-api now selects green")
+                .containsPattern("metrics window: new replica todo-api-green-\\S+, counted from zero")
+                .contains("error rate 100.00% BREACHED").contains("rolled back: service todo-api now selects blue");
+        assertThat(run.err()).startsWith("bg-kube: post-promotion watch of green failed: error rate (metrics) 100.00%");
+        assertThat(selector()).containsEntry("color", "blue");
+        assertThat(project.portForwarder().closed()).as("every tunnel closed, the added pods' too")
+                .containsAll(project.portForwarder().opened());
+    }
+
+    private void awaitGreenPodTunnels(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (project.portForwarder().opened().stream().filter(t -> t.startsWith("pod/todo-api-green")).count() < count) {
+            if (System.nanoTime() > deadline) {
+                return;
+            }
+            Thread.sleep(20);
+        }
     }
 
     @Test
