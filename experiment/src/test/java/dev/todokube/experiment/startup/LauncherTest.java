@@ -58,6 +58,10 @@ class LauncherTest {
                 "-XX:+ExitOnOutOfMemoryError");
         String large = launcherCommand(List.of("--cpu", "2", "--memory", "1Gi"));
         assertThat(large).contains("-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC").doesNotContain("TieredStopAtLevel");
+        assertThat(launcherCommand(List.of("--cpu", "2", "--memory", "128Mi"))).as("C2's memory does not fit 128Mi")
+                .contains("-XX:TieredStopAtLevel=1", "-XX:MaxRAMPercentage=30");
+        assertThat(launcherCommand(List.of("--cpu", "2", "--memory", "256Mi"))).contains("-XX:MaxRAMPercentage=30")
+                .doesNotContain("TieredStopAtLevel");
         String operatorsLast = launcherCommand(List.of("--cpu", "100m", "--memory", "100Mi"), "-XX:TieredStopAtLevel=4");
         assertThat(operatorsLast.indexOf("-XX:TieredStopAtLevel=4")).as("JAVA_OPTS come after the launcher's flags")
                 .isGreaterThan(operatorsLast.indexOf("-XX:TieredStopAtLevel=1"));
