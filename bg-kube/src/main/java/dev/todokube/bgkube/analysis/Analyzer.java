@@ -33,7 +33,7 @@ public final class Analyzer {
     /** Beyond ramp-up, warm-up and duration: the JVMs' start, the last calls' grace, the reports. */
     private static final Duration OVERHEAD = Duration.ofSeconds(60);
     /** How long Prometheus may take to scrape every target once more after the window (a few scrape intervals). */
-    static final Duration PROMETHEUS_INGEST_WAIT = Duration.ofMinutes(2);
+    private static final Duration PROMETHEUS_INGEST_WAIT = Duration.ofMinutes(2);
 
     private final LoadtestJar loadtest;
     private final MetricsScraper scraper;
@@ -64,10 +64,10 @@ public final class Analyzer {
         Optional<PrometheusSource> prometheus = plan.prometheus()
                 .map(sides -> new PrometheusSource(sides.server(), PROMETHEUS_INGEST_WAIT, clock));
         if (prometheus.isPresent()) {
-            prometheus.get().checkTargets(plan.prometheus().get().targetSelector());
-            Optional<String> baselineSelector = plan.prometheus().get().baselineSelector();
-            if (baselineSelector.isPresent()) {
-                prometheus.get().checkTargets(baselineSelector.get());
+            AnalysisPlan.PrometheusSides sides = plan.prometheus().get();
+            prometheus.get().checkTargets(sides.targetSelector());
+            if (sides.baselineSelector().isPresent()) {
+                prometheus.get().checkTargets(sides.baselineSelector().get());
             }
         }
         Path dir = createWorkDirectory();

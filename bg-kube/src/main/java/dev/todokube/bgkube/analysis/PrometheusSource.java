@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -105,8 +104,9 @@ public final class PrometheusSource {
         String oldestLastScrape = "min(timestamp(up" + braces(selector) + "))";
         while (true) {
             List<JsonNode> result = query(oldestLastScrape, clock.instant());
-            Optional<Double> scrapedAt = result.isEmpty() ? Optional.empty() : Optional.of(value(result.get(0)));
-            if (scrapedAt.isPresent() && scrapedAt.get() * 1000 >= end.toEpochMilli()) {
+            // Seconds since the epoch; NaN (never at or after the end) while no target was scraped.
+            double scrapedAt = result.isEmpty() ? Double.NaN : value(result.get(0));
+            if (scrapedAt * 1000 >= end.toEpochMilli()) {
                 return;
             }
             if (clock.instant().isAfter(giveUp)) {

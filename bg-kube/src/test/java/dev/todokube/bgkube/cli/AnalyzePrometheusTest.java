@@ -22,14 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code analyze --prometheus}: the gates on the service's counters as a real Prometheus server
- * holds them (Debian's, scraping the shared todo-api processes every second), queried by PromQL.
+ * holds them (Debian's, scraping the shared todo-api processes every 2 s), queried by PromQL.
  * As in {@code AnalyzeCommandTest}, a gate that must fail does so by the whole margin (every call
  * rejected), and one that must pass is loose: nothing here measures speed.
  */
 @Timeout(240)
 class AnalyzePrometheusTest {
 
-    private static final List<String> LOAD = List.of("--duration", "3s", "--warm-up", "2s", "--users", "3",
+    /** A window of 5 s or more holds at least two of Prometheus's 2 s scrapes, which increase() needs. */
+    private static final List<String> LOAD = List.of("--duration", "5s", "--warm-up", "2s", "--users", "3",
             "--spawn-rate", "3", "--wait-time", "constant:50ms", "--deadline", "10s");
 
     @RegisterExtension

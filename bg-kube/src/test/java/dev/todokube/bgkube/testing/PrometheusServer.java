@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * A real Prometheus server (Debian's {@code prometheus}) for tests: on 127.0.0.1, a port it picks
  * itself (read back from its "Listening on" line), scraping every given {@code /metrics} address
- * once a second as job {@code todo-api} with the label {@code replica} set to the address's name.
+ * every 2 s (a window of a few seconds holds the two samples {@code increase()} needs; a busy
+ * machine's stall does not time a scrape out) as job {@code todo-api} with the label {@code replica} set to the address's name.
  * Ready once it has scraped every target successfully. {@link #close()} stops it.
  */
 public final class PrometheusServer implements AutoCloseable {
@@ -47,8 +48,8 @@ public final class PrometheusServer implements AutoCloseable {
         }
         StringBuilder config = new StringBuilder("""
                 global:
-                  scrape_interval: 1s
-                  scrape_timeout: 1s
+                  scrape_interval: 2s
+                  scrape_timeout: 2s
                 scrape_configs:
                   - job_name: todo-api
                     static_configs:
