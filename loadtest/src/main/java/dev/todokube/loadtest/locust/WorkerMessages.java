@@ -15,16 +15,18 @@ import java.util.Map;
 public final class WorkerMessages {
 
     /**
-     * Sent in {@code client_ready}. The master rejects an empty version as a pre-2.0 worker and
-     * compares the first four characters with its own, so this names the protocol level it speaks.
+     * Sent in {@code client_ready} instead of a version string: every Locust 2.x master (2.12 to
+     * 2.46 checked) takes -1 as a worker of no particular version and neither rejects it (as it does
+     * an empty version, a pre-2.0 worker) nor compares it with its own. A version string of another
+     * minor version than the master's would have it warn of a version mismatch at every connect.
      */
-    public static final String VERSION = "2.12.1+todokube-loadtest";
+    private static final int ANY_VERSION = -1;
 
     private WorkerMessages() {
     }
 
     public static Message clientReady(String nodeId) {
-        return new Message("client_ready", VERSION, nodeId);
+        return new Message("client_ready", ANY_VERSION, nodeId);
     }
 
     public static Message heartbeat(String nodeId, String state, double cpuPercent, long memoryBytes) {

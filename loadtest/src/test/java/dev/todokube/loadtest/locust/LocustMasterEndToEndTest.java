@@ -42,6 +42,9 @@ class LocustMasterEndToEndTest {
                 assertThat(worker.awaitTermination(Duration.ofSeconds(10)))
                         .as("the worker ends when the master says quit").isTrue();
                 assertThat(exitCode).as("Locust exits with 1 when requests failed; log: %s", master.output()).isEqualTo(1);
+                // The worker's client_ready carries -1, "any version": accepted, with no version warning.
+                assertThat(master.output()).contains("reported as ready").doesNotContain("pre 2.0")
+                        .doesNotContain("different version");
             } finally {
                 worker.close();
             }

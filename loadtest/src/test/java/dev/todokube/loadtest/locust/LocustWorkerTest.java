@@ -91,7 +91,7 @@ class LocustWorkerTest {
             try {
                 worker.start();
                 Message ready = master.expect("client_ready", Set.of(), WAIT);
-                assertThat(ready.data()).isInstanceOf(String.class).asString().isNotBlank();
+                assertThat(ready.data()).as("any version, as Locust's masters understand it").isEqualTo(-1L);
                 assertThat(ready.nodeId()).isEqualTo(worker.nodeId());
                 master.send(worker.nodeId(), "ack", Map.of("index", 0));
 
