@@ -152,7 +152,8 @@ class PublishAnalysisTest {
         withMetricsPort();
 
         TestProject.Run run;
-        try (ChildProcess traffic = ChildJvm.jar(ProjectJars.loadtest()).name("live-traffic").args("run", "--host",
+        try (ChildProcess traffic = ChildJvm.jar(ProjectJars.loadtest()).name("live-traffic")
+                .logFile(dir.resolve("live-traffic.log")).args("run", "--host",
                 FLEET.locked().grpcAddress(), "--users", "2", "--spawn-rate", "2", "--run-time", "60s",
                 "--wait-time", "constant:50ms").start()) {
             run = project.run(cluster, "publish", "--tag", "2");
@@ -197,7 +198,8 @@ class PublishAnalysisTest {
         }, "test-autoscaler");
 
         TestProject.Run run;
-        try (ChildProcess traffic = ChildJvm.jar(ProjectJars.loadtest()).name("live-traffic").args("run", "--host",
+        try (ChildProcess traffic = ChildJvm.jar(ProjectJars.loadtest()).name("live-traffic")
+                .logFile(dir.resolve("live-traffic.log")).args("run", "--host",
                 FLEET.locked().grpcAddress(), "--users", "2", "--spawn-rate", "2", "--run-time", "60s",
                 "--wait-time", "constant:50ms").start()) {
             autoscaler.start();
