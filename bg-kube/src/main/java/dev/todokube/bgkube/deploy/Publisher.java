@@ -144,8 +144,16 @@ public final class Publisher {
         steps.add(new Step.SwapService(manifests.serviceName(), target, live, settings.scaleDownDelay(),
                 settings.serviceTimeout()));
         // Without a previous color there is nothing to swap back to: a first publish is not watched.
-        live.ifPresent(previous -> settings.analysis().watch().ifPresent(watch -> steps.add(new Step.WatchLive(target,
-                previous, manifests.servedDeployment(target), watch, settings.analysis().gates()))));
+        if (live.isPresent() && settings.analysis().watch().isPresent()) {
+            if (!manifests.servedPodsHavePort(target, METRICS_PORT)) {
+                // Found out after the swap, the new color would be live and unwatched.
+                throw new ConfigurationException("ANALYSIS_WATCH reads the new color's metrics, but the pods of deployment "
+                        + manifests.servedDeployment(target) + " in " + manifests.deploymentSource()
+                        + " have no container port named " + METRICS_PORT);
+            }
+            steps.add(new Step.WatchLive(target, live.get(), manifests.servedDeployment(target),
+                    settings.analysis().watch().get(), settings.analysis().gates()));
+        }
         if (live.isPresent() && settings.scaleDownDelay().isPresent()) {
             steps.add(new Step.ScaleDownPrevious(target.other(), manifests.deploymentNames(target.other()),
                     settings.scaleDownDelay().get()));
@@ -571,10 +579,16 @@ public final class Publisher {
     /**
      * The metrics endpoint of every ready pod of the Deployment, by pod name, through a port-forward
      * each: opened for pods not seen before, closed for pods no longer ready.
+     *
+     * @throws ClusterException no ready pod has a {@code metrics} port
      */
     private static Map<String, URI> readyPodMetrics(KubeCluster cluster, String deployment,
             Map<String, PortForwarder.Tunnel> tunnels) {
         Map<String, Integer> ready = cluster.readyPodPorts(deployment, METRICS_PORT);
+        if (ready.isEmpty()) {
+            throw new ClusterException("no ready pod of deployment " + deployment + " has a container port named "
+                    + METRICS_PORT + " to watch");
+        }
         tunnels.entrySet().removeIf(tunnel -> {
             boolean gone = !ready.containsKey(tunnel.getKey());
             if (gone) {

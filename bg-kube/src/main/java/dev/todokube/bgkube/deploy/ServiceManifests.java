@@ -119,6 +119,18 @@ public final class ServiceManifests {
         return served(color, "0").getMetadata().getName();
     }
 
+    /** Whether the served Deployment's pods have a container port named {@code portName}. */
+    public boolean servedPodsHavePort(Color color, String portName) {
+        return served(color, "0").getSpec().getTemplate().getSpec().getContainers().stream()
+                .flatMap(container -> Optional.ofNullable(container.getPorts()).orElse(List.of()).stream())
+                .anyMatch(port -> portName.equals(port.getName()));
+    }
+
+    /** Where the Deployment manifests come from, for error messages. */
+    public String deploymentSource() {
+        return deployment.source();
+    }
+
     private Deployment served(Color color, String tag) {
         Map<String, String> selector = selectorFor(color);
         List<Deployment> deployments = deployment(color, tag).all(Deployment.class);

@@ -219,6 +219,22 @@ class PublishAnalysisTest {
                 .containsAll(project.portForwarder().opened());
     }
 
+    @Test
+    void aWatchOfPodsWithoutAMetricsPortIsRefusedBeforeAnythingIsDeployed() {
+        blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_ERROR_RATE", "5%", "ANALYSIS_WATCH", "6s"));
+        List<String> tunnelsBefore = project.portForwarder().opened();
+
+        TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("bg-kube: ANALYSIS_WATCH reads the new color's metrics, but the pods of "
+                + "deployment todo-api-green in " + project.file("deployment.yaml")
+                + " have no container port named metrics\n");
+        assertThat(client.apps().deployments().inNamespace(NS).withName("todo-api-green").get()).isNull();
+        assertThat(selector()).containsEntry("color", "blue");
+        assertThat(project.portForwarder().opened()).as("no load sent").isEqualTo(tunnelsBefore);
+    }
+
     private void awaitGreenPodTunnels(int count) throws InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (project.portForwarder().opened().stream().filter(t -> t.startsWith("pod/todo-api-green")).count() < count) {
