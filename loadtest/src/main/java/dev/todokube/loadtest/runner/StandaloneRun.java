@@ -50,8 +50,7 @@ public final class StandaloneRun {
 
     public RunResult execute(ProgressListener progress) throws InterruptedException {
         RequestStats stats = new RequestStats(clock);
-        StatsAggregate aggregate = new StatsAggregate();
-        List<HistoryPoint> history = new ArrayList<>();
+        History history = new History(clock);
         ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "loadtest-reporter");
             thread.setDaemon(true);
@@ -61,16 +60,10 @@ public final class StandaloneRun {
         Instant startedAt;
         long startNanos;
         try (LocalRunner runner = new LocalRunner(connections, plan.profile(), stats)) {
-            long[] lastTick = {System.nanoTime()};
             Runnable tick = () -> {
-                synchronized (aggregate) {
-                    long now = System.nanoTime();
-                    StatsInterval interval = stats.drain();
-                    aggregate.add(interval);
-                    history.add(HistoryPoint.of(clock.instant().getEpochSecond(), runner.userCount(),
-                            (now - lastTick[0]) / 1e9, interval, aggregate.total()));
-                    lastTick[0] = now;
-                    progress.tick(aggregate, runner.userCount());
+                synchronized (history) {
+                    history.add(stats.drain(), runner.userCount());
+                    progress.tick(history.aggregate, runner.userCount());
                 }
             };
             connections.awaitShared(CONNECT_WAIT);
@@ -81,7 +74,7 @@ public final class StandaloneRun {
             }
             startedAt = clock.instant();
             startNanos = System.nanoTime();
-            lastTick[0] = startNanos;
+            history.start(startNanos);
             reporter.scheduleAtFixedRate(tick, 1, 1, TimeUnit.SECONDS);
             stopRequested.await(plan.runTime().toNanos(), TimeUnit.NANOSECONDS);
             int usersAtStop = runner.userCount();
@@ -92,22 +85,51 @@ public final class StandaloneRun {
             // Shutting down drops a tick that has not started yet, so the last interval is added here.
             reporter.shutdown();
             reporter.awaitTermination(5, TimeUnit.SECONDS);
-            synchronized (aggregate) {
-                long now = System.nanoTime();
-                StatsInterval last = stats.drain();
-                aggregate.add(last);
-                if (history.isEmpty() || now - lastTick[0] >= SHORTEST_LAST_POINT.toNanos()) {
-                    history.add(HistoryPoint.of(clock.instant().getEpochSecond(), usersAtStop,
-                            (now - lastTick[0]) / 1e9, last, aggregate.total()));
-                } else {
-                    int lastIndex = history.size() - 1;
-                    history.set(lastIndex, history.get(lastIndex).withTotalSoFar(aggregate.total()));
-                }
+            synchronized (history) {
+                history.addLast(stats.drain(), usersAtStop);
             }
         } finally {
             reporter.shutdownNow();
         }
+        StatsAggregate aggregate = history.aggregate;
         return new RunResult(plan, startedAt, Duration.ofNanos(System.nanoTime() - startNanos),
-                aggregate.entries(), aggregate.total(), aggregate.errors(), history);
+                aggregate.entries(), aggregate.total(), aggregate.errors(), history.points);
+    }
+
+    /** The run's totals so far and one history point per reporting interval. */
+    private static final class History {
+
+        private final Clock clock;
+        private final StatsAggregate aggregate = new StatsAggregate();
+        private final List<HistoryPoint> points = new ArrayList<>();
+        private long lastPointNanos;
+
+        History(Clock clock) {
+            this.clock = clock;
+        }
+
+        synchronized void start(long nanos) {
+            lastPointNanos = nanos;
+        }
+
+        /** The interval since the last point, as a point of its own. */
+        synchronized void add(StatsInterval interval, int users) {
+            long now = System.nanoTime();
+            aggregate.add(interval);
+            points.add(HistoryPoint.of(clock.instant().getEpochSecond(), users, (now - lastPointNanos) / 1e9, interval,
+                    aggregate.total()));
+            lastPointNanos = now;
+        }
+
+        /** The run's last interval: a point of its own, unless it is a sliver whose calls only join the running total. */
+        synchronized void addLast(StatsInterval interval, int users) {
+            if (points.isEmpty() || System.nanoTime() - lastPointNanos >= SHORTEST_LAST_POINT.toNanos()) {
+                add(interval, users);
+                return;
+            }
+            aggregate.add(interval);
+            int last = points.size() - 1;
+            points.set(last, points.get(last).withTotalSoFar(aggregate.total()));
+        }
     }
 }

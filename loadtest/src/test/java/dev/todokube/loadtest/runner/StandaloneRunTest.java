@@ -117,22 +117,19 @@ class StandaloneRunTest {
         }
     }
 
+    /** A 2 s run with a 5 s grace for last calls ends, not hangs: JUnit's timeout is the bound, as the old check was. */
     @Test
-    @Timeout(30)
-    void unreachableTargetCountsUnavailableAndEndsOnTime() throws Exception {
+    @Timeout(15)
+    void unreachableTargetCountsUnavailableAndEnds() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        long start = System.nanoTime();
         RunResult result = run("127.0.0.1:" + closedPort, 3, new ChannelMode.PerUser(), FAST, Duration.ofSeconds(2));
-        double seconds = (System.nanoTime() - start) / 1e9;
 
         assertThat(result.total().requests()).isPositive();
         assertThat(result.total().failures()).isEqualTo(result.total().requests());
         assertThat(result.errors()).extracting(ErrorCount::error).containsOnly("UNAVAILABLE");
-        // Bounded by the run time plus the grace for last calls (the deadline, 2 s), not a hang.
-        assertThat(seconds).isLessThan(15);
     }
 
     /**
