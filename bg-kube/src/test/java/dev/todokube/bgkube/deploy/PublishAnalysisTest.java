@@ -85,7 +85,7 @@ class PublishAnalysisTest {
         project.portForwarder().route("todo-api-smoke", FLEET.slow().grpcAddress())
                 .routePods("todo-api-green", FLEET.slow().metricsAddress())
                 .routePods("todo-api-blue", FLEET.healthy().metricsAddress());
-        assertThat(selector()).containsEntry("color", "blue");
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
 
         TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
 
@@ -96,11 +96,11 @@ class PublishAnalysisTest {
                 .hasLineCount(1);
         assertThat(run.out()).contains("verdict: FAIL").doesNotContain("now selects green")
                 .containsPattern("p99 ratio +load .* FAIL").containsPattern("p99 ratio +metrics .* FAIL");
-        assertThat(selector()).containsEntry("color", "blue");
-        assertThat(deployment("todo-api-green").getSpec().getReplicas()).isZero();
-        assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("todo-api-green").get())
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
+        assertThat(cluster.deployment("todo-api-green").getSpec().getReplicas()).isZero();
+        assertThat(cluster.hpa("todo-api-green"))
                 .isNull();
-        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(cluster.deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
         List<LocalPodExec.Call> calls = project.podExec().calls();
         assertThat(calls.get(calls.size() - 1).command())
                 .containsExactly("sh", "-c", "echo rolling-back-to \"$@\"", "sh", "migration-status-42");
@@ -117,8 +117,8 @@ class PublishAnalysisTest {
         assertThat(held.exitCode()).as(held.out() + held.err()).isZero();
         assertThat(held.out()).contains("hold green as a preview").contains("verdict: PASS")
                 .contains("previewing registry.example/team/todo-api:2 as green").doesNotContain("now selects green");
-        assertThat(selector()).containsEntry("color", "blue");
-        assertThat(deployment("todo-api-green").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
+        assertThat(cluster.deployment("todo-api-green").getSpec().getReplicas()).isEqualTo(2);
         assertThat(project.run(cluster, "status").out())
                 .contains("preview: green (tag 2), not promoted: bg-kube promote swaps to it, bg-kube abort takes it out")
                 .contains("last analysis of green: PASS: the gate passed (at ");
@@ -129,10 +129,10 @@ class PublishAnalysisTest {
         assertThat(promote.out()).contains("promote registry.example/team/todo-api:2 (preview green)")
                 .contains("analyze green through service todo-api-smoke against blue").contains("verdict: PASS")
                 .contains("service todo-api now selects green");
-        assertThat(selector()).containsEntry("color", "green");
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "green");
         assertThat(project.portForwarder().closed()).as("every tunnel of both analyses closed")
                 .containsAll(project.portForwarder().opened());
-        Map<String, String> recorded = client.services().inNamespace(NS).withName("todo-api").get().getMetadata()
+        Map<String, String> recorded = cluster.service("todo-api").getMetadata()
                 .getAnnotations();
         assertThat(recorded).containsEntry("bg-kube.todokube.dev/tag", "2")
                 .containsEntry("bg-kube.todokube.dev/migration", "migration-status-42");
@@ -151,13 +151,7 @@ class PublishAnalysisTest {
                 .routePods("todo-api-blue", FLEET.healthy().metricsAddress());
         withMetricsPort();
 
-        TestProject.Run run;
-        try (ChildProcess traffic = ChildJvm.jar(ProjectJars.loadtest()).name("live-traffic")
-                .logFile(dir.resolve("live-traffic.log")).args("run", "--host",
-                FLEET.locked().grpcAddress(), "--users", "2", "--spawn-rate", "2", "--run-time", "60s",
-                "--wait-time", "constant:50ms").start()) {
-            run = project.run(cluster, "publish", "--tag", "2");
-        }
+        TestProject.Run run = publishUnderLiveTrafficThatIsRejected();
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(5);
         assertThat(run.out()).contains("verdict: PASS").contains("service todo-api now selects green")
@@ -165,8 +159,8 @@ class PublishAnalysisTest {
         assertThat(run.err()).startsWith("bg-kube: post-promotion watch of green failed: error rate (metrics) 100.00%, "
                 + "limit <= 5.00%; swapped back: service todo-api selects blue again; ran the rollback command "
                 + "'echo rolling-back-to' with the kept status output").hasLineCount(1);
-        assertThat(selector()).containsEntry("color", "blue");
-        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
+        assertThat(cluster.deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
         List<LocalPodExec.Call> calls = project.podExec().calls();
         assertThat(calls.get(calls.size() - 1).command())
                 .containsExactly("sh", "-c", "echo rolling-back-to \"$@\"", "sh", "migration-status-42");
@@ -198,12 +192,9 @@ class PublishAnalysisTest {
         }, "test-autoscaler");
 
         TestProject.Run run;
-        try (ChildProcess traffic = ChildJvm.jar(ProjectJars.loadtest()).name("live-traffic")
-                .logFile(dir.resolve("live-traffic.log")).args("run", "--host",
-                FLEET.locked().grpcAddress(), "--users", "2", "--spawn-rate", "2", "--run-time", "60s",
-                "--wait-time", "constant:50ms").start()) {
-            autoscaler.start();
-            run = project.run(cluster, "publish", "--tag", "2");
+        autoscaler.start();
+        try {
+            run = publishUnderLiveTrafficThatIsRejected();
         } finally {
             autoscaler.interrupt();
             autoscaler.join(10_000);
@@ -214,7 +205,7 @@ class PublishAnalysisTest {
                 .containsPattern("metrics window: new replica todo-api-green-\\S+, counted from zero")
                 .contains("error rate 100.00% BREACHED").contains("rolled back: service todo-api now selects blue");
         assertThat(run.err()).startsWith("bg-kube: post-promotion watch of green failed: error rate (metrics) 100.00%");
-        assertThat(selector()).containsEntry("color", "blue");
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
         assertThat(project.portForwarder().closed()).as("every tunnel closed, the added pods' too")
                 .containsAll(project.portForwarder().opened());
     }
@@ -230,9 +221,22 @@ class PublishAnalysisTest {
         assertThat(run.err()).isEqualTo("bg-kube: ANALYSIS_WATCH reads the new color's metrics, but the pods of "
                 + "deployment todo-api-green in " + project.file("deployment.yaml")
                 + " have no container port named metrics\n");
-        assertThat(client.apps().deployments().inNamespace(NS).withName("todo-api-green").get()).isNull();
-        assertThat(selector()).containsEntry("color", "blue");
+        assertThat(cluster.deployment("todo-api-green")).isNull();
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
         assertThat(project.portForwarder().opened()).as("no load sent").isEqualTo(tunnelsBefore);
+    }
+
+    /**
+     * {@code publish --tag 2} while a real load generator sends live traffic to the todo-api that
+     * rejects every call, for pods whose metrics tunnels lead there.
+     */
+    private TestProject.Run publishUnderLiveTrafficThatIsRejected() throws Exception {
+        try (ChildProcess traffic = ChildJvm.jar(ProjectJars.loadtest()).name("live-traffic")
+                .logFile(dir.resolve("live-traffic.log")).args("run", "--host",
+                        FLEET.locked().grpcAddress(), "--users", "2", "--spawn-rate", "2", "--run-time", "60s",
+                        "--wait-time", "constant:50ms").start()) {
+            return project.run(cluster, "publish", "--tag", "2");
+        }
     }
 
     private void awaitGreenPodTunnels(int count) throws InterruptedException {
@@ -304,13 +308,5 @@ class PublishAnalysisTest {
                 .replace("ports: [{containerPort: 8001, name: grpc}]",
                         "ports: [{containerPort: 8001, name: grpc}, {containerPort: 9090, name: metrics}]"));
         project.set("DEPLOYMENT_CONFIG", project.file("deployment-metrics.yaml"));
-    }
-
-    private Map<String, String> selector() {
-        return client.services().inNamespace(NS).withName("todo-api").get().getSpec().getSelector();
-    }
-
-    private Deployment deployment(String name) {
-        return client.apps().deployments().inNamespace(NS).withName(name).get();
     }
 }

@@ -54,15 +54,14 @@ class PublishFlowTest {
                 List.of("docker", "build", ".", "-f", "./Dockerfile", "-t", image,
                         "--build-arg", "VERSION=1.2", "--build-arg", "PROFILE=prod"),
                 List.of("docker", "push", image));
-        Deployment blue = deployment("todo-api-blue");
+        Deployment blue = cluster.existingDeployment("todo-api-blue");
         assertThat(blue.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(image);
         assertThat(client.batch().v1().jobs().inNamespace(NS).withName("todo-api-seed").get().getStatus().getSucceeded())
                 .isEqualTo(1);
         assertThat(selector("todo-api")).containsEntry("color", "blue");
         assertThat(project.smokeHosts()).as("the original's TEST_HOST: the port's name as the scheme").hasSize(1)
                 .allMatch(h -> h.matches("grpc://10\\.96\\.0\\.\\d+:8001"));
-        HorizontalPodAutoscaler hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS)
-                .withName("todo-api-blue").get();
+        HorizontalPodAutoscaler hpa = cluster.hpa("todo-api-blue");
         assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("todo-api-blue");
         assertThat(project.podExec().calls()).as("no migration commands on a first publish").isEmpty();
         assertThat(run.out()).contains("published " + image + " as blue");
@@ -78,7 +77,7 @@ class PublishFlowTest {
         assertThat(selector("todo-api")).containsEntry("color", "green");
         assertThat(image("todo-api-green")).endsWith(":2");
         assertThat(image("todo-api-blue")).as("previous color kept for an instant rollback").endsWith(":1");
-        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
         List<LocalPodExec.Call> calls = project.podExec().calls();
         assertThat(calls).extracting(c -> c.command().get(2)).containsExactly("echo migration-status-42", "echo applied");
         assertThat(calls).allSatisfy(c -> {
@@ -104,10 +103,10 @@ class PublishFlowTest {
                 .contains("service todo-api left unchanged (still selects blue)")
                 .contains("aborted: green scaled to 0 and its HPA deleted");
         assertThat(selector("todo-api")).containsEntry("color", "blue");
-        assertThat(deployment("todo-api-green").getSpec().getReplicas()).as("aborted").isZero();
-        assertThat(hpa("todo-api-green")).as("its HPA would scale it back up").isNull();
-        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
-        assertThat(hpa("todo-api-blue")).isNotNull();
+        assertThat(cluster.existingDeployment("todo-api-green").getSpec().getReplicas()).as("aborted").isZero();
+        assertThat(cluster.hpa("todo-api-green")).as("its HPA would scale it back up").isNull();
+        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(cluster.hpa("todo-api-blue")).isNotNull();
         List<LocalPodExec.Call> calls = project.podExec().calls();
         assertThat(calls).hasSize(3);
         LocalPodExec.Call rollback = calls.get(2);
@@ -143,7 +142,7 @@ class PublishFlowTest {
         assertThat(failed.exitCode()).isEqualTo(3);
         assertThat(failed.err()).contains("timed out after 1s waiting for deployment todo-api-green (0/2 ready)")
                 .contains("aborted: green scaled to 0 and its HPA deleted; service todo-api left unchanged (still selects blue)");
-        assertThat(deployment("todo-api-green").getSpec().getReplicas()).isZero();
+        assertThat(cluster.existingDeployment("todo-api-green").getSpec().getReplicas()).isZero();
 
         TestProject.Run run = project.run(cluster, "rollback");
 
@@ -167,11 +166,11 @@ class PublishFlowTest {
                 .contains("container todo-api waiting: ImagePullBackOff (Back-off pulling image")
                 .contains("Warning FailedCreate deployment/todo-api-blue: quota nearly exhausted");
         assertThat(run.out()).containsPattern("waiting for deployment todo-api-blue: 0/2 ready \\(\\d+s of 3s\\)");
-        assertThat(client.services().inNamespace(NS).withName("todo-api").get()).as("no swap").isNull();
+        assertThat(cluster.service("todo-api")).as("no swap").isNull();
         assertThat(run.err()).contains("aborted: blue scaled to 0 and its HPA deleted; service todo-api left unchanged (not created)");
         assertThat(run.out()).contains("aborted: blue scaled to 0");
-        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isZero();
-        assertThat(hpa("todo-api-blue")).isNull();
+        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isZero();
+        assertThat(cluster.hpa("todo-api-blue")).isNull();
     }
 
     @Test
@@ -184,8 +183,8 @@ class PublishFlowTest {
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.err()).contains("job todo-api-seed failed: BackoffLimitExceeded (Job has reached the specified backoff limit)");
         assertThat(run.err()).doesNotContain("timed out");
-        assertThat(client.services().inNamespace(NS).withName("todo-api").get()).isNull();
-        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).as("aborted").isZero();
+        assertThat(cluster.service("todo-api")).isNull();
+        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).as("aborted").isZero();
     }
 
     @Test
@@ -199,8 +198,8 @@ class PublishFlowTest {
         assertThat(run.err()).contains("timed out after 3s waiting for job todo-api-seed (0/1 succeeded, 1 active)")
                 .contains("container seed waiting: CrashLoopBackOff")
                 .contains("aborted: blue scaled to 0");
-        assertThat(client.services().inNamespace(NS).withName("todo-api").get()).isNull();
-        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isZero();
+        assertThat(cluster.service("todo-api")).isNull();
+        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isZero();
     }
 
     @Test
@@ -249,12 +248,12 @@ class PublishFlowTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(project.sleeps()).containsExactly(Duration.ofSeconds(90));
-        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isZero();
-        assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("todo-api-blue").get())
+        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isZero();
+        assertThat(cluster.hpa("todo-api-blue"))
                 .as("its HPA would scale it straight back up").isNull();
-        assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("todo-api-green").get())
+        assertThat(cluster.hpa("todo-api-green"))
                 .isNotNull();
-        assertThat(client.services().inNamespace(NS).withName("todo-api").get().getMetadata().getAnnotations())
+        assertThat(cluster.service("todo-api").getMetadata().getAnnotations())
                 .as("the recorded intent is done").doesNotContainKey("bg-kube.todokube.dev/scale-down-color");
     }
 
@@ -291,7 +290,7 @@ class PublishFlowTest {
         TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(deployment("cache-green").getSpec().getReplicas()).isEqualTo(1);
+        assertThat(cluster.existingDeployment("cache-green").getSpec().getReplicas()).isEqualTo(1);
         assertThat(client.configMaps().inNamespace(NS).withName("master-config-green").get()).isNotNull();
         assertThat(project.podExec().calls()).isNotEmpty().allSatisfy(c -> assertThat(c.pod()).startsWith("todo-api-green-"));
         assertThat(run.out()).contains("apply deployment cache-green, todo-api-green with configmap master-config-green");
@@ -313,22 +312,12 @@ class PublishFlowTest {
                 .doesNotStartWith("*").contains(" 1 ").contains("2/2");
     }
 
-    private Deployment deployment(String name) {
-        Deployment deployment = client.apps().deployments().inNamespace(NS).withName(name).get();
-        assertThat(deployment).as("deployment " + name).isNotNull();
-        return deployment;
-    }
-
-    private HorizontalPodAutoscaler hpa(String name) {
-        return client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get();
-    }
-
     private String image(String deployment) {
-        return deployment(deployment).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        return cluster.existingDeployment(deployment).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
     }
 
     private Map<String, String> selector(String service) {
-        Service svc = client.services().inNamespace(NS).withName(service).get();
+        Service svc = cluster.service(service);
         assertThat(svc).as("service " + service).isNotNull();
         return svc.getSpec().getSelector();
     }

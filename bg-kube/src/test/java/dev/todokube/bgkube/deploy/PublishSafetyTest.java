@@ -63,10 +63,10 @@ class PublishSafetyTest {
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.err()).contains("command 'echo schema broken; exit 5' failed in deployment todo-api-green with exit code 5")
                 .contains("aborted: green scaled to 0 and its HPA deleted; service todo-api left unchanged (still selects blue)");
-        assertThat(selector()).containsEntry("color", "blue");
-        assertThat(deployment("todo-api-green").getSpec().getReplicas()).isZero();
-        assertThat(hpa("todo-api-green")).isNull();
-        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
+        assertThat(cluster.existingDeployment("todo-api-green").getSpec().getReplicas()).isZero();
+        assertThat(cluster.hpa("todo-api-green")).isNull();
+        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
     }
 
     @Test
@@ -78,7 +78,7 @@ class PublishSafetyTest {
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.err()).contains("command 'sh -c sleep 20' did not finish within 1s and was stopped "
                 + "(raise --command-timeout, COMMAND_TIMEOUT)").contains("aborted: blue scaled to 0");
-        assertThat(client.services().inNamespace(NS).withName("todo-api").get()).isNull();
+        assertThat(cluster.service("todo-api")).isNull();
     }
 
     @Test
@@ -91,17 +91,17 @@ class PublishSafetyTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("capacity: scaling todo-api-green from 2 to 5 replicas, as many as todo-api-blue runs now");
         assertThat(run.out().indexOf("capacity: scaling")).isLessThan(run.out().indexOf("service todo-api now selects green"));
-        assertThat(deployment("todo-api-green").getSpec().getReplicas()).isEqualTo(5);
-        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(5);
-        HorizontalPodAutoscaler blue = hpa("todo-api-blue");
+        assertThat(cluster.existingDeployment("todo-api-green").getSpec().getReplicas()).isEqualTo(5);
+        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(5);
+        HorizontalPodAutoscaler blue = cluster.hpa("todo-api-blue");
         assertThat(blue.getSpec().getMinReplicas()).as("idle blue cannot shrink below its size").isEqualTo(5);
         assertThat(blue.getMetadata().getAnnotations()).containsEntry("bg-kube.todokube.dev/min-replicas-before-pin", "1");
 
         TestProject.Run rollback = project.run(cluster, "rollback");
 
         assertThat(rollback.exitCode()).as(rollback.err()).isZero();
-        assertThat(hpa("todo-api-blue").getSpec().getMinReplicas()).as("live again: its own minimum").isEqualTo(1);
-        assertThat(hpa("todo-api-green").getSpec().getMinReplicas()).as("now idle: pinned").isEqualTo(5);
+        assertThat(cluster.hpa("todo-api-blue").getSpec().getMinReplicas()).as("live again: its own minimum").isEqualTo(1);
+        assertThat(cluster.hpa("todo-api-green").getSpec().getMinReplicas()).as("now idle: pinned").isEqualTo(5);
     }
 
     @Test
@@ -116,12 +116,12 @@ class PublishSafetyTest {
         assertThat(refused.exitCode()).isEqualTo(3);
         assertThat(refused.err()).contains("refusing to roll back to blue: deployment todo-api-blue has 2 ready pods but "
                 + "todo-api-green serves with 4; scale todo-api-blue up first, or give --force to roll back anyway");
-        assertThat(selector()).containsEntry("color", "green");
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "green");
 
         TestProject.Run forced = project.run(cluster, "rollback", "--force");
 
         assertThat(forced.exitCode()).as(forced.err()).isZero();
-        assertThat(selector()).containsEntry("color", "blue");
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
     }
 
     @Test
@@ -133,8 +133,8 @@ class PublishSafetyTest {
         TestProject.Run died = project.run(cluster, "publish", "--tag", "2");
 
         assertThat(died.err()).contains("bg-kube stopped during the delay");
-        assertThat(selector()).containsEntry("color", "green");
-        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).as("not scaled down yet").isEqualTo(2);
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "green");
+        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).as("not scaled down yet").isEqualTo(2);
         Instant due = Instant.ofEpochSecond(TestProject.NOW).plusSeconds(90);
         assertThat(annotations()).containsEntry(STATE + "scale-down-color", "blue")
                 .containsEntry(STATE + "scale-down-at", due.toString());
@@ -147,11 +147,11 @@ class PublishSafetyTest {
         TestProject.Run rollback = project.run(cluster, "rollback");
 
         assertThat(rollback.out()).contains("scale-down of blue was due at " + due + " and did not happen");
-        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isZero();
-        assertThat(hpa("todo-api-blue")).isNull();
+        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isZero();
+        assertThat(cluster.hpa("todo-api-blue")).isNull();
         assertThat(annotations()).doesNotContainKey(STATE + "scale-down-color");
         assertThat(rollback.exitCode()).as("blue is gone: nothing to roll back to").isEqualTo(3);
-        assertThat(selector()).containsEntry("color", "green");
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "green");
     }
 
     @Test
@@ -167,8 +167,8 @@ class PublishSafetyTest {
         assertThat(rollback.get().exitCode()).as("the publish released its lease for the delay: " + rollback.get().err())
                 .isZero();
         assertThat(publish.out()).contains("scale-down of blue is no longer recorded (a rollback?): skipped");
-        assertThat(selector()).containsEntry("color", "blue");
-        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
+        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
         assertThat(client.leases().inNamespace(NS).withName("bg-kube-todo-api").get().getSpec().getHolderIdentity())
                 .as("released after the scale-down step").isNull();
     }
@@ -186,7 +186,7 @@ class PublishSafetyTest {
         assertThat(rollback.exitCode()).as(rollback.err()).isZero();
         assertThat(annotations()).doesNotContainKey(STATE + "scale-down-color").containsEntry(STATE + "color", "blue");
         assertThat(later.exitCode()).isZero();
-        assertThat(deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
     }
 
     @Test
@@ -244,7 +244,7 @@ class PublishSafetyTest {
         assertThat(second.exitCode()).isEqualTo(3);
         assertThat(second.err()).contains("another publish or rollback is running").contains("publish 2)");
         assertThat(firstRun.exitCode()).as(firstRun.err()).isZero();
-        assertThat(selector()).containsEntry("color", "green");
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "green");
     }
 
     private static Lease lease(String holder, ZonedDateTime renewed) {
@@ -256,7 +256,7 @@ class PublishSafetyTest {
     private void awaitReadyReplicas(String name, int replicas) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
-            Deployment d = deployment(name);
+            Deployment d = cluster.existingDeployment(name);
             if (d.getStatus() != null && Integer.valueOf(replicas).equals(d.getStatus().getReadyReplicas())) {
                 return;
             }
@@ -269,21 +269,7 @@ class PublishSafetyTest {
         throw new AssertionError(name + " never had " + replicas + " ready replicas");
     }
 
-    private Deployment deployment(String name) {
-        Deployment deployment = client.apps().deployments().inNamespace(NS).withName(name).get();
-        assertThat(deployment).as("deployment " + name).isNotNull();
-        return deployment;
-    }
-
-    private HorizontalPodAutoscaler hpa(String name) {
-        return client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get();
-    }
-
     private Map<String, String> annotations() {
-        return client.services().inNamespace(NS).withName("todo-api").get().getMetadata().getAnnotations();
-    }
-
-    private Map<String, String> selector() {
-        return client.services().inNamespace(NS).withName("todo-api").get().getSpec().getSelector();
+        return cluster.service("todo-api").getMetadata().getAnnotations();
     }
 }

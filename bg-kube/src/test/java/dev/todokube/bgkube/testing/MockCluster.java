@@ -1,5 +1,8 @@
 package dev.todokube.bgkube.testing;
 
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,6 +12,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One fabric8 mock API server in CRUD mode (it stores what is created and answers gets, lists,
@@ -51,6 +55,35 @@ public final class MockCluster implements AutoCloseable {
     /** Request paths of the server-side applies the API server received (with fieldManager and force), in order. */
     public List<String> serverSideApplies() {
         return dispatcher.applies();
+    }
+
+    /** The named Deployment in the test namespace; null when there is none. */
+    public Deployment deployment(String name) {
+        return client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    /** The named Deployment, which the test expects to exist. */
+    public Deployment existingDeployment(String name) {
+        Deployment deployment = deployment(name);
+        if (deployment == null) {
+            throw new AssertionError("expected deployment " + name + " in namespace " + NAMESPACE + ", found none");
+        }
+        return deployment;
+    }
+
+    /** The named HorizontalPodAutoscaler in the test namespace; null when there is none. */
+    public HorizontalPodAutoscaler hpa(String name) {
+        return client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    /** The named Service in the test namespace; null when there is none. */
+    public Service service(String name) {
+        return client.services().inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    /** The selector of the named Service: which color the public Service sends traffic to. */
+    public Map<String, String> selector(String service) {
+        return service(service).getSpec().getSelector();
     }
 
     public ClusterSimulator simulator() {
