@@ -8,7 +8,6 @@ import dev.todokube.bgkube.testing.CommandLineRun;
 import dev.todokube.bgkube.testing.PrometheusServer;
 import dev.todokube.bgkube.testing.TestProject;
 import dev.todokube.bgkube.testing.TodoApiFleet;
-import dev.todokube.testkit.process.ProjectJars;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,9 +127,6 @@ class AnalyzePrometheusTest {
     }
 
     private static TestProject.Run analyze(String... args) {
-        List<String> argv = new ArrayList<>(List.of("analyze", "--loadtest-jar", ProjectJars.loadtest().toString()));
-        argv.addAll(LOAD);
-        argv.addAll(List.of(args));
-        return CommandLineRun.execute(argv.toArray(String[]::new));
+        return CommandLineRun.analyze(LOAD, args);
     }
 }
