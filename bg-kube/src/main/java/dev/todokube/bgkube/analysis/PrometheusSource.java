@@ -84,16 +84,17 @@ public final class PrometheusSource {
     public ServerMetrics window(String selector, Instant from, Instant to) throws InterruptedException {
         awaitScrapedAfter(selector, to);
         long seconds = Math.max(1, Duration.between(from, to).plusMillis(999).toSeconds());
-        String matchers = "{" + strip(selector) + (strip(selector).isEmpty() ? "" : ",") + NOT_HEALTH_OR_REFLECTION + "}";
+        String labels = matchers(selector);
+        String filter = "{" + (labels.isEmpty() ? "" : labels + ",") + NOT_HEALTH_OR_REFLECTION + "}";
         Map<String, Long> calls = new TreeMap<>();
-        for (JsonNode sample : query("sum by (code) (increase(" + MetricsScraper.HANDLED + matchers
+        for (JsonNode sample : query("sum by (code) (increase(" + MetricsScraper.HANDLED + filter
                 + "[" + seconds + "s]))", to)) {
             long count = Math.round(value(sample));
             if (count > 0) {
                 calls.put(sample.path("metric").path("code").asText("UNKNOWN"), count);
             }
         }
-        List<JsonNode> p99 = query("histogram_quantile(0.99, sum by (le) (increase(" + MetricsScraper.BUCKET + matchers
+        List<JsonNode> p99 = query("histogram_quantile(0.99, sum by (le) (increase(" + MetricsScraper.BUCKET + filter
                 + "[" + seconds + "s])))", to);
         double p99Ms = p99.isEmpty() ? Double.NaN : value(p99.get(0)) * 1000;
         return new ServerMetrics(ServerMetrics.PROMETHEUS, List.of(server), calls, p99Ms);
@@ -161,15 +162,11 @@ public final class PrometheusSource {
 
     /** The label matchers of a selector written with or without its braces, e.g. {@code job="todo-api"}. */
     public static String matchers(String selector) {
-        return strip(selector);
-    }
-
-    private static String strip(String selector) {
         String trimmed = selector.strip();
         return trimmed.startsWith("{") && trimmed.endsWith("}") ? trimmed.substring(1, trimmed.length() - 1).strip() : trimmed;
     }
 
     private static String braces(String selector) {
-        return "{" + strip(selector) + "}";
+        return "{" + matchers(selector) + "}";
     }
 }
