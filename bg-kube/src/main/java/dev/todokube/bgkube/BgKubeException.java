@@ -6,11 +6,14 @@ package dev.todokube.bgkube;
  * gate failed).
  */
 public abstract sealed class BgKubeException extends RuntimeException
-        permits ConfigurationException, ClusterException, SmokeTestException, AnalysisFailedException {
+        permits ConfigurationException, ClusterException, LeaseLostException, SmokeTestException, AnalysisFailedException {
 
     protected BgKubeException(String message, Throwable cause) {
         super(message, cause);
     }
 
     public abstract int exitCode();
+
+    /** The same failure (same exit code) told with a longer message, e.g. what its abort then did. */
+    public abstract BgKubeException withMessage(String message);
 }

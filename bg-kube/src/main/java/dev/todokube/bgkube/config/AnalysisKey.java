@@ -18,6 +18,9 @@ public enum AnalysisKey {
     DEADLINE("DURATION", "Deadline of each call; a later call fails with DEADLINE_EXCEEDED.", "the load generator's, 2s", false),
     WATCH("DURATION", "After a publish's swap, watch the new live color's own metrics (error rate, p99) this long; "
             + "a breached gate swaps back.", "off", false),
+    WATCH_BLIND("swap-back|hold", "What a watch that cannot observe the new color (no reading for 15s, or no call at all) "
+            + "does: swap back, or hold it live unverified (no scale-down of the previous color) and exit 3.",
+            "swap-back", false),
     LOADTEST_JAR("FILE", "The load generator's jar.", "loadtest.jar beside bg-kube's jar, or loadtest/target/ of its checkout",
             false),
     MAX_ERROR_RATE("R", "Gate: largest share of failed calls, 0.01 or 1%.", null, true),
@@ -61,6 +64,6 @@ public enum AnalysisKey {
 
     /** Whether {@code analyze} takes it as an option: the watch belongs to a publish. */
     public boolean analyzeOption() {
-        return this != WATCH;
+        return this != WATCH && this != WATCH_BLIND;
     }
 }

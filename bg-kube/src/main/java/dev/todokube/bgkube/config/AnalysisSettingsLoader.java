@@ -89,8 +89,22 @@ public final class AnalysisSettingsLoader {
             throw new ConfigurationException(value.origin() + " needs " + AnalysisKey.MAX_ERROR_RATE.envName() + " or "
                     + AnalysisKey.MAX_P99.envName() + ": the watch checks the service's own error rate and p99");
         }
+        if (watch.isEmpty() && values.containsKey(AnalysisKey.WATCH_BLIND)) {
+            throw new ConfigurationException(values.get(AnalysisKey.WATCH_BLIND).origin() + " is set but "
+                    + AnalysisKey.WATCH.envName() + " is not: it says what the post-promotion watch does when blind");
+        }
+        AnalysisSettings.WatchBlind watchBlind = Optional.ofNullable(values.get(AnalysisKey.WATCH_BLIND))
+                .map(AnalysisSettingsLoader::watchBlind).orElse(AnalysisSettings.WatchBlind.SWAP_BACK);
         return new AnalysisSettings(new LoadShape(duration, users, spawnRate, tasks, waitTime, warmUp, deadline), gates,
-                watch, loadtestJar);
+                watch, watchBlind, loadtestJar);
+    }
+
+    private static AnalysisSettings.WatchBlind watchBlind(Value value) {
+        return switch (value.text()) {
+            case "swap-back" -> AnalysisSettings.WatchBlind.SWAP_BACK;
+            case "hold" -> AnalysisSettings.WatchBlind.HOLD;
+            default -> throw invalid(value, "swap-back or hold");
+        };
     }
 
     private static Path existingFile(Value value) {

@@ -22,7 +22,17 @@ public final class StatusTable {
                     .append(state.changedAt()).append('\n');
             state.scaleDown().ifPresent(s -> out.append("scale-down of ").append(s.color().label()).append(" due at ")
                     .append(s.due()).append(s.due().isAfter(report.readAt()) ? ""
-                            : " (overdue: its bg-kube stopped; the next publish or rollback does it)").append('\n'));
+                            : " (overdue: the bg-kube that recorded it stopped; " + s.color().label()
+                            + " stays for a rollback until the next release of it, or scale it down by hand)").append('\n'));
+        });
+        report.release().ifPresent(release -> {
+            out.append(report.leaseHolder().isPresent() ? "release in progress: " : "release interrupted: ")
+                    .append(release.describe()).append('\n');
+            report.leaseHolder().ifPresentOrElse(
+                    holder -> out.append("  the lease is held by ").append(holder).append(": if that bg-kube was killed, "
+                            + "the lease expires a lease duration after its last renewal, then: ").append(release.next())
+                            .append('\n'),
+                    () -> out.append("  next: ").append(release.next()).append('\n'));
         });
         for (Color color : Color.values()) {
             PreviewRecord record = report.records().getOrDefault(color, PreviewRecord.NONE);

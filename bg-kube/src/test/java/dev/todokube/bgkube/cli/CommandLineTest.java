@@ -271,7 +271,9 @@ class CommandLineTest {
         TestProject.Run run = project.runUnreachable("status");
 
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.err()).startsWith("bg-kube: Kubernetes API error: ").doesNotContain("\tat ");
+        assertThat(run.err()).startsWith("bg-kube: the Kubernetes API server did not answer read service todo-api for 3s: ")
+                .contains("Connection refused (cannot reach it: check KUBECONFIG or ~/.kube/config, and --kube-context)")
+                .doesNotContain("\tat ");
         assertThat(run.err().lines().count()).isEqualTo(1);
     }
 

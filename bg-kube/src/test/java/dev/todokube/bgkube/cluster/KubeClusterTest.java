@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,8 @@ class KubeClusterTest {
     void setUp() {
         mock.reset();
         cluster = new KubeCluster(mock.client(), MockCluster.NAMESPACE, new LocalPodExec(),
-                new FixedPortForwarder("127.0.0.1:1"), log::add, Duration.ofMillis(100));
+                new FixedPortForwarder("127.0.0.1:1"), log::add, Duration.ofMillis(100), Duration.ofSeconds(2),
+                Clock.systemUTC());
     }
 
     @Test

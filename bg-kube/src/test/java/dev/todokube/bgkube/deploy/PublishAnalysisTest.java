@@ -2,18 +2,16 @@ package dev.todokube.bgkube.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.todokube.bgkube.testing.LiveTraffic;
 import dev.todokube.bgkube.testing.LocalPodExec;
 import dev.todokube.bgkube.testing.MockCluster;
 import dev.todokube.bgkube.testing.MockClusterExtension;
 import dev.todokube.bgkube.testing.TestProject;
 import dev.todokube.bgkube.testing.TodoApiFleet;
-import dev.todokube.testkit.process.ChildJvm;
 import dev.todokube.testkit.process.ChildProcess;
 import dev.todokube.testkit.process.ProjectJars;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -51,20 +49,7 @@ class PublishAnalysisTest {
         cluster = CLUSTER.cluster();
         client = cluster.client();
         project = new TestProject(dir);
-        // ClusterIP Services, as on kind or minikube: both colors are reached through port-forwards.
-        for (String name : List.of("service", "smoke-service")) {
-            project.writeFile(name + "-cluster-ip.yaml", """
-                    apiVersion: v1
-                    kind: Service
-                    metadata:
-                      name: $SERVICE_NAME%s
-                    spec:
-                      selector: {app: $SERVICE_NAME, color: $COLOR}
-                      ports: [{port: 8001, targetPort: grpc, name: grpc}]
-                    """.formatted(name.equals("service") ? "" : "-smoke"));
-        }
-        project.set("SERVICE_CONFIG", project.file("service-cluster-ip.yaml"))
-                .set("SMOKE_SERVICE_CONFIG", project.file("smoke-service-cluster-ip.yaml"));
+        project.withClusterIpServices();
         project.portForwarder().route("todo-api", FLEET.healthy().grpcAddress());
     }
 
@@ -79,7 +64,7 @@ class PublishAnalysisTest {
 
     @Test
     void aFailedGateAbortsThePreviewAndLeavesTheServiceOnTheLiveColor() throws Exception {
-        withMetricsPort();
+        project.withMetricsPort();
         blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_P99_RATIO", "1.5"));
         // Each color's pods' metrics port leads to the process that serves as that color.
         project.portForwarder().route("todo-api-smoke", FLEET.slow().grpcAddress())
@@ -149,7 +134,7 @@ class PublishAnalysisTest {
         project.portForwarder().route("todo-api-smoke", FLEET.otherHealthy().grpcAddress())
                 .routePods("todo-api-green", FLEET.otherHealthy().metricsAddress(), 2, FLEET.locked().metricsAddress())
                 .routePods("todo-api-blue", FLEET.healthy().metricsAddress());
-        withMetricsPort();
+        project.withMetricsPort();
 
         TestProject.Run run = publishUnderLiveTrafficThatIsRejected();
 
@@ -179,7 +164,7 @@ class PublishAnalysisTest {
         project.portForwarder().route("todo-api-smoke", FLEET.otherHealthy().grpcAddress())
                 .routePods("todo-api-green", FLEET.healthy().metricsAddress(), 4, FLEET.locked().metricsAddress())
                 .routePods("todo-api-blue", FLEET.healthy().metricsAddress());
-        withMetricsPort();
+        project.withMetricsPort();
         Thread autoscaler = new Thread(() -> {
             try {
                 awaitGreenPodTunnels(4);
@@ -231,10 +216,7 @@ class PublishAnalysisTest {
      * rejects every call, for pods whose metrics tunnels lead there.
      */
     private TestProject.Run publishUnderLiveTrafficThatIsRejected() throws Exception {
-        try (ChildProcess traffic = ChildJvm.jar(ProjectJars.loadtest()).name("live-traffic")
-                .logFile(dir.resolve("live-traffic.log")).args("run", "--host",
-                        FLEET.locked().grpcAddress(), "--users", "2", "--spawn-rate", "2", "--run-time", "60s",
-                        "--wait-time", "constant:50ms").start()) {
+        try (ChildProcess traffic = LiveTraffic.start(dir, FLEET.locked())) {
             return project.run(cluster, "publish", "--tag", "2");
         }
     }
@@ -300,13 +282,5 @@ class PublishAnalysisTest {
                 + "analysis reaches the new color through its smoke Service\n");
         assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).isEmpty();
         assertThat(client.services().inNamespace(NS).list().getItems()).isEmpty();
-    }
-
-    /** The test project's Deployment with a container port named metrics, as todo-api's manifests have. */
-    private void withMetricsPort() throws Exception {
-        project.writeFile("deployment-metrics.yaml", Files.readString(Path.of(project.file("deployment.yaml")))
-                .replace("ports: [{containerPort: 8001, name: grpc}]",
-                        "ports: [{containerPort: 8001, name: grpc}, {containerPort: 9090, name: metrics}]"));
-        project.set("DEPLOYMENT_CONFIG", project.file("deployment-metrics.yaml"));
     }
 }

@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,12 +20,17 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -125,7 +132,7 @@ class PublishSafetyTest {
     }
 
     @Test
-    void scaleDownIntentOutlivesTheProcessAndTheNextCommandCarriesItOut() {
+    void aScaleDownWhoseProcessStoppedStaysRecordedAndNeverTakesARollbacksTarget() {
         project.set("SCALE_DOWN_DELAY", "90s");
         assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
         project.interruptSleeps();
@@ -146,12 +153,11 @@ class PublishSafetyTest {
 
         TestProject.Run rollback = project.run(cluster, "rollback");
 
-        assertThat(rollback.out()).contains("scale-down of blue was due at " + due + " and did not happen");
-        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isZero();
-        assertThat(cluster.hpa("todo-api-blue")).isNull();
+        assertThat(rollback.exitCode()).as("the rollback's target is never scaled down by bg-kube first: " + rollback.err())
+                .isZero();
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
+        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
         assertThat(annotations()).doesNotContainKey(STATE + "scale-down-color");
-        assertThat(rollback.exitCode()).as("blue is gone: nothing to roll back to").isEqualTo(3);
-        assertThat(cluster.selector("todo-api")).containsEntry("color", "green");
     }
 
     @Test
@@ -166,7 +172,7 @@ class PublishSafetyTest {
         assertThat(publish.exitCode()).as(publish.err()).isZero();
         assertThat(rollback.get().exitCode()).as("the publish released its lease for the delay: " + rollback.get().err())
                 .isZero();
-        assertThat(publish.out()).contains("scale-down of blue is no longer recorded (a rollback?): skipped");
+        assertThat(publish.out()).contains("scale-down of blue is no longer recorded (a rollback, or a new release of it): skipped");
         assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
         assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
         assertThat(client.leases().inNamespace(NS).withName("bg-kube-todo-api").get().getSpec().getHolderIdentity())
@@ -202,25 +208,82 @@ class PublishSafetyTest {
                 + Instant.ofEpochSecond(TestProject.NOW));
     }
 
+    /**
+     * A live holder renews its lease, whatever its clock says: before, a holder whose clock was behind
+     * by more than the lease duration looked expired and its lease was taken.
+     */
+    @ParameterizedTest(name = "holder clock skewed by {0}s")
+    @ValueSource(ints = {-120, 0, 120})
+    void aLeaseItsHolderRenewsIsNeverTakenWhateverTheHoldersClock(int skewSeconds) throws Exception {
+        String holder = "alice@laptop (pid 42, publish 7, id 0a1b2c3d)";
+        Duration skew = Duration.ofSeconds(skewSeconds);
+        client.leases().inNamespace(NS).resource(lease(holder, now().plus(skew), 2)).create();
+        try (RenewingHolder alice = new RenewingHolder(holder, skew)) {
+            TestProject.Run refused = project.run(cluster, "publish", "--tag", "1");
+
+            assertThat(refused.exitCode()).isEqualTo(3);
+            assertThat(refused.err()).contains("another release is running: lease bg-kube-todo-api is held by " + holder);
+            assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).as("nothing deployed").isEmpty();
+            assertThat(alice.failures()).as("alice kept her lease").isZero();
+        }
+    }
+
+    /** Expiry is timed on the taker's clock: a holder that stopped renewing is taken over, even with a clock hours ahead. */
     @Test
-    void publishIsRefusedWhileAnotherHoldsTheLeaseAndTakesOverAnExpiredOne() {
-        ZonedDateTime now = Instant.ofEpochSecond(TestProject.NOW).atZone(ZoneOffset.UTC);
-        client.leases().inNamespace(NS).resource(lease("alice@laptop (pid 42, publish 7)", now)).create();
+    void aLeaseNotRenewedForItsDurationIsTakenOverWhateverItsRenewTimeSays() {
+        String holder = "alice@laptop (pid 42, publish 7, id 0a1b2c3d)";
+        client.leases().inNamespace(NS).resource(lease(holder, now().plus(Duration.ofHours(3)), 2)).create();
 
-        TestProject.Run refused = project.run(cluster, "publish", "--tag", "1");
-
-        assertThat(refused.exitCode()).isEqualTo(3);
-        assertThat(refused.err()).contains("another publish or rollback is running: lease bg-kube-todo-api is held by "
-                + "alice@laptop (pid 42, publish 7)");
-        assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).as("nothing deployed").isEmpty();
-
-        TestProject.Run later = project.advanceClock(Duration.ofSeconds(61)).run(cluster, "publish", "--tag", "1");
+        TestProject.Run later = project.run(cluster, "publish", "--tag", "1");
 
         assertThat(later.exitCode()).as(later.err()).isZero();
-        assertThat(later.out()).contains("took over the expired lock of alice@laptop (pid 42, publish 7)");
+        assertThat(later.out()).contains("lease bg-kube-todo-api is held by " + holder + "; waiting up to 2s")
+                .contains("took over the lock of " + holder + ": not renewed for its 2s lease duration");
         Lease lease = client.leases().inNamespace(NS).withName("bg-kube-todo-api").get();
         assertThat(lease.getSpec().getHolderIdentity()).as("released when done").isNull();
         assertThat(lease.getSpec().getLeaseTransitions()).isEqualTo(1);
+    }
+
+    @Test
+    void aPublishThatLostItsLeaseStopsBeforeTheSwapAndUndoesNothing() throws Exception {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        Path started = dir.resolve("smoke-started");
+        Path proceed = dir.resolve("smoke-proceed");
+        project.set("SMOKE_TESTS_COMMAND", waitFor(started, proceed));
+        CompletableFuture<TestProject.Run> publish = CompletableFuture.supplyAsync(
+                () -> project.run(cluster, "publish", "--tag", "2"));
+        awaitFile(started, publish);
+        // Another bg-kube took the lease over (this one could not renew it in time, e.g. a long GC pause).
+        Lease held = client.leases().inNamespace(NS).withName("bg-kube-todo-api").get();
+        held.getSpec().setHolderIdentity("mallory@ci (pid 7, rollback, id 99999999)");
+        client.leases().inNamespace(NS).resource(held).update();
+        Files.createFile(proceed);
+
+        TestProject.Run run = publish.get(40, TimeUnit.SECONDS);
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("lost lease bg-kube-todo-api: it is now held by mallory@ci (pid 7, rollback, id 99999999)")
+                .contains("undid nothing");
+        assertThat(cluster.selector("todo-api")).as("no swap after the lease was lost").containsEntry("color", "blue");
+        assertThat(cluster.existingDeployment("todo-api-green").getSpec().getReplicas()).as("nothing undone either")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void theLeaseHolderNamesThisMachineAndIsUniquePerProcess() throws Exception {
+        Path started = dir.resolve("smoke-started");
+        Path proceed = dir.resolve("smoke-proceed");
+        project.set("SMOKE_TESTS_COMMAND", waitFor(started, proceed));
+        CompletableFuture<TestProject.Run> publish = CompletableFuture.supplyAsync(
+                () -> project.run(cluster, "publish", "--tag", "1"));
+        awaitFile(started, publish);
+
+        String holder = client.leases().inNamespace(NS).withName("bg-kube-todo-api").get().getSpec().getHolderIdentity();
+        Files.createFile(proceed);
+
+        assertThat(publish.get(40, TimeUnit.SECONDS).exitCode()).isZero();
+        assertThat(holder).startsWith(System.getProperty("user.name") + "@" + InetAddress.getLocalHost().getHostName() + " (pid "
+                + ProcessHandle.current().pid() + ", publish 1, id ").matches(".* \\(pid \\d+, publish 1, id [0-9a-f]{8}\\)");
     }
 
     @Test
@@ -229,28 +292,73 @@ class PublishSafetyTest {
         Path started = dir.resolve("smoke-started");
         Path proceed = dir.resolve("smoke-proceed");
         // The first publish's smoke test waits (bounded) until the second publish has been refused.
-        project.set("SMOKE_TESTS_COMMAND", "touch " + started + "; i=0; while [ ! -f " + proceed
-                + " ] && [ $i -lt 400 ]; do sleep 0.1; i=$((i+1)); done");
+        project.set("SMOKE_TESTS_COMMAND", waitFor(started, proceed));
         CompletableFuture<TestProject.Run> first = CompletableFuture.supplyAsync(
                 () -> project.run(cluster, "publish", "--tag", "2"));
-        while (!Files.exists(started) && !first.isDone()) {
-            Thread.sleep(50);
-        }
+        awaitFile(started, first);
 
         TestProject.Run second = project.run(cluster, "rollback");
         Files.createFile(proceed);
         TestProject.Run firstRun = first.get(40, TimeUnit.SECONDS);
 
-        assertThat(second.exitCode()).isEqualTo(3);
-        assertThat(second.err()).contains("another publish or rollback is running").contains("publish 2)");
+        assertThat(second.exitCode()).as(second.out() + second.err()).isEqualTo(3);
+        assertThat(second.err()).contains("another release is running").contains("publish 2, id ");
         assertThat(firstRun.exitCode()).as(firstRun.err()).isZero();
         assertThat(cluster.selector("todo-api")).containsEntry("color", "green");
     }
 
-    private static Lease lease(String holder, ZonedDateTime renewed) {
+    private static ZonedDateTime now() {
+        return ZonedDateTime.now(ZoneOffset.UTC);
+    }
+
+    private static Lease lease(String holder, ZonedDateTime renewed, int durationSeconds) {
         return new LeaseBuilder().withNewMetadata().withName("bg-kube-todo-api").endMetadata()
-                .withNewSpec().withHolderIdentity(holder).withLeaseDurationSeconds(60).withAcquireTime(renewed)
+                .withNewSpec().withHolderIdentity(holder).withLeaseDurationSeconds(durationSeconds).withAcquireTime(renewed)
                 .withRenewTime(renewed).withLeaseTransitions(0).endSpec().build();
+    }
+
+    /** A smoke tests command that says it started, then waits (bounded) until the test lets it finish. */
+    private static String waitFor(Path started, Path proceed) {
+        return "touch " + started + "; i=0; while [ ! -f " + proceed + " ] && [ $i -lt 400 ]; do sleep 0.1; i=$((i+1)); done";
+    }
+
+    private static void awaitFile(Path file, CompletableFuture<?> running) throws InterruptedException {
+        while (!Files.exists(file) && !running.isDone()) {
+            Thread.sleep(50);
+        }
+    }
+
+    /** Another bg-kube that holds the lease and renews it every 300 ms, with its clock skewed. */
+    private final class RenewingHolder implements AutoCloseable {
+
+        private final ScheduledExecutorService renewal = Executors.newSingleThreadScheduledExecutor();
+        private final AtomicInteger failures = new AtomicInteger();
+
+        RenewingHolder(String holder, Duration skew) {
+            renewal.scheduleAtFixedRate(() -> {
+                Lease lease = client.leases().inNamespace(NS).withName("bg-kube-todo-api").get();
+                if (lease == null || !holder.equals(lease.getSpec().getHolderIdentity())) {
+                    failures.incrementAndGet();
+                    return;
+                }
+                lease.getSpec().setRenewTime(now().plus(skew));
+                try {
+                    client.leases().inNamespace(NS).resource(lease).update();
+                } catch (KubernetesClientException e) {
+                    failures.incrementAndGet();
+                }
+            }, 300, 300, TimeUnit.MILLISECONDS);
+        }
+
+        int failures() {
+            return failures.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            renewal.shutdownNow();
+            renewal.awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     private void awaitReadyReplicas(String name, int replicas) {

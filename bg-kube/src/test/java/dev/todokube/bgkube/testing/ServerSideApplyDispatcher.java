@@ -1,5 +1,8 @@
 package dev.todokube.bgkube.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -8,6 +11,8 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -24,6 +29,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
 
     private static final String APPLY_PATCH = "application/apply-patch";
+    private static final String MERGE_PATCH = "application/merge-patch+json";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private final List<String> applies = new CopyOnWriteArrayList<>();
@@ -40,6 +47,9 @@ final class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
     @Override
     public MockResponse handlePatch(RecordedRequest request) {
         String contentType = request.getHeader("Content-Type");
+        if (contentType != null && contentType.startsWith(MERGE_PATCH)) {
+            return mergePatch(request);
+        }
         if (contentType == null || !contentType.startsWith(APPLY_PATCH)) {
             return super.handlePatch(request);
         }
@@ -53,6 +63,40 @@ final class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
         }
         return super.handlePatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PATCH, path,
                 headers("application/merge-patch+json"), new Buffer().writeUtf8(json)));
+    }
+
+    /**
+     * A JSON merge patch as RFC 7386 has it (the CRUD mode stores a null instead of removing the key):
+     * merged here into the stored object, which is then replaced at its resourceVersion.
+     */
+    private MockResponse mergePatch(RecordedRequest request) {
+        String path = request.getPath().split("\\?", 2)[0];
+        MockResponse current = handleGet(path);
+        if (current.code() != 200) {
+            return current;
+        }
+        try {
+            JsonNode merged = merge(MAPPER.readTree(current.getBody().readUtf8()), MAPPER.readTree(request.getUtf8Body()));
+            return handleUpdate(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path, headers("application/json"),
+                    new Buffer().writeUtf8(MAPPER.writeValueAsString(merged))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode merge(JsonNode target, JsonNode patch) {
+        if (!patch.isObject()) {
+            return patch;
+        }
+        ObjectNode result = target != null && target.isObject() ? ((ObjectNode) target).deepCopy() : MAPPER.createObjectNode();
+        patch.fields().forEachRemaining(field -> {
+            if (field.getValue().isNull()) {
+                result.remove(field.getKey());
+            } else {
+                result.set(field.getKey(), merge(result.get(field.getKey()), field.getValue()));
+            }
+        });
+        return result;
     }
 
     private static Headers headers(String contentType) {
