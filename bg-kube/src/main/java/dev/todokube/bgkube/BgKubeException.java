@@ -3,10 +3,11 @@ package dev.todokube.bgkube;
 /**
  * A failure reported to the user as one message; the subtype decides the process exit code
  * (the contract: 2 bad configuration or usage, 3 cluster failure, 4 smoke tests failed, 5 an analysis
- * gate failed).
+ * gate failed, 130 stopped by a signal).
  */
 public abstract sealed class BgKubeException extends RuntimeException
-        permits ConfigurationException, ClusterException, LeaseLostException, SmokeTestException, AnalysisFailedException {
+        permits ConfigurationException, ClusterException, LeaseLostException, SmokeTestException, AnalysisFailedException,
+        StoppedException {
 
     protected BgKubeException(String message, Throwable cause) {
         super(message, cause);

@@ -45,7 +45,7 @@ import picocli.CommandLine.ScopeType;
                 PublishCommand.class, RollbackCommand.class, BuildCommand.class, PushCommand.class, StatusCommand.class,
                 RenderCommand.class, PromoteCommand.class, AbortCommand.class, AnalyzeCommand.class},
         footer = {"", "Exit codes: 0 success, 2 bad configuration or usage, 3 cluster failure, 4 smoke tests failed, "
-                + "5 an analysis gate failed."})
+                + "5 an analysis gate failed, 130 (143) stopped by SIGINT (SIGTERM) after undoing the release."})
 public final class BgKube {
 
     private static final int MAX_MESSAGE = 4000;

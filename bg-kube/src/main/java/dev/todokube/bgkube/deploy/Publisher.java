@@ -4,6 +4,7 @@ import dev.todokube.bgkube.BgKubeException;
 import dev.todokube.bgkube.ClusterException;
 import dev.todokube.bgkube.ConfigurationException;
 import dev.todokube.bgkube.LeaseLostException;
+import dev.todokube.bgkube.StoppedException;
 import dev.todokube.bgkube.analysis.Gates;
 import dev.todokube.bgkube.cluster.ClusterLock;
 import dev.todokube.bgkube.cluster.KubeCluster;
@@ -258,7 +259,7 @@ public final class Publisher {
             Step step = plan.steps().get(i);
             try {
                 stop.requested().ifPresent(why -> {
-                    throw new ClusterException("stopped by " + why + " before step " + step.name());
+                    throw new StoppedException("stopped by " + why + " before step " + step.name());
                 });
                 tools.log().accept("==> " + (i + 1) + "/" + plan.steps().size() + " " + step.describe());
                 release.update(record -> record.entering(step.name()));
@@ -287,9 +288,9 @@ public final class Publisher {
      * service now).
      */
     private BgKubeException undo(Release release, Step failed, RuntimeException cause) {
-        BgKubeException failure = asBgKube(cause);
-        String why = stop.requested().map(reason -> "stopped by " + reason + " during step " + failed.name())
-                .orElse(failure.getMessage());
+        Optional<String> stopped = stop.requested().map(reason -> "stopped by " + reason + " during step " + failed.name());
+        BgKubeException failure = stopped.<BgKubeException>map(StoppedException::new).orElseGet(() -> asBgKube(cause));
+        String why = failure.getMessage();
         if (failure instanceof LeaseLostException) {
             return failure.withMessage(why + "; stopped before step " + failed.name() + " and undid nothing: "
                     + "bg-kube status shows the release it left");

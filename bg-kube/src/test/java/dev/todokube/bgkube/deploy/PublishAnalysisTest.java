@@ -56,6 +56,11 @@ class PublishAnalysisTest {
     /** Blue published without analysis, then the analysis keys for the next publish. */
     private void blueLiveThenAnalysis(Map<String, String> gates) {
         assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        blueLiveAnalysisKeys(gates);
+    }
+
+    /** A short analysis with these gates (and keys) for the next command. */
+    private void blueLiveAnalysisKeys(Map<String, String> gates) {
         project.set("ANALYSIS_LOADTEST_JAR", ProjectJars.loadtest().toString())
                 .set("ANALYSIS_DURATION", "3s").set("ANALYSIS_WARM_UP", "2s").set("ANALYSIS_USERS", "3")
                 .set("ANALYSIS_WAIT_TIME", "constant:50ms").set("ANALYSIS_DEADLINE", "10s");
@@ -123,6 +128,51 @@ class PublishAnalysisTest {
                 .containsEntry("bg-kube.todokube.dev/migration", "migration-status-42");
         assertThat(project.run(cluster, "status").out()).doesNotContain("preview: green")
                 .contains("last analysis of green: PASS");
+    }
+
+    /**
+     * An analysis that cannot run (the load generator rejects the task name): before, the abort path
+     * turned its exit code 2 into 3 and left the migrations applied (they were rolled back only after
+     * a failed gate).
+     */
+    @Test
+    void anAnalysisThatCannotRunUndoesTheReleaseAndKeepsItsExitCode() {
+        blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_ERROR_RATE", "5%", "ANALYSIS_TASKS", "GetTodoz=1"));
+        project.portForwarder().route("todo-api-smoke", FLEET.otherHealthy().grpcAddress());
+
+        TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(2);
+        assertThat(run.err()).startsWith("bg-kube: the load generator rejected the load shape: ")
+                .contains("; ran the rollback command 'echo rolling-back-to' with the kept status output; aborted: green "
+                        + "scaled to 0 and its HPA deleted; service todo-api left unchanged (still selects blue)")
+                .hasLineCount(1);
+        assertThat(cluster.deployment("todo-api-green").getSpec().getReplicas()).isZero();
+    }
+
+    /**
+     * A promote that fails for any reason takes the preview out with its migrations rolled back, from
+     * the status output the preview kept: before, the promote's abort deleted that output unused.
+     */
+    @Test
+    void aFailedPromoteRollsThePreviewsMigrationsBackWithItsKeptStatusOutput() {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        assertThat(project.run(cluster, "publish", "--tag", "2", "--no-promote").exitCode()).isZero();
+        blueLiveAnalysisKeys(Map.of("ANALYSIS_MAX_ERROR_RATE", "5%", "ANALYSIS_TASKS", "GetTodoz=1"));
+        project.portForwarder().route("todo-api-smoke", FLEET.otherHealthy().grpcAddress());
+        int execsBefore = project.podExec().calls().size();
+
+        TestProject.Run promote = project.run(cluster, "promote");
+
+        assertThat(promote.exitCode()).as(promote.out() + promote.err()).isEqualTo(2);
+        assertThat(promote.err()).contains("ran the rollback command 'echo rolling-back-to' with the kept status output; "
+                + "aborted: green scaled to 0 and its HPA deleted");
+        List<LocalPodExec.Call> calls = project.podExec().calls();
+        assertThat(calls).hasSize(execsBefore + 1);
+        assertThat(calls.get(calls.size() - 1).command())
+                .containsExactly("sh", "-c", "echo rolling-back-to \"$@\"", "sh", "migration-status-42");
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
+        assertThat(cluster.deployment("todo-api-green").getSpec().getReplicas()).isZero();
     }
 
     @Test

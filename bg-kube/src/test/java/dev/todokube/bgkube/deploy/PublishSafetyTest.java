@@ -179,6 +179,77 @@ class PublishSafetyTest {
                 .as("released after the scale-down step").isNull();
     }
 
+    /**
+     * A preview published onto the color an earlier release is about to scale down: before, the earlier
+     * release's scale-down (after its delay, or a later command's overdue one) took the preview out.
+     */
+    @Test
+    void aPreviewOfTheColorDueForScaleDownIsNeverTakenOutByTheEarlierRelease() {
+        project.set("SCALE_DOWN_DELAY", "90s");
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        AtomicReference<TestProject.Run> preview = new AtomicReference<>();
+        project.duringNextSleep(() -> preview.set(project.run(cluster, "publish", "--tag", "3", "--no-promote")));
+
+        TestProject.Run publish = project.run(cluster, "publish", "--tag", "2");
+
+        assertThat(publish.exitCode()).as(publish.err()).isZero();
+        assertThat(preview.get().exitCode()).as(preview.get().err()).isZero();
+        assertThat(preview.get().out()).contains("dropping the recorded scale-down of blue (due at ");
+        assertThat(publish.out()).contains("scale-down of blue is no longer recorded (a rollback, or a new release of it): skipped");
+        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(cluster.existingDeployment("todo-api-blue").getMetadata().getAnnotations())
+                .containsEntry(STATE + "preview-tag", "3");
+
+        TestProject.Run promote = project.advanceClock(Duration.ofMinutes(10)).run(cluster, "promote");
+
+        assertThat(promote.exitCode()).as(promote.err()).isZero();
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
+        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    /** Before, a verdict recorded on a Deployment outlived the version it judged (a re-apply keeps patched annotations). */
+    @Test
+    void aRedeployedColorForgetsThePreviousVersionsVerdict() {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        assertThat(project.run(cluster, "publish", "--tag", "2").exitCode()).isZero();
+        client.apps().deployments().inNamespace(NS).withName("todo-api-blue").edit(d -> {
+            d.getMetadata().getAnnotations().put(STATE + "analysis", "FAIL: p99 ratio (load) 3.20 x, limit <= 1.50 x");
+            d.getMetadata().getAnnotations().put(STATE + "analysed-at", Instant.ofEpochSecond(TestProject.NOW).toString());
+            return d;
+        });
+        assertThat(project.run(cluster, "status").out()).contains("last analysis of blue: FAIL: p99 ratio");
+
+        assertThat(project.run(cluster, "publish", "--tag", "3").exitCode()).isZero();
+
+        assertThat(project.run(cluster, "status").out()).doesNotContain("last analysis of blue");
+        assertThat(cluster.existingDeployment("todo-api-blue").getMetadata().getAnnotations())
+                .doesNotContainKeys(STATE + "analysis", STATE + "analysed-at");
+    }
+
+    /** A SIGINT (or SIGTERM) in the middle of the smoke tests: the release is undone before the process ends. */
+    @Test
+    void aStopDuringASmokeTestUndoesTheReleaseAndReleasesTheLease() throws Exception {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        Path started = dir.resolve("smoke-started");
+        project.set("SMOKE_TESTS_COMMAND", waitFor(started, dir.resolve("never")));
+        CompletableFuture<TestProject.Run> publish = CompletableFuture.supplyAsync(
+                () -> project.run(cluster, "publish", "--tag", "2"));
+        awaitFile(started, publish);
+
+        project.stopRunningCommand("SIGINT");
+        TestProject.Run run = publish.get(40, TimeUnit.SECONDS);
+
+        assertThat(run.exitCode()).isEqualTo(130);
+        assertThat(run.err()).isEqualTo("bg-kube: stopped by SIGINT during step smoke-test; ran the rollback command "
+                + "'echo rolling-back-to' with the kept status output; aborted: green scaled to 0 and its HPA deleted; "
+                + "service todo-api left unchanged (still selects blue)\n");
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
+        assertThat(cluster.existingDeployment("todo-api-green").getSpec().getReplicas()).isZero();
+        Lease lease = client.leases().inNamespace(NS).withName("bg-kube-todo-api").get();
+        assertThat(lease.getSpec().getHolderIdentity()).isNull();
+        assertThat(lease.getMetadata().getAnnotations()).doesNotContainKey(STATE + "release");
+    }
+
     @Test
     void rollbackBeforeTheDeadlineCancelsTheScaleDown() {
         project.set("SCALE_DOWN_DELAY", "90s");
