@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todokube.bgkube.testing.MockCluster;
 import dev.todokube.bgkube.testing.MockClusterExtension;
+import dev.todokube.bgkube.testing.PausedCommand;
 import dev.todokube.bgkube.testing.TestProject;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -12,14 +13,12 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -230,14 +229,10 @@ class PublishSafetyTest {
     @Test
     void aStopDuringASmokeTestUndoesTheReleaseAndReleasesTheLease() throws Exception {
         assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
-        Path started = dir.resolve("smoke-started");
-        project.set("SMOKE_TESTS_COMMAND", waitFor(started, dir.resolve("never")));
-        CompletableFuture<TestProject.Run> publish = CompletableFuture.supplyAsync(
-                () -> project.run(cluster, "publish", "--tag", "2"));
-        awaitFile(started, publish);
+        PausedCommand publish = PausedCommand.inSmokeTests(project, cluster, "publish", "--tag", "2");
 
         project.stopRunningCommand("SIGINT");
-        TestProject.Run run = publish.get(40, TimeUnit.SECONDS);
+        TestProject.Run run = publish.result();
 
         assertThat(run.exitCode()).isEqualTo(130);
         assertThat(run.err()).isEqualTo("bg-kube: stopped by SIGINT during step smoke-test; ran the rollback command "
@@ -318,19 +313,13 @@ class PublishSafetyTest {
     @Test
     void aPublishThatLostItsLeaseStopsBeforeTheSwapAndUndoesNothing() throws Exception {
         assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
-        Path started = dir.resolve("smoke-started");
-        Path proceed = dir.resolve("smoke-proceed");
-        project.set("SMOKE_TESTS_COMMAND", waitFor(started, proceed));
-        CompletableFuture<TestProject.Run> publish = CompletableFuture.supplyAsync(
-                () -> project.run(cluster, "publish", "--tag", "2"));
-        awaitFile(started, publish);
+        PausedCommand publish = PausedCommand.inSmokeTests(project, cluster, "publish", "--tag", "2");
         // Another bg-kube took the lease over (this one could not renew it in time, e.g. a long GC pause).
         Lease held = client.leases().inNamespace(NS).withName("bg-kube-todo-api").get();
         held.getSpec().setHolderIdentity("mallory@ci (pid 7, rollback, id 99999999)");
         client.leases().inNamespace(NS).resource(held).update();
-        Files.createFile(proceed);
 
-        TestProject.Run run = publish.get(40, TimeUnit.SECONDS);
+        TestProject.Run run = publish.proceed();
 
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.err()).contains("lost lease bg-kube-todo-api: it is now held by mallory@ci (pid 7, rollback, id 99999999)")
@@ -342,17 +331,11 @@ class PublishSafetyTest {
 
     @Test
     void theLeaseHolderNamesThisMachineAndIsUniquePerProcess() throws Exception {
-        Path started = dir.resolve("smoke-started");
-        Path proceed = dir.resolve("smoke-proceed");
-        project.set("SMOKE_TESTS_COMMAND", waitFor(started, proceed));
-        CompletableFuture<TestProject.Run> publish = CompletableFuture.supplyAsync(
-                () -> project.run(cluster, "publish", "--tag", "1"));
-        awaitFile(started, publish);
+        PausedCommand publish = PausedCommand.inSmokeTests(project, cluster, "publish", "--tag", "1");
 
         String holder = client.leases().inNamespace(NS).withName("bg-kube-todo-api").get().getSpec().getHolderIdentity();
-        Files.createFile(proceed);
 
-        assertThat(publish.get(40, TimeUnit.SECONDS).exitCode()).isZero();
+        assertThat(publish.proceed().exitCode()).isZero();
         assertThat(holder).startsWith(System.getProperty("user.name") + "@" + InetAddress.getLocalHost().getHostName() + " (pid "
                 + ProcessHandle.current().pid() + ", publish 1, id ").matches(".* \\(pid \\d+, publish 1, id [0-9a-f]{8}\\)");
     }
@@ -360,17 +343,11 @@ class PublishSafetyTest {
     @Test
     void twoPublishesCannotInterleave() throws Exception {
         assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
-        Path started = dir.resolve("smoke-started");
-        Path proceed = dir.resolve("smoke-proceed");
         // The first publish's smoke test waits (bounded) until the second publish has been refused.
-        project.set("SMOKE_TESTS_COMMAND", waitFor(started, proceed));
-        CompletableFuture<TestProject.Run> first = CompletableFuture.supplyAsync(
-                () -> project.run(cluster, "publish", "--tag", "2"));
-        awaitFile(started, first);
+        PausedCommand first = PausedCommand.inSmokeTests(project, cluster, "publish", "--tag", "2");
 
         TestProject.Run second = project.run(cluster, "rollback");
-        Files.createFile(proceed);
-        TestProject.Run firstRun = first.get(40, TimeUnit.SECONDS);
+        TestProject.Run firstRun = first.proceed();
 
         assertThat(second.exitCode()).as(second.out() + second.err()).isEqualTo(3);
         assertThat(second.err()).contains("another release is running").contains("publish 2, id ");
@@ -386,17 +363,6 @@ class PublishSafetyTest {
         return new LeaseBuilder().withNewMetadata().withName("bg-kube-todo-api").endMetadata()
                 .withNewSpec().withHolderIdentity(holder).withLeaseDurationSeconds(durationSeconds).withAcquireTime(renewed)
                 .withRenewTime(renewed).withLeaseTransitions(0).endSpec().build();
-    }
-
-    /** A smoke tests command that says it started, then waits (bounded) until the test lets it finish. */
-    private static String waitFor(Path started, Path proceed) {
-        return "touch " + started + "; i=0; while [ ! -f " + proceed + " ] && [ $i -lt 400 ]; do sleep 0.1; i=$((i+1)); done";
-    }
-
-    private static void awaitFile(Path file, CompletableFuture<?> running) throws InterruptedException {
-        while (!Files.exists(file) && !running.isDone()) {
-            Thread.sleep(50);
-        }
     }
 
     /** Another bg-kube that holds the lease and renews it every 300 ms, with its clock skewed. */
