@@ -75,13 +75,16 @@ public final class InjectedFault {
         pending.forEach(HeldRequest::abandonIfHeld);
     }
 
-    /** Counts a request the matcher picks; true when the fault applies to it. */
-    synchronized boolean take(ApiRequest request) {
+    /**
+     * Counts a request the matcher picks (also one an earlier rule takes); true when this fault
+     * applies to it, which it can only when no earlier rule took it.
+     */
+    synchronized boolean take(ApiRequest request, boolean available) {
         if (removed || !rule.matcher().test(request)) {
             return false;
         }
         seen++;
-        if (seen < rule.nth() || hits.size() >= rule.times()) {
+        if (!available || seen < rule.nth() || hits.size() >= rule.times()) {
             return false;
         }
         hits.add(request);

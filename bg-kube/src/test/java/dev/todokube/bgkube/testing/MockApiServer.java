@@ -205,28 +205,37 @@ public final class MockApiServer implements AutoCloseable {
         request.body().onSuccess(body -> {
             ApiRequest entry = record(request, body);
             RecordedRequest recorded = recorded(request, body);
-            InjectedFault fault = faults.stream().filter(f -> f.take(entry)).findFirst().orElse(null);
+            InjectedFault fault = null;
+            for (InjectedFault candidate : faults) {
+                if (candidate.take(entry, fault == null)) {
+                    fault = candidate;
+                }
+            }
             if (fault == null) {
                 send(request, dispatch(recorded));
-                return;
-            }
-            Fault what = fault.rule().fault();
-            if (what instanceof Fault.Status status) {
-                send(request, injected(status.code(), entry).response());
-            } else if (what instanceof Fault.Slow slow) {
-                MockResponse response = dispatch(recorded);
-                vertx.setTimer(Math.max(1, slow.delay().toMillis()), id -> send(request, response));
-            } else if (what instanceof Fault.Drop) {
-                request.connection().close();
             } else {
-                Context context = Vertx.currentContext();
-                fault.holding(new HeldRequest(entry, () -> {
-                    MockResponse response = dispatch(recorded);
-                    context.runOnContext(v -> send(request, response));
-                    return response.code();
-                }, () -> context.runOnContext(v -> request.connection().close())));
+                inflict(fault, request, entry, recorded);
             }
         });
+    }
+
+    private void inflict(InjectedFault fault, HttpServerRequest request, ApiRequest entry, RecordedRequest recorded) {
+        Fault what = fault.rule().fault();
+        if (what instanceof Fault.Status status) {
+            send(request, injected(status.code(), entry).response());
+        } else if (what instanceof Fault.Slow slow) {
+            MockResponse response = dispatch(recorded);
+            vertx.setTimer(Math.max(1, slow.delay().toMillis()), id -> send(request, response));
+        } else if (what instanceof Fault.Drop) {
+            request.connection().close();
+        } else {
+            Context context = Vertx.currentContext();
+            fault.holding(new HeldRequest(entry, () -> {
+                MockResponse response = dispatch(recorded);
+                context.runOnContext(v -> send(request, response));
+                return response.code();
+            }, () -> context.runOnContext(v -> request.connection().close())));
+        }
     }
 
     /** The dispatcher's answer; a bug in it is a 500 that says so (and its stack trace on stderr), never a hung request. */

@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,6 +61,10 @@ class MockApiServerTest {
 
     private static ConfigMap configMap(String name) {
         return new ConfigMapBuilder().withNewMetadata().withName(name).endMetadata().addToData("k", "v").build();
+    }
+
+    private CompletableFuture<ConfigMap> createInTheBackground(String name) {
+        return CompletableFuture.supplyAsync(() -> client.configMaps().inNamespace(NS).resource(configMap(name)).create());
     }
 
     private ConfigMap stored(String name) {
@@ -134,6 +140,41 @@ class MockApiServerTest {
     }
 
     @Test
+    void everyRuleCountsTheRequestsItsMatcherPicksEvenThoseAnEarlierRuleTakes() {
+        RequestMatcher creates = RequestMatcher.method("POST").path("/configmaps");
+        api.inject(FaultRule.on(creates, Fault.status(500)));
+        api.inject(FaultRule.on(creates, Fault.status(503)).nth(2));
+        List<Integer> codes = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            try {
+                client.configMaps().inNamespace(NS).resource(configMap("cm-" + i)).create();
+                codes.add(201);
+            } catch (KubernetesClientException e) {
+                codes.add(e.getCode());
+            }
+        }
+
+        assertThat(codes).containsExactly(500, 503, 201);
+    }
+
+    @Test
+    void aJsonPatchBelowAMissingObjectCreatesItAsFabric8DoesUnlessStrictAsTheApiServer() {
+        client.configMaps().inNamespace(NS).resource(configMap("patched")).create();
+        String addAnnotation = "[{\"op\":\"add\",\"path\":\"/metadata/annotations/a\",\"value\":\"1\"}]";
+
+        cluster.strictJsonPatch();
+        assertThatThrownBy(() -> client.configMaps().inNamespace(NS).withName("patched")
+                .patch(PatchContext.of(PatchType.JSON), addAnnotation))
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
+                .hasMessageContaining("add operation does not apply: doc is missing path: \"/metadata/annotations/a\"");
+        cluster.reset();
+        client.configMaps().inNamespace(NS).resource(configMap("patched")).create();
+        client.configMaps().inNamespace(NS).withName("patched").patch(PatchContext.of(PatchType.JSON), addAnnotation);
+
+        assertThat(stored("patched").getMetadata().getAnnotations()).containsEntry("a", "1");
+    }
+
+    @Test
     void fabric8RetriesAServerErrorSoASingleOneIsInvisibleToADefaultClient() {
         InjectedFault fault = api.inject(FaultRule.on(RequestMatcher.writes().path("/configmaps"), Fault.status(503)));
 
@@ -170,8 +211,7 @@ class MockApiServerTest {
     @Test
     void aHeldRequestWaitsWithoutBlockingOthersAndIsAppliedWhenReleased() throws Exception {
         InjectedFault hold = api.hold(RequestMatcher.writes().path("/configmaps"));
-        CompletableFuture<ConfigMap> create = CompletableFuture.supplyAsync(
-                () -> client.configMaps().inNamespace(NS).resource(configMap("held")).create());
+        CompletableFuture<ConfigMap> create = createInTheBackground("held");
 
         HeldRequest held = hold.awaitHeld(WAIT);
 
@@ -190,8 +230,7 @@ class MockApiServerTest {
     @Test
     void anAbandonedRequestIsNeverAppliedAndItsClientSeesTheConnectionGo() throws Exception {
         InjectedFault hold = api.hold(RequestMatcher.writes().path("/configmaps"));
-        CompletableFuture<ConfigMap> create = CompletableFuture.supplyAsync(
-                () -> client.configMaps().inNamespace(NS).resource(configMap("abandoned")).create());
+        CompletableFuture<ConfigMap> create = createInTheBackground("abandoned");
 
         hold.awaitHeld(WAIT).abandon();
 

@@ -51,8 +51,24 @@ final class Patches {
         }
     }
 
+    /** A path that is not in the document. */
+    private static final class Missing extends RuntimeException {
+        Missing() {
+            super(null, null, false, false);
+        }
+    }
+
     private static Object operation(Object doc, Map<String, Object> op) {
         String name = String.valueOf(op.get("op"));
+        try {
+            return apply(doc, name, op);
+        } catch (Missing e) {
+            throw new StatusError(422, name + " operation does not apply: doc is missing path: \"" + op.get("path")
+                    + "\": missing value");
+        }
+    }
+
+    private static Object apply(Object doc, String name, Map<String, Object> op) {
         List<String> path = pointer(op.get("path"));
         switch (name) {
             case "add" -> add(doc, path, JsonTree.copy(op.get("value")));
@@ -63,7 +79,7 @@ final class Patches {
             }
             case "test" -> {
                 if (!JsonTree.equal(get(doc, path), op.get("value"))) {
-                    throw failed("testing value " + op.get("path") + " failed");
+                    throw new StatusError(422, "testing value " + op.get("path") + " failed: test failed");
                 }
             }
             case "move", "copy" -> {
@@ -95,24 +111,24 @@ final class Patches {
     private static Object get(Object doc, List<String> path) {
         Object node = doc;
         for (String token : path) {
-            node = child(node, token, path);
+            node = child(node, token);
         }
         return node;
     }
 
-    private static Object child(Object node, String token, List<String> path) {
+    private static Object child(Object node, String token) {
         if (node instanceof Map<?, ?> map && map.containsKey(token)) {
             return map.get(token);
         }
         if (node instanceof List<?> list && token.matches("\\d+") && Integer.parseInt(token) < list.size()) {
             return list.get(Integer.parseInt(token));
         }
-        throw failed("doc is missing path: /" + String.join("/", path));
+        throw new Missing();
     }
 
     private static void add(Object doc, List<String> path, Object value) {
         if (path.isEmpty()) {
-            throw failed("cannot replace the whole document");
+            throw new StatusError(422, "json patch: cannot replace the whole document");
         }
         Object parent = get(doc, path.subList(0, path.size() - 1));
         String last = path.get(path.size() - 1);
@@ -120,37 +136,33 @@ final class Patches {
             JsonTree.asMap(parent).put(last, value);
         } else if (parent instanceof List<?>) {
             List<Object> list = JsonTree.asList(parent);
-            int index = "-".equals(last) ? list.size() : index(last, list.size() + 1, path);
+            int index = "-".equals(last) ? list.size() : index(last, list.size() + 1);
             list.add(index, value);
         } else {
-            throw failed("doc is missing path: /" + String.join("/", path));
+            throw new Missing();
         }
     }
 
     private static void remove(Object doc, List<String> path) {
         if (path.isEmpty()) {
-            throw failed("cannot remove the whole document");
+            throw new StatusError(422, "json patch: cannot remove the whole document");
         }
         Object parent = get(doc, path.subList(0, path.size() - 1));
         String last = path.get(path.size() - 1);
         if (parent instanceof Map<?, ?> map && map.containsKey(last)) {
             map.remove(last);
         } else if (parent instanceof List<?>) {
-            JsonTree.asList(parent).remove(index(last, JsonTree.asList(parent).size(), path));
+            JsonTree.asList(parent).remove(index(last, JsonTree.asList(parent).size()));
         } else {
-            throw failed("doc is missing path: /" + String.join("/", path));
+            throw new Missing();
         }
     }
 
-    private static int index(String token, int bound, List<String> path) {
+    private static int index(String token, int bound) {
         if (!token.matches("\\d+") || Integer.parseInt(token) >= bound) {
-            throw failed("doc is missing path: /" + String.join("/", path));
+            throw new Missing();
         }
         return Integer.parseInt(token);
-    }
-
-    private static StatusError failed(String message) {
-        return new StatusError(422, message);
     }
 
     /** The target after an RFC 7386 merge patch: objects merged key by key, null removes, anything else replaces. */
