@@ -229,10 +229,34 @@ public final class TestProject {
         return execute(() -> cluster.map(MockCluster::newClient).orElseGet(MockCluster::unreachableClient), argv);
     }
 
-    private Run execute(Supplier<KubernetesClient> clients, List<String> argv) {
+    /** Writes {@code .env.test} from the current settings; returns its path. */
+    public Path writeEnvFile() {
         StringBuilder text = new StringBuilder();
         env.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         writeFile(".env.test", text.toString());
+        return dir.resolve(".env.test");
+    }
+
+    /**
+     * A bg-kube process for this project and cluster (a kubeconfig for the project's namespace,
+     * port-forwards reporting the address this project's in-process runs report), to start with
+     * {@link #startChild} or, routed further, with {@code child(cluster).start(...)} and
+     * {@code "--env-file", writeEnvFile().toString()} first among the arguments.
+     */
+    public BgKubeChild.Builder child(MockCluster cluster) {
+        Path kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"), env.get("NAMESPACE"));
+        return BgKubeChild.builder(dir, kubeconfig).forward(portForwarder.defaultAddress());
+    }
+
+    /** Starts {@code bg-kube --env-file <the env file written from the current settings> args...} as its own process. */
+    public BgKubeChild startChild(MockCluster cluster, String name, String... args) {
+        List<String> argv = new ArrayList<>(List.of("--env-file", writeEnvFile().toString()));
+        argv.addAll(Arrays.asList(args));
+        return child(cluster).start(name, argv.toArray(String[]::new));
+    }
+
+    private Run execute(Supplier<KubernetesClient> clients, List<String> argv) {
+        writeEnvFile();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         StopSignal stop = new StopSignal();

@@ -1,0 +1,81 @@
+package dev.todokube.bgkube.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.function.ThrowingConsumer;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** bg-kube as its own process against the mock cluster: a command run to its end, and signals landing mid-request. */
+@Timeout(120)
+class BgKubeChildTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    static final MockClusterExtension CLUSTER = new MockClusterExtension();
+
+    @TempDir
+    Path dir;
+
+    private MockCluster cluster;
+    private TestProject project;
+
+    @BeforeEach
+    void setUp() {
+        cluster = CLUSTER.cluster();
+        project = new TestProject(dir);
+    }
+
+    @Test
+    void aCommandRunsToItsEndConnectedAsAUsersBgKubeIsThroughTheKubeconfig() throws Exception {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+
+        try (BgKubeChild status = project.startChild(cluster, "status", "status")) {
+            String line = status.awaitLine(Pattern.compile("todo-api-blue"), WAIT);
+
+            assertThat(status.awaitExit(WAIT)).as(status.err()).isZero();
+            assertThat(line).startsWith("*  blue").contains("2/2");
+            assertThat(status.err()).isEmpty();
+        }
+        assertThat(cluster.api().requests(RequestMatcher.method("GET").path("/services/todo-api$")))
+                .as("read over the mock server's port, as configured by the kubeconfig").isNotEmpty();
+    }
+
+    /** How the test stops the child mid-request, and the exit code that gives. */
+    enum Stop {
+        SIGINT(BgKubeChild::interrupt, 130), SIGTERM(BgKubeChild::terminate, 143), CLOSE_KILLS_IT(BgKubeChild::close, 137);
+
+        private final ThrowingConsumer<BgKubeChild> action;
+        private final int exitCode;
+
+        Stop(ThrowingConsumer<BgKubeChild> action, int exitCode) {
+            this.action = action;
+            this.exitCode = exitCode;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Stop.class)
+    void stoppedWhileARequestIsHeldItExitsAtOnceAndTheRequestIsNeverAnswered(Stop stop) throws Throwable {
+        InjectedFault hold = cluster.api().hold(RequestMatcher.method("GET").path("/services/todo-api$"));
+        try (BgKubeChild status = project.startChild(cluster, "status-" + stop, "status")) {
+            HeldRequest held = hold.awaitHeld(WAIT);
+
+            stop.action.accept(status);
+
+            assertThat(status.awaitExit(WAIT)).isEqualTo(stop.exitCode);
+            assertThat(status.isAlive()).isFalse();
+            assertThat(status.out()).as("status printed nothing: it never got its answer").isEmpty();
+            assertThat(held.request().userAgent()).startsWith("fabric8-kubernetes-client/");
+        }
+    }
+}
