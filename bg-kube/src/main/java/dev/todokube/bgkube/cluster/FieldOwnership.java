@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +57,7 @@ final class FieldOwnership {
             }
         }
         kept.add(new ManagedFieldsEntryBuilder().withManager(manager).withOperation(APPLY).withApiVersion(apiVersion)
-                .withTime(now.toString()).withFieldsType("FieldsV1").withFieldsV1(fieldsV1(fields)).build());
+                .withTime(now.truncatedTo(ChronoUnit.SECONDS).toString()).withFieldsType("FieldsV1").withFieldsV1(fieldsV1(fields)).build());
         return Optional.of(kept);
     }
 

@@ -55,10 +55,11 @@ class KubeClusterTest {
     void applyIsAServerSideApplyByBgKubeThatKeepsWhatOthersSet() {
         Map<String, String> blue = Map.of("app", "todo-api", "color", "blue");
         cluster.apply(service("todo-api", blue));
-        // Another controller adds an annotation (a merge patch: no resourceVersion to race the simulator's
-        // status update with); the template does not mention it.
+        // Another controller, under its own field manager, adds an annotation (a merge patch: no
+        // resourceVersion to race the simulator's status update with); the template does not mention it.
         mock.client().services().inNamespace(MockCluster.NAMESPACE).withName("todo-api").patch(
-                PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"mesh.example/injected\":\"true\"}}}");
+                new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager("mesh-injector").build(),
+                "{\"metadata\":{\"annotations\":{\"mesh.example/injected\":\"true\"}}}");
 
         cluster.apply(service("todo-api", Map.of("app", "todo-api", "color", "green")));
 

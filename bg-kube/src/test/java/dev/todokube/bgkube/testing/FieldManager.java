@@ -108,8 +108,7 @@ final class FieldManager {
             for (Entry entry : entries) {
                 owned = owned.union(entry.fields());
             }
-            merged = structured.remove(merged, structured.withNamedFields(last.fields())
-                    .difference(structured.withNamedFields(owned)));
+            merged = structured.prune(merged, last.fields().difference(owned), owned);
         }
         StructuredMerge.Comparison comparison = structured.compare(before, merged);
         List<Entry> others = new ArrayList<>();

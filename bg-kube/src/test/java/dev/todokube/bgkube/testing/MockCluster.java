@@ -37,7 +37,7 @@ public final class MockCluster implements AutoCloseable {
 
     public MockCluster() {
         api = MockApiServer.start(dispatcher, clock);
-        client = newClient();
+        client = new KubernetesClientBuilder().withConfig(config()).build();
         // The controllers give up on a failed request at once (the next pass tries again), so an
         // outage does not leave them stuck in retries.
         controllers = new KubernetesClientBuilder().withConfig(new ConfigBuilder(config())
@@ -54,9 +54,15 @@ public final class MockCluster implements AutoCloseable {
         return client;
     }
 
-    /** A new client of the mock server, for code that closes its client when done. */
+    /**
+     * A new client of the mock server, for code that closes its client when done (bg-kube's runs):
+     * configured as bg-kube's production client for a publish is, without fabric8's own retries (bg-kube
+     * repeats what the API server did not answer itself), and with a 2 s request timeout, so an answer
+     * held back longer is a timeout to it.
+     */
     public KubernetesClient newClient() {
-        return new KubernetesClientBuilder().withConfig(config()).build();
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(config()).withRequestRetryBackoffLimit(0)
+                .withRequestTimeout(2_000).build()).build();
     }
 
     /** A client of an API server that is not there (nothing listens on port 1), as for an unreachable cluster. */

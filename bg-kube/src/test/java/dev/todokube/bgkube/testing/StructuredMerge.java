@@ -181,14 +181,19 @@ final class StructuredMerge {
         return out;
     }
 
-    /** The object without the fields of {@code toRemove}; a member goes with everything under it, and what a removal empties goes too. */
-    Map<String, Object> remove(Map<String, Object> object, FieldSet toRemove) {
-        Object result = remove(new ArrayList<>(), object, toRemove);
+    /**
+     * The object as an apply leaves it: the fields the applier applied last time and no longer applies
+     * ({@code unapplied}) removed, unless a manager owns something under them ({@code owned}); what a
+     * removal empties goes too; fields nobody applied (a name, a uid, a controller's default) stay, as
+     * the API server's structured merge adds back what was not in the applier's last set.
+     */
+    Map<String, Object> prune(Map<String, Object> object, FieldSet unapplied, FieldSet owned) {
+        Object result = prune(new ArrayList<>(), object, unapplied, owned);
         return result == null ? new LinkedHashMap<>() : JsonTree.asMap(result);
     }
 
-    private Object remove(List<String> typePath, Object value, FieldSet toRemove) {
-        if (toRemove.isEmpty() || isEmpty(value)) {
+    private Object prune(List<String> typePath, Object value, FieldSet unapplied, FieldSet owned) {
+        if (unapplied.isEmpty() || isEmpty(value)) {
             return value;
         }
         Kind kind = schema.kindOf(typePath, value);
@@ -196,10 +201,7 @@ final class StructuredMerge {
             Map<String, Object> out = new LinkedHashMap<>();
             JsonTree.asMap(value).forEach((key, child) -> {
                 PathElement element = new PathElement.Field(key);
-                if (toRemove.isMember(element)) {
-                    return;
-                }
-                Object kept = remove(append(typePath, key), child, toRemove.child(element));
+                Object kept = pruned(append(typePath, key), child, element, unapplied, owned);
                 if (kept != null || child == null) {
                     out.put(key, kept);
                 }
@@ -209,9 +211,9 @@ final class StructuredMerge {
         if (value instanceof List<?> && (kind == Kind.ASSOCIATIVE_LIST || kind == Kind.SET_LIST)) {
             List<Object> out = new ArrayList<>();
             for (Object item : JsonTree.asList(value)) {
-                PathElement element = element(typePath, kind, item);
-                if (!toRemove.isMember(element)) {
-                    out.add(remove(append(typePath, ITEM), item, toRemove.child(element)));
+                Object kept = pruned(append(typePath, ITEM), item, element(typePath, kind, item), unapplied, owned);
+                if (kept != null) {
+                    out.add(kept);
                 }
             }
             return out.isEmpty() ? null : out;
@@ -219,26 +221,18 @@ final class StructuredMerge {
         return value;
     }
 
-    /** The set with every named field on the way to its paths a member too, as the API server prunes with it. */
-    FieldSet withNamedFields(FieldSet set) {
-        FieldSet.Builder out = new FieldSet.Builder();
-        namedFields(new ArrayList<>(), new ArrayList<>(), set, out);
-        return set.union(out.build());
-    }
-
-    private void namedFields(List<PathElement> path, List<String> typePath, FieldSet set, FieldSet.Builder out) {
-        boolean struct = schema.kindOf(typePath, Map.of()) == Kind.STRUCT;
-        set.children().forEach((element, child) -> {
-            List<PathElement> childPath = append(path, element);
-            if (element instanceof PathElement.Field field) {
-                if (struct) {
-                    out.insert(childPath);
-                }
-                namedFields(childPath, append(typePath, field.name()), child, out);
-            } else {
-                namedFields(childPath, append(typePath, ITEM), child, out);
-            }
-        });
+    /** One child pruned: gone when unapplied and nothing under it owned; else what is left of it (null when emptied). */
+    private Object pruned(List<String> typePath, Object child, PathElement element, FieldSet unapplied, FieldSet owned) {
+        boolean ownedBelow = owned.isMember(element) || !owned.child(element).isEmpty();
+        if (unapplied.isMember(element) && !ownedBelow) {
+            return null;
+        }
+        FieldSet below = unapplied.child(element);
+        if (below.isEmpty()) {
+            return child;
+        }
+        Object kept = prune(typePath, child, below, owned.child(element));
+        return kept == null && !isEmpty(child) ? null : kept;
     }
 
     private Map<PathElement, Object> items(List<String> typePath, Kind kind, Object list) {
