@@ -4,10 +4,12 @@ import dev.todokube.bgkube.ClusterException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Calls to the API server that ride out its blips. A call that got no answer (refused, reset, timed
@@ -68,23 +70,22 @@ final class ApiCalls {
         });
     }
 
-    /** No answer at all, or an answer that asks to try again later. */
+    /**
+     * No answer at all, or an answer that asks to try again later; never a call this thread gave up
+     * because it was interrupted (a stop request: it must end, not wait).
+     */
     static boolean isTransient(KubernetesClientException e) {
+        if (Thread.currentThread().isInterrupted() || causes(e).anyMatch(InterruptedException.class::isInstance)) {
+            return false;
+        }
         if (TRY_AGAIN.contains(e.getCode())) {
             return true;
         }
-        if (e.getCode() > 0) {
-            return false;
-        }
-        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof InterruptedException) {
-                return false;
-            }
-            if (cause instanceof IOException || cause instanceof TimeoutException) {
-                return true;
-            }
-        }
-        return false;
+        return e.getCode() <= 0 && causes(e).anyMatch(c -> c instanceof IOException || c instanceof TimeoutException);
+    }
+
+    private static Stream<Throwable> causes(Throwable e) {
+        return Stream.iterate(e, Objects::nonNull, c -> c.getCause() == c ? null : c.getCause());
     }
 
     /** One line: the API's status message and code, or the connection problem. */

@@ -423,10 +423,19 @@ public final class Publisher {
             sleeper.sleep(scaleDown.delay());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ClusterException("stopped before scaling down " + scaleDown.color().label()
-                    + "; it stays recorded on service " + manifests.serviceName() + " (bg-kube status shows it)", e);
+            throw new StoppedException("stopped before scaling down " + scaleDown.color().label() + " (the release is "
+                    + "done); the scale-down stays recorded on service " + manifests.serviceName()
+                    + " (bg-kube status shows it)");
         }
-        try (ClusterLock held = lock.get()) {
+        ClusterLock held;
+        try {
+            held = lock.get();
+        } catch (ClusterException e) {
+            tools.log().accept("scale-down of " + scaleDown.color().label() + " left to the command now running "
+                    + "(it stays recorded): " + e.getMessage());
+            return;
+        }
+        try (held) {
             // A rollback during the delay made this color live again, or a new release redeployed it.
             Optional<ReleaseState.ScaleDown> due = ReleaseState.read(cluster, manifests).flatMap(ReleaseState::scaleDown)
                     .filter(s -> s.release().equals(releaseId) && s.color() == scaleDown.color());
@@ -438,8 +447,10 @@ public final class Publisher {
             held.ensureHeld();
             ScaleDowns.scaleToZero(cluster, manifests, scaleDown.color());
             cluster.annotateService(manifests.serviceName(), Map.of(), ReleaseState.SCALE_DOWN_KEYS);
-        } catch (ClusterException e) {
-            tools.log().accept("scale-down of " + scaleDown.color().label() + " left recorded: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new ClusterException("published, but the scale-down of " + scaleDown.color().label() + " failed: "
+                    + asBgKube(e).getMessage() + "; it stays recorded on service " + manifests.serviceName()
+                    + " (bg-kube status shows it)", e);
         }
     }
 
