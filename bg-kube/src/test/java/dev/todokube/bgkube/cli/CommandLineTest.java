@@ -263,7 +263,7 @@ class CommandLineTest {
         assertThat(run.out().replaceAll("\\s+", " ")).contains("--image-name=IMAGE").contains("[IMAGE_NAME; required]")
                 .contains("--deployment-timeout=DURATION").contains("[DEPLOYMENT_TIMEOUT; default 120s]")
                 .contains("Exit codes: 0 success, 2 bad configuration or usage, 3 cluster failure, 4 smoke tests failed, "
-                        + "5 an analysis gate failed.");
+                        + "5 an analysis gate failed, 130 (143) stopped by SIGINT (SIGTERM) after undoing the release.");
     }
 
     @Test
