@@ -173,6 +173,7 @@ public final class Manifests {
         }
         return Optional.of(new PodTemplate.ReadinessProbe(deployment.text(probe + ".grpc.service").orElse(""),
                 Duration.ofSeconds(deployment.integer(probe + ".periodSeconds", 10)),
+                Duration.ofSeconds(deployment.integer(probe + ".timeoutSeconds", 1)),
                 deployment.integer(probe + ".failureThreshold", 3)));
     }
 

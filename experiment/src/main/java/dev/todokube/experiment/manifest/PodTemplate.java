@@ -15,11 +15,12 @@ public record PodTemplate(long cpuRequestMillis, PodBudget limits, Map<String, S
                           Optional<ReadinessProbe> readiness, Duration preStopSleep, Duration terminationGrace) {
 
     /**
-     * A readiness probe over gRPC health, as the kubelet runs it.
+     * A readiness probe over gRPC health, as the kubelet runs it: every period, failing after the
+     * timeout, ready after one success, not ready after {@code failureThreshold} failures in a row.
      *
      * @param service the health service asked ("" for the server's overall health)
      */
-    public record ReadinessProbe(String service, Duration period, int failureThreshold) {
+    public record ReadinessProbe(String service, Duration period, Duration timeout, int failureThreshold) {
     }
 
     public PodTemplate {

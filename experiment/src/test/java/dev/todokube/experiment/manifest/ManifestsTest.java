@@ -49,7 +49,7 @@ class ManifestsTest {
         assertThat(pod.limits()).isEqualTo(new PodBudget("500m", "192Mi"));
         assertThat(pod.env()).containsEntry("MAX_CONNECTION_AGE", "30s").containsEntry("SHUTDOWN_GRACE", "20s")
                 .containsEntry("DB_NAME", "TodosDB").doesNotContainKeys("DB_URI", "AUTH_TOKENS");
-        assertThat(pod.readiness()).contains(new PodTemplate.ReadinessProbe("", Duration.ofSeconds(5), 2));
+        assertThat(pod.readiness()).contains(new PodTemplate.ReadinessProbe("", Duration.ofSeconds(5), Duration.ofSeconds(1), 2));
         assertThat(pod.preStopSleep()).isEqualTo(Duration.ofSeconds(10));
         assertThat(pod.terminationGrace()).isEqualTo(Duration.ofSeconds(45));
     }
