@@ -19,7 +19,12 @@ class ExperimentOptionsTest {
             "--spawn-rate 0        | --spawn-rate must be above 0, got 0.0",
             "--pod-cpu 100m        | --pod-cpu and --pod-memory go together (e.g. --pod-cpu 100m --pod-memory 100Mi)",
             "--pod-cpu 1x --pod-memory 100Mi | --pod-cpu '1x' is not a CPU quantity (e.g. 100m or 0.5)",
-            "--pod-cpu 100m --pod-memory 100MB | --pod-memory '100MB' is not a memory quantity (e.g. 100Mi or 1Gi)"})
+            "--pod-cpu 100m --pod-memory 100MB | --pod-memory '100MB' is not a memory quantity (e.g. 100Mi or 1Gi)",
+            "--autoscale --replicas 3  | --replicas does not go with --autoscale: the HPA's minReplicas start, and it scales them",
+            "--article --pod-cpu 1 --pod-memory 1Gi | --pod-cpu/--pod-memory do not go with --article: the pods' limits come from the Deployment (or the article's 100m/100Mi)",
+            "--article --hpa x.yaml    | --hpa does not go with --article, which rehearses the article's autoscaler",
+            "--server-command true     | --server-command needs --autoscale or --article",
+            "--article --users 0       | --users must be at least 1, got 0"})
     void badOptionIsOneClearLineAndExitCode2(String option, String message) {
         StringWriter err = new StringWriter();
         CommandLine commandLine = ExperimentCommand.commandLine();
