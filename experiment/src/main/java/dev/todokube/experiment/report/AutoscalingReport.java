@@ -180,7 +180,9 @@ public final class AutoscalingReport {
         series(requests, "failures/s", "#d62728", points, LoadHistory.Point::at,
                 p -> OptionalDouble.of(p.failuresPerSecond()));
 
-        ObjectNode latency = chart(charts, "latency-chart", "Response time", "ms", false);
+        // Locust's master writes each second's percentiles over its last 10 s; loadtest run, over the run so far.
+        ObjectNode latency = chart(charts, "latency-chart", "Response time (the generator's history: percentiles over "
+                + "the run so far, or a Locust master's last 10 s)", "ms", false);
         series(latency, "p50", "#2ca02c", points, LoadHistory.Point::at, LoadHistory.Point::p50Ms);
         series(latency, "p95", "#ff7f0e", points, LoadHistory.Point::at, LoadHistory.Point::p95Ms);
         series(latency, "p99", "#8c564b", points, LoadHistory.Point::at, LoadHistory.Point::p99Ms);
