@@ -128,13 +128,13 @@ public final class HorizontalPodAutoscaler {
     /** The policies' limit on the change since each period's start, then the replica range. */
     private Limited limitRate(Instant now, int current, int desired) {
         if (desired > current) {
-            int limit = Math.max(current, scaleUpLimit(now, current));
+            int limit = Math.max(current, policyLimit(now, current, true));
             int allowed = Math.min(spec.maxReplicas(), limit);
             if (desired > allowed) {
                 return new Limited(allowed, spec.maxReplicas() > limit ? "ScaleUpLimit" : "TooManyReplicas");
             }
         } else if (desired < current) {
-            int limit = Math.min(current, scaleDownLimit(now, current));
+            int limit = Math.min(current, policyLimit(now, current, false));
             int allowed = Math.max(spec.minReplicas(), limit);
             if (desired < allowed) {
                 return new Limited(allowed, spec.minReplicas() < limit ? "ScaleDownLimit" : "TooFewReplicas");
@@ -143,39 +143,34 @@ public final class HorizontalPodAutoscaler {
         return new Limited(desired, "DesiredWithinRange");
     }
 
-    private int scaleUpLimit(Instant now, int current) {
-        ScalingRules rules = spec.scaleUp();
+    /**
+     * How far the policies let the count go in one direction: each policy's step from the count at its
+     * period's start (the changes within the period undone); the furthest of them with {@code Max},
+     * the nearest with {@code Min}.
+     */
+    private int policyLimit(Instant now, int current, boolean up) {
+        ScalingRules rules = up ? spec.scaleUp() : spec.scaleDown();
         if (rules.selectPolicy() == ScalingRules.SelectPolicy.DISABLED) {
             return current;
         }
-        boolean most = rules.selectPolicy() == ScalingRules.SelectPolicy.MAX;
-        int result = most ? Integer.MIN_VALUE : Integer.MAX_VALUE;
-        for (ScalingPolicy policy : rules.policies()) {
+        boolean furthest = rules.selectPolicy() == ScalingRules.SelectPolicy.MAX;
+        int limit = 0;
+        for (int i = 0; i < rules.policies().size(); i++) {
+            ScalingPolicy policy = rules.policies().get(i);
             int periodStart = current - changedWithin(scaleUps, now, policy.period())
                     + changedWithin(scaleDowns, now, policy.period());
-            int proposed = policy.type() == ScalingPolicy.Type.PODS ? periodStart + policy.value()
-                    : (int) Math.ceil(periodStart * (1 + policy.value() / 100.0));
-            result = most ? Math.max(result, proposed) : Math.min(result, proposed);
+            int proposed = step(policy, periodStart, up);
+            limit = i == 0 ? proposed : (up == furthest) ? Math.max(limit, proposed) : Math.min(limit, proposed);
         }
-        return result;
+        return limit;
     }
 
-    private int scaleDownLimit(Instant now, int current) {
-        ScalingRules rules = spec.scaleDown();
-        if (rules.selectPolicy() == ScalingRules.SelectPolicy.DISABLED) {
-            return current;
+    private static int step(ScalingPolicy policy, int from, boolean up) {
+        if (policy.type() == ScalingPolicy.Type.PODS) {
+            return up ? from + policy.value() : from - policy.value();
         }
-        // The largest change down is the lowest count.
-        boolean most = rules.selectPolicy() == ScalingRules.SelectPolicy.MAX;
-        int result = most ? Integer.MAX_VALUE : Integer.MIN_VALUE;
-        for (ScalingPolicy policy : rules.policies()) {
-            int periodStart = current + changedWithin(scaleDowns, now, policy.period())
-                    - changedWithin(scaleUps, now, policy.period());
-            int proposed = policy.type() == ScalingPolicy.Type.PODS ? periodStart - policy.value()
-                    : (int) (periodStart * (1 - policy.value() / 100.0));
-            result = most ? Math.min(result, proposed) : Math.max(result, proposed);
-        }
-        return result;
+        // Up rounds up, or a small count could never grow; down truncates, as Kubernetes' conversion does.
+        return up ? (int) Math.ceil(from * (1 + policy.value() / 100.0)) : (int) (from * (1 - policy.value() / 100.0));
     }
 
     private static int changedWithin(List<Timestamped> events, Instant now, Duration period) {

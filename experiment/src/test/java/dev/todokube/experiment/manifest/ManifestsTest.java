@@ -109,18 +109,7 @@ class ManifestsTest {
                     + " zero (e.g. 100m or 0.5)"})
     void aPodTemplateTheRehearsalCannotRunIsNamedByFileAndField(String what, String resources, String message)
             throws Exception {
-        Path deployment = write("deployment.yaml", """
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata: {name: todo-api}
-                spec:
-                  template:
-                    spec:
-                      containers:
-                        - name: todo-api
-                          image: todo-api
-                          resources: %s
-                """.formatted(resources));
+        Path deployment = deployment(resources);
         assertThatThrownBy(() -> Manifests.readPodTemplate(deployment, env())).isInstanceOf(ExperimentException.class)
                 .hasMessage(deployment + ": " + message);
     }
@@ -141,13 +130,9 @@ class ManifestsTest {
         return EnvFile.read(write(".env", "ENV=test\n"));
     }
 
-    private Path write(String name, String text) throws Exception {
-        return Files.writeString(dir.resolve(name), text);
-    }
-
-    @Test
-    void emptyOptionalsAreAbsentFields() throws Exception {
-        Path deployment = write("deployment.yaml", """
+    /** A Deployment of one container with these resources (a YAML flow mapping) and nothing else. */
+    private Path deployment(String resources) throws Exception {
+        return write("deployment.yaml", """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata: {name: todo-api}
@@ -157,8 +142,17 @@ class ManifestsTest {
                       containers:
                         - name: todo-api
                           image: todo-api
-                          resources: {requests: {cpu: "0.1"}, limits: {cpu: 1, memory: 100Mi}}
-                """);
+                          resources: %s
+                """.formatted(resources));
+    }
+
+    private Path write(String name, String text) throws Exception {
+        return Files.writeString(dir.resolve(name), text);
+    }
+
+    @Test
+    void emptyOptionalsAreAbsentFields() throws Exception {
+        Path deployment = deployment("{requests: {cpu: \"0.1\"}, limits: {cpu: 1, memory: 100Mi}}");
         PodTemplate pod = Manifests.readPodTemplate(deployment, env());
         assertThat(pod.cpuRequestMillis()).isEqualTo(100);
         assertThat(pod.limits()).isEqualTo(new PodBudget("1", "100Mi"));
