@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -52,6 +53,7 @@ final class Pod {
     private Instant readyChanged;
     private Instant firstReady;
     private int failedProbes;
+    private int readinessLost;
     private boolean probing;
     private Instant nextProbe;
     private int restarts;
@@ -108,7 +110,8 @@ final class Pod {
     }
 
     synchronized PodSummary summary() {
-        return new PodSummary(name, created, Optional.ofNullable(firstReady), Optional.ofNullable(deleted), restarts);
+        return new PodSummary(name, created, Optional.ofNullable(firstReady), Optional.ofNullable(deleted),
+                readinessLost, restarts);
     }
 
     /** What the HPA sees of this pod, with the metrics pipeline's latest sample. */
@@ -300,8 +303,8 @@ final class Pod {
         if (serving) {
             failedProbes = 0;
             if (!ready) {
-                setReady(now, true, "ready (" + String.format("%.1f", Duration.between(created, now).toMillis() / 1000.0)
-                        + " s after it was created)");
+                setReady(now, true, firstReady != null ? "ready again" : "ready (" + String.format(Locale.ROOT, "%.1f",
+                        Duration.between(created, now).toMillis() / 1000.0) + " s after it was created)");
             }
             return;
         }
@@ -315,6 +318,9 @@ final class Pod {
         if (ready != value) {
             ready = value;
             readyChanged = now;
+            if (!value) {
+                readinessLost++;
+            }
         }
         if (value && firstReady == null) {
             firstReady = now;

@@ -128,13 +128,14 @@ public final class AutoscalingReport {
 
     private static void pods(StringBuilder html, List<PodSummary> pods, Instant start) {
         html.append("<table class=\"pods\">\n<tr><th>pod</th><th>created</th><th>ready after</th><th>deleted</th>")
-                .append("<th>restarts</th></tr>\n");
+                .append("<th>readiness lost</th><th>restarts</th></tr>\n");
         for (PodSummary pod : pods) {
             html.append("<tr><td>").append(escape(pod.name())).append("</td><td>").append(at(pod.created(), start))
                     .append("</td><td>").append(pod.firstReady().map(ready -> String.format(Locale.ROOT, "%.1f s",
                             Duration.between(pod.created(), ready).toMillis() / 1000.0)).orElse("never"))
                     .append("</td><td>").append(pod.deleted().map(deleted -> at(deleted, start)).orElse(""))
-                    .append("</td><td>").append(pod.restarts()).append("</td></tr>\n");
+                    .append("</td><td>").append(pod.readinessLost()).append("</td><td>").append(pod.restarts())
+                    .append("</td></tr>\n");
         }
         html.append("</table>\n");
     }
@@ -233,7 +234,7 @@ public final class AutoscalingReport {
         ArrayNode pods = root.putArray("pods");
         for (PodSummary pod : record.pods()) {
             ObjectNode node = pods.addObject().put("name", pod.name()).put("created", pod.created().toString())
-                    .put("restarts", pod.restarts());
+                    .put("readiness_lost", pod.readinessLost()).put("restarts", pod.restarts());
             pod.firstReady().ifPresent(ready -> node.put("ready_after_s",
                     Duration.between(pod.created(), ready).toMillis() / 1000.0));
             pod.deleted().ifPresent(deleted -> node.put("deleted", deleted.toString()));

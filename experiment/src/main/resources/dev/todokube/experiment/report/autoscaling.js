@@ -46,7 +46,7 @@
             useUTC: true,
             title: {text: spec.title, left: 0, textStyle: {fontSize: 14}},
             legend: {top: 22, left: 0, type: 'scroll'},
-            grid: {left: 70, right: 60, top: 60, bottom: 60},
+            grid: {left: 70, right: 60, top: 75, bottom: 60},
             tooltip: {
                 trigger: 'axis',
                 valueFormatter: function (value) { return format(value) + ' ' + spec.unit; }

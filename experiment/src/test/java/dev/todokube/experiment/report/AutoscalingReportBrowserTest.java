@@ -108,7 +108,8 @@ class AutoscalingReportBrowserTest {
             assertThat(values(series(charts.get(3), "p99"))).hasSize(SECONDS - 1).as("N/A left out");
 
             assertThat(tables).contains("replicas reached\t2\t4", "plateau: replicas, HPA's CPU\t2 at 73%\t4 at 69%",
-                    "failures\t12 (0.05%)\t0", "SuccessfulRescale: New size: 2", "todo-api-2", "8.0 s");
+                    "failures\t12 (0.05%)\t0", "SuccessfulRescale: New size: 2", "todo-api-2", "8.0 s",
+                    "todo-api-1\t07:59:40 (+0:00)\t4.0 s\t\t1\t0");
             assertThat(fetched).as("resources the page fetched (it must open offline)").isEmpty();
             assertThat(browser.problems()).as("console errors and warnings").isEmpty();
         }
@@ -136,8 +137,8 @@ class AutoscalingReportBrowserTest {
         List<PodEvent> events = List.of(new PodEvent(START.plusSeconds(30), "todo-api-2", "created"),
                 new PodEvent(START.plusSeconds(38), "todo-api-2", "ready (8.0 s after it was created)"));
         List<PodSummary> pods = List.of(
-                new PodSummary("todo-api-1", START.minusSeconds(20), Optional.of(START.minusSeconds(16)), Optional.empty(), 0),
-                new PodSummary("todo-api-2", START.plusSeconds(30), Optional.of(START.plusSeconds(38)), Optional.empty(), 0));
+                new PodSummary("todo-api-1", START.minusSeconds(20), Optional.of(START.minusSeconds(16)), Optional.empty(), 1, 0),
+                new PodSummary("todo-api-2", START.plusSeconds(30), Optional.of(START.plusSeconds(38)), Optional.empty(), 0, 0));
         return new RehearsalRecord(spec, 100, new PodBudget("100m", "100Mi"), Optional.of(START), timeline, decisions,
                 events, pods);
     }
