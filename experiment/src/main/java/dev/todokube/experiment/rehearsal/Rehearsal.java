@@ -169,7 +169,8 @@ public final class Rehearsal {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            out.println(stamp(now) + " rehearsal: " + e.getMessage());
+            // The next tick tries again, as a controller's next sync would.
+            out.println(stamp(now) + " rehearsal: " + e);
         }
     }
 
