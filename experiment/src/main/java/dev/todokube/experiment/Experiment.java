@@ -47,7 +47,10 @@ final class Experiment {
     private static final Pattern MONGO_READY = Pattern.compile("mongo ready: uri=(\\S+)");
     private static final Pattern SEEDED = Pattern.compile("seed: .*");
     private static final Pattern LOCUST_READY = Pattern.compile("Starting web interface at (\\S+)");
-    /** How long the Deployment's first pods may take to be ready (a 100m pod: 4 s on a quiet machine, 20-30 s on a busy one). */
+    /**
+     * How long the Deployment's first pods may take to be ready (a 100m pod: 4 s on a quiet machine,
+     * 20-30 s on a busy one).
+     */
     private static final Duration ROLLOUT_LIMIT = Duration.ofSeconds(120);
 
     private final ProjectLayout layout;
