@@ -2,8 +2,13 @@ package dev.todokube.experiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.todokube.testkit.process.ProjectJars;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
@@ -34,5 +39,20 @@ class ExperimentOptionsTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).isEqualTo("experiment: " + message + System.lineSeparator());
+    }
+
+    /** Before, the folder's IOException ended the run with a stack trace. */
+    @Test
+    void aReportFolderThatCannotBeCreatedIsOneLineAndExitCode2(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-folder"), "");
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = ExperimentCommand.commandLine();
+        commandLine.setErr(new PrintWriter(err, true));
+
+        int exit = commandLine.execute("--project-dir", ProjectJars.root().toString(), "--reports", file.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("experiment: cannot create the report folder " + file + "/")
+                .containsOnlyOnce(System.lineSeparator()).endsWith(System.lineSeparator());
     }
 }

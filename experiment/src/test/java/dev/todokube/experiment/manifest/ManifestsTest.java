@@ -56,13 +56,7 @@ class ManifestsTest {
 
     @Test
     void anAutoscalerWithoutMetricsOrBehaviourTakesKubernetesDefaults() throws Exception {
-        Path hpa = write("hpa.yaml", """
-                apiVersion: autoscaling/v2
-                kind: HorizontalPodAutoscaler
-                metadata: {name: todo-api}
-                spec:
-                  maxReplicas: 4
-                """);
+        Path hpa = autoscaler("");
         assertThat(Manifests.readAutoscaler(hpa, env()))
                 .isEqualTo(AutoscalerSpec.withDefaultBehavior(1, 4, 80));
     }
@@ -81,14 +75,7 @@ class ManifestsTest {
                     + " | spec.behavior.scaleUp.policies[0].type 'Pod' is not Pods or Percent"})
     void anAutoscalerTheRehearsalCannotFollowIsNamedByFileAndField(String what, String line, String message)
             throws Exception {
-        Path hpa = write("hpa.yaml", """
-                apiVersion: autoscaling/v2
-                kind: HorizontalPodAutoscaler
-                metadata: {name: todo-api}
-                spec:
-                  maxReplicas: 4
-                  %s
-                """.formatted(line));
+        Path hpa = autoscaler(line);
         assertThatThrownBy(() -> Manifests.readAutoscaler(hpa, env())).isInstanceOf(ExperimentException.class)
                 .hasMessage(hpa + ": " + message.replace("ENV", dir.resolve(".env").toString()));
     }
@@ -128,6 +115,18 @@ class ManifestsTest {
 
     private EnvFile env() throws Exception {
         return EnvFile.read(write(".env", "ENV=test\n"));
+    }
+
+    /** An autoscaling/v2 HPA of at most 4 replicas, with one more line of its spec. */
+    private Path autoscaler(String specLine) throws Exception {
+        return write("hpa.yaml", """
+                apiVersion: autoscaling/v2
+                kind: HorizontalPodAutoscaler
+                metadata: {name: todo-api}
+                spec:
+                  maxReplicas: 4
+                  %s
+                """.formatted(specLine));
     }
 
     /** A Deployment of one container with these resources (a YAML flow mapping) and nothing else. */
