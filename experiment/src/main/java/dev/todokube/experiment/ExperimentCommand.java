@@ -48,7 +48,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     boolean autoscale;
 
     @Option(names = "--article",
-            description = "The article's run: --autoscale with 100m/100Mi pods, 1 to 10 replicas at 80% CPU, the embedded "
+            description = "The article's run: --autoscale with 100m/100Mi pods, 1 to 10 replicas at 80%% CPU, the embedded "
                     + "MongoDB with the seed data, 10,000 users at 1,000/s offering about its 700 req/s, for 20m "
                     + "(each option given explicitly wins)")
     boolean article;
@@ -66,7 +66,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     Path envFile;
 
     @Option(names = "--server-command", paramLabel = "COMMAND",
-            description = "With --autoscale: run this command line (by /bin/sh) in each pod instead of todo-api's launcher, "
+            description = "With --autoscale or --article: run this command line (by /bin/sh, exec) in each pod instead of todo-api's launcher, "
                     + "with todo-api's environment (SERVER_HOST, SERVER_PORT, METRICS_PORT, DB_*...); it must serve "
                     + "grpc.Todos and gRPC health on SERVER_PORT")
     String serverCommand;

@@ -3,8 +3,11 @@ package dev.todokube.experiment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todokube.testkit.process.ProjectJars;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -39,6 +42,22 @@ class ExperimentOptionsTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).isEqualTo("experiment: " + message + System.lineSeparator());
+    }
+
+    /** A bare % in an option's description makes picocli warn on every --help and print it unformatted. */
+    @Test
+    void helpIsFormattedWithoutWarnings() {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String usage;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            usage = ExperimentCommand.commandLine().getUsageMessage();
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(usage).contains("--article", "80% CPU", "--server-command");
+        assertThat(err.toString(StandardCharsets.UTF_8)).as("picocli's warnings").isEmpty();
     }
 
     /** Before, the folder's IOException ended the run with a stack trace. */
