@@ -98,9 +98,9 @@ public final class Connections implements AutoCloseable {
     @SuppressWarnings("deprecation")
     private ManagedChannel newChannel() {
         ManagedChannelBuilder<?> builder;
-        if (target instanceof Target.Static fixed) {
-            builder = Grpc.newChannelBuilder(StaticResolverFactory.SCHEME + ":///" + fixed, credentials)
-                    .nameResolverFactory(new StaticResolverFactory(fixed));
+        if (target instanceof Target.Listed listed) {
+            builder = Grpc.newChannelBuilder(AddressListResolverFactory.channelTarget(), credentials)
+                    .nameResolverFactory(new AddressListResolverFactory(listed));
         } else {
             builder = Grpc.newChannelBuilder(target.toString(), credentials);
         }
