@@ -1,36 +1,33 @@
 package dev.todokube.bgkube.testing;
 
-import java.io.File;
+import dev.todokube.testkit.process.ChildJvm;
+import dev.todokube.testkit.process.ChildProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
- * bg-kube running in its own JVM ({@link BgKubeChildMain} on the test classpath), connected to a
- * {@link MockCluster} as a user's bg-kube is, through a kubeconfig ({@code KUBECONFIG}), so the
- * test can signal it (SIGINT as Ctrl-C, SIGTERM, SIGKILL) at a chosen moment. Its output goes to
- * files in the test's directory; {@link #close()} kills it and whatever it started if still running.
+ * bg-kube running in its own JVM ({@link BgKubeChildMain} on the test classpath, started as a
+ * testkit {@link ChildProcess}), connected to a {@link MockCluster} as a user's bg-kube is, through
+ * a kubeconfig ({@code KUBECONFIG}), so the test can signal it (SIGINT as Ctrl-C, SIGTERM, SIGKILL)
+ * at a chosen moment. Its standard output and error go to files in the test's directory;
+ * {@link #close()} kills it and whatever it started if still running.
  */
 public final class BgKubeChild implements AutoCloseable {
 
-    private static final Duration POLL = Duration.ofMillis(25);
-
-    private final Process process;
+    private final ChildProcess process;
     private final Path stdout;
     private final Path stderr;
 
-    private BgKubeChild(Process process, Path stdout, Path stderr) {
+    private BgKubeChild(ChildProcess process, Path stdout, Path stderr) {
         this.process = process;
         this.stdout = stdout;
         this.stderr = stderr;
@@ -81,24 +78,18 @@ public final class BgKubeChild implements AutoCloseable {
 
         /** Starts {@code bg-kube args...}; its output goes to {@code <name>.out} and {@code <name>.err} in the directory. */
         public BgKubeChild start(String name, String... args) {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    // A short-lived CLI on a busy machine: the C1 compiler only and a small heap start it fastest.
-                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-                    "-cp", System.getProperty("java.class.path")));
-            properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-            command.add(BgKubeChildMain.class.getName());
-            command.addAll(List.of(args));
+            // A short-lived CLI on a busy machine: the C1 compiler only and a small heap start it fastest.
+            List<String> jvmArgs = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"));
+            properties.forEach((key, value) -> jvmArgs.add("-D" + key + "=" + value));
             Path out = directory.resolve(name + ".out");
             Path err = directory.resolve(name + ".err");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
-            builder.environment().put("KUBECONFIG", kubeconfig.toString());
-            builder.environment().putAll(environment);
             try {
-                return new BgKubeChild(builder.start(), out, err);
+                return new BgKubeChild(ChildJvm.mainClassOnCurrentClasspath(BgKubeChildMain.class.getName()).name(name)
+                        .jvmArgs(jvmArgs.toArray(String[]::new)).args(args)
+                        .env("KUBECONFIG", kubeconfig.toString()).env(environment).workingDirectory(directory)
+                        .logFile(out).errorFile(err).start(), out, err);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot start bg-kube: " + command, e);
+                throw new UncheckedIOException("cannot start bg-kube " + String.join(" ", args), e);
             }
         }
     }
@@ -117,58 +108,30 @@ public final class BgKubeChild implements AutoCloseable {
 
     /** What it wrote to standard output so far. */
     public String out() {
-        return read(stdout);
+        return process.output();
     }
 
     /** What it wrote to standard error so far. */
     public String err() {
-        return read(stderr);
+        return process.errorOutput();
     }
 
     /**
-     * Waits until a line of its output (standard output or error) contains a match of the
-     * pattern; returns the line. Fails the test after the timeout, or when it exits first, with
-     * its output.
+     * Waits until a line of its standard output contains a match of the pattern (bg-kube reports
+     * each step there) and returns the match; fails after the timeout, or when it exits first, with its output.
      */
-    public String awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            boolean exited = !process.isAlive();
-            Optional<String> line = Stream.concat(out().lines(), err().lines()).filter(l -> pattern.matcher(l).find()).findFirst();
-            if (line.isPresent()) {
-                return line.get();
-            }
-            if (exited || System.nanoTime() > deadline) {
-                throw new AssertionError("no line of bg-kube's output matched " + pattern + (exited
-                        ? " before it exited with " + process.exitValue() : " within " + timeout)
-                        + "\nstdout:\n" + out() + "\nstderr:\n" + err());
-            }
-            Thread.sleep(POLL.toMillis());
-        }
+    public MatchResult awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
+        return process.awaitLine(pattern, timeout);
     }
 
     /** SIGINT, as Ctrl-C in a terminal. */
     public void interrupt() {
-        signal("INT");
-    }
-
-    /** SIGTERM, as a CI runner or a container runtime stops a job. */
-    public void terminate() {
-        signal("TERM");
-    }
-
-    /** SIGKILL: no shutdown hook, no finally block runs. */
-    public void kill() {
-        signal("KILL");
-    }
-
-    private void signal(String name) {
         try {
-            Process kill = new ProcessBuilder("kill", "-s", name, String.valueOf(process.pid()))
+            Process kill = new ProcessBuilder("kill", "-s", "INT", String.valueOf(process.pid()))
                     .redirectErrorStream(true).start();
             String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (kill.waitFor() != 0) {
-                throw new IllegalStateException("kill -s " + name + " " + process.pid() + " failed: " + output.strip());
+                throw new IllegalStateException("kill -s INT " + process.pid() + " failed: " + output.strip());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -178,36 +141,31 @@ public final class BgKubeChild implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, as a CI runner or a container runtime stops a job. */
+    public void terminate() {
+        process.terminate();
+    }
+
+    /** SIGKILL to it and whatever it started: no shutdown hook, no finally block runs. */
+    public void kill() {
+        process.kill();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
 
     /**
      * Waits for it to exit and gives its exit code (128 + the signal's number when a signal ended
-     * it: 130 SIGINT, 143 SIGTERM, 137 SIGKILL). Fails the test after the timeout, with its output.
+     * it: 130 SIGINT, 143 SIGTERM, 137 SIGKILL); kills it and fails after the timeout, with its output.
      */
     public int awaitExit(Duration timeout) throws InterruptedException {
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("bg-kube did not exit within " + timeout + "\nstdout:\n" + out() + "\nstderr:\n" + err());
-        }
-        return process.exitValue();
+        return process.waitFor(timeout);
     }
 
     /** Kills it, and every process it started, if still running. */
     @Override
-    public void close() throws InterruptedException {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("bg-kube (pid " + process.pid() + ") survived SIGKILL for 10 s");
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    public void close() {
+        process.close();
     }
 }

@@ -99,9 +99,15 @@ class ClusterSimulatorTest {
         simulator.crashLoopAfter("api", Duration.ofSeconds(1), ClusterSimulator.Termination.ERROR);
         createDeployment(NS, 1);
 
-        awaitStatus(NS, "1 ready replica", ready(1));
-        awaitStatus(NS, "no ready replica", d -> d.getStatus().getReadyReplicas() == 0);
+        awaitStatus(NS, "no ready replica", d -> d.getStatus().getReadyReplicas() != null
+                && d.getStatus().getReadyReplicas() == 0 && d.getStatus().getReplicas() == 1);
 
+        // The status writes the simulator made, in order: ready first, then not.
+        List<Integer> ready = cluster.api().requests(RequestMatcher.method("PUT").path("/deployments/api/status$")
+                        .includingControllers()).stream()
+                .map(put -> client.getKubernetesSerialization().unmarshal(put.body().orElseThrow(), Deployment.class))
+                .map(d -> d.getStatus().getReadyReplicas()).toList();
+        assertThat(ready).containsSubsequence(1, 0);
         ContainerStatus container = simulator.pods("api").get(0).getStatus().getContainerStatuses().get(0);
         assertThat(container.getLastState().getTerminated().getReason()).isEqualTo("Error");
         assertThat(container.getLastState().getTerminated().getExitCode()).isEqualTo(1);

@@ -117,6 +117,11 @@ public final class MockApiServer implements AutoCloseable {
             this.over = over;
         }
 
+        /** Ends it now: the server listens again (its scheduled return then changes nothing). */
+        public void end() {
+            start();
+        }
+
         /** Waits until the server listens again; fails the test after the timeout. */
         public void awaitOver(Duration timeout) throws InterruptedException {
             try {
