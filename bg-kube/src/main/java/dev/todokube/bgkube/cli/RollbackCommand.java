@@ -1,5 +1,7 @@
 package dev.todokube.bgkube.cli;
 
+import dev.todokube.bgkube.BgKubeException;
+import dev.todokube.bgkube.cluster.ApiFailures;
 import dev.todokube.bgkube.cluster.ClusterLock;
 import dev.todokube.bgkube.cluster.KubeCluster;
 import dev.todokube.bgkube.config.Settings;
@@ -55,12 +57,29 @@ final class RollbackCommand implements Callable<Integer> {
                     toolbox.out().println("rolled back: " + publisher.undoInterrupted(interrupted.get(), cluster, lock));
                     return 0;
                 }
-                Rollback.Plan plan = rollback.plan(cluster, force);
-                toolbox.out().print(plan.describe());
-                lock.ensureHeld();
-                rollback.execute(plan, cluster, "rollback");
+                rollBack(rollback, cluster, lock);
             }
         }
         return 0;
+    }
+
+    /** The rollback; a failure says whether the public Service may have changed already. */
+    private void rollBack(Rollback rollback, KubeCluster cluster, ClusterLock lock) {
+        Rollback.Plan plan;
+        try {
+            plan = rollback.plan(cluster, force);
+        } catch (RuntimeException e) {
+            BgKubeException failure = ApiFailures.asBgKube(e);
+            throw failure.withMessage(failure.getMessage() + "; nothing was changed");
+        }
+        root.toolbox().out().print(plan.describe());
+        try {
+            lock.ensureHeld();
+            rollback.execute(plan, cluster, "rollback");
+        } catch (RuntimeException e) {
+            BgKubeException failure = ApiFailures.asBgKube(e);
+            throw failure.withMessage(failure.getMessage() + "; the public Service may select " + plan.from().label()
+                    + " or " + plan.to().label() + " now: bg-kube status shows which, bg-kube rollback again finishes it");
+        }
     }
 }

@@ -6,6 +6,7 @@ import dev.todokube.bgkube.ConfigurationException;
 import dev.todokube.bgkube.LeaseLostException;
 import dev.todokube.bgkube.StoppedException;
 import dev.todokube.bgkube.analysis.Gates;
+import dev.todokube.bgkube.cluster.ApiFailures;
 import dev.todokube.bgkube.cluster.ClusterLock;
 import dev.todokube.bgkube.cluster.KubeCluster;
 import dev.todokube.bgkube.config.Settings;
@@ -28,7 +29,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -289,7 +289,7 @@ public final class Publisher {
      */
     private BgKubeException undo(Release release, Step failed, RuntimeException cause) {
         Optional<String> stopped = stop.requested().map(reason -> "stopped by " + reason + " during step " + failed.name());
-        BgKubeException failure = stopped.<BgKubeException>map(StoppedException::new).orElseGet(() -> asBgKube(cause));
+        BgKubeException failure = stopped.<BgKubeException>map(StoppedException::new).orElseGet(() -> ApiFailures.asBgKube(cause));
         String why = failure.getMessage();
         if (failure instanceof LeaseLostException) {
             return failure.withMessage(why + "; stopped before step " + failed.name() + " and undid nothing: "
@@ -300,15 +300,32 @@ public final class Publisher {
         tools.log().accept("undoing the " + release.record().command() + " of tag " + release.record().tag() + " to "
                 + release.record().target().label() + ": " + why);
         try {
-            return failure.withMessage(why + "; " + undoReached(release));
+            return failure.withMessage(why + "; " + undoReached(release).afterFailure());
         } catch (RuntimeException e) {
-            return failure.withMessage(why + "; the undo failed: " + asBgKube(e).getMessage()
+            return failure.withMessage(why + "; the undo failed: " + ApiFailures.asBgKube(e).getMessage()
                     + "; the record of the release is kept: bg-kube abort finishes undoing it");
         }
     }
 
-    /** Undoes the reached steps and says what that did; throws the incomplete undo as a failure of its own. */
-    private String undoReached(Release release) {
+    /**
+     * What an undo did, newest first, and where it stopped when it could not finish (the record of the
+     * release is then kept, phase undo-incomplete).
+     */
+    private record Undone(List<String> done, Optional<String> stoppedAt) {
+
+        /** As the narrative after a failure: what was undone, then where it stopped. */
+        String afterFailure() {
+            return String.join("; ", done) + stoppedAt.map(stop -> (done.isEmpty() ? "" : "; ") + stop).orElse("");
+        }
+
+        /** As an abort's own message: where it stopped first (that is the failure), then what it did. */
+        String asFailure() {
+            return stoppedAt.orElseThrow() + (done.isEmpty() ? "" : "; before that it " + String.join("; ", done));
+        }
+    }
+
+    /** Undoes the reached steps, newest first. */
+    private Undone undoReached(Release release) {
         release.update(record -> record.withPhase(ReleaseRecord.Phase.UNDOING, Optional.empty()));
         ReleaseRecord record = release.record();
         List<Step> steps = releaseSteps(record.tag(), record.previous(), true);
@@ -325,19 +342,18 @@ public final class Publisher {
                 note.ifPresent(done::add);
                 swappedBack |= step.get() instanceof SwapService && note.isPresent();
             } catch (RuntimeException e) {
-                String problem = asBgKube(e).getMessage();
+                String problem = ApiFailures.asBgKube(e).getMessage();
                 release.update(r -> r.withPhase(ReleaseRecord.Phase.UNDO_INCOMPLETE, Optional.of(problem)));
-                return String.join("; ", done) + (done.isEmpty() ? "" : "; ") + "undo stopped at step " + name + ": "
-                        + problem + "; the record of the release is kept: bg-kube abort finishes undoing it";
+                return new Undone(done, Optional.of("undo stopped at step " + name + ": " + problem
+                        + "; the record of the release is kept: bg-kube abort finishes undoing it"));
             }
         }
         release.finish();
         if (!swappedBack) {
             done.add(release.serviceUnchanged());
         }
-        String text = String.join("; ", done);
-        tools.log().accept(text);
-        return text;
+        tools.log().accept(String.join("; ", done));
+        return new Undone(done, Optional.empty());
     }
 
     /**
@@ -349,15 +365,30 @@ public final class Publisher {
         return undoRecorded(record, cluster, lock);
     }
 
+    /**
+     * Undoes a recorded release. Stopped meanwhile (SIGINT, SIGTERM), it ends there: what it undid stays
+     * undone, the rest stays recorded for the next {@code abort}.
+     */
     private String undoRecorded(ReleaseRecord record, KubeCluster cluster, ClusterLock lock) {
         PublishPlan plan = new PublishPlan(new ImageRef(settings.imageName(), record.tag()), record.target(),
                 record.previous(), List.of(), List.of());
         Release release = new Release(plan, cluster, manifests, settings, tools, lock, record);
-        String done = undoReached(release);
-        if (release.record().phase() == ReleaseRecord.Phase.UNDO_INCOMPLETE) {
-            throw new ClusterException(done);
+        Undone undone;
+        try {
+            undone = undoReached(release);
+        } catch (RuntimeException e) {
+            if (stop.requested().isEmpty()) {
+                throw e;
+            }
+            Thread.interrupted();
+            throw new StoppedException("stopped by " + stop.requested().get() + " while undoing the " + record.command()
+                    + " of tag " + record.tag() + "; what is not undone yet stays recorded: bg-kube abort finishes undoing it");
         }
-        return done;
+        if (undone.stoppedAt().isPresent()) {
+            throw stop.requested().<BgKubeException>map(why -> new StoppedException("stopped by " + why + " while undoing: "
+                    + undone.asFailure())).orElseGet(() -> new ClusterException(undone.asFailure()));
+        }
+        return String.join("; ", undone.done());
     }
 
     /**
@@ -370,8 +401,16 @@ public final class Publisher {
         PreviewRecord preview = preview(cluster, color, "abort");
         ReleaseRecord record = previewRecord(preview, id, "publish --no-promote", preview.previewTag().orElseThrow(), color,
                 live, holder);
-        lock.annotate(Map.of(ReleaseRecord.ANNOTATION, Optional.of(record.toJson())));
         tools.log().accept("taking out the preview " + color.label() + " (tag " + record.tag() + ")");
+        try {
+            lock.annotate(Map.of(ReleaseRecord.ANNOTATION, Optional.of(record.toJson())));
+        } catch (RuntimeException e) {
+            if (stop.requested().isEmpty()) {
+                throw e;
+            }
+            throw new StoppedException("stopped by " + stop.requested().get() + " before taking out the preview "
+                    + color.label() + ", which is as it was: bg-kube abort takes it out");
+        }
         return undoRecorded(record, cluster, lock);
     }
 
@@ -449,21 +488,9 @@ public final class Publisher {
             cluster.annotateService(manifests.serviceName(), Map.of(), ReleaseState.SCALE_DOWN_KEYS);
         } catch (RuntimeException e) {
             throw new ClusterException("published, but the scale-down of " + scaleDown.color().label() + " failed: "
-                    + asBgKube(e).getMessage() + "; it stays recorded on service " + manifests.serviceName()
+                    + ApiFailures.asBgKube(e).getMessage() + "; it stays recorded on service " + manifests.serviceName()
                     + " (bg-kube status shows it)", e);
         }
-    }
-
-    /** Any failure as one of bg-kube's, with its exit code: an API error is a cluster failure. */
-    private static BgKubeException asBgKube(RuntimeException e) {
-        if (e instanceof BgKubeException failure) {
-            return failure;
-        }
-        if (e instanceof KubernetesClientException api && api.getStatus() != null && api.getStatus().getMessage() != null) {
-            return new ClusterException("Kubernetes API error: " + api.getStatus().getMessage() + " (HTTP " + api.getCode()
-                    + ")", e);
-        }
-        return new ClusterException(String.valueOf(e.getMessage()), e);
     }
 
     private static String describe(HasMetadata object) {

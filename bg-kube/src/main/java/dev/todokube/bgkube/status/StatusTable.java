@@ -28,11 +28,10 @@ public final class StatusTable {
         report.release().ifPresent(release -> {
             out.append(report.leaseHolder().isPresent() ? "release in progress: " : "release interrupted: ")
                     .append(release.describe()).append('\n');
-            report.leaseHolder().ifPresentOrElse(
-                    holder -> out.append("  the lease is held by ").append(holder).append(": if that bg-kube was killed, "
-                            + "the lease expires a lease duration after its last renewal, then: ").append(release.next())
-                            .append('\n'),
-                    () -> out.append("  next: ").append(release.next()).append('\n'));
+            report.leaseHolder().ifPresent(holder -> out.append("  the lease is held by ").append(holder)
+                    .append(": if that bg-kube is gone, the next command takes the lease over once it has not been "
+                            + "renewed for its duration\n"));
+            out.append("  next: ").append(release.next()).append('\n');
         });
         for (Color color : Color.values()) {
             PreviewRecord record = report.records().getOrDefault(color, PreviewRecord.NONE);
@@ -63,7 +62,7 @@ public final class StatusTable {
         for (String[] row : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < row.length; i++) {
-                line.append(String.format("%-" + widths[i] + "s", row[i]));
+                line.append(row[i]).append(" ".repeat(widths[i] - row[i].length()));
                 if (i < row.length - 1) {
                     line.append("  ");
                 }

@@ -36,18 +36,9 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
     private final FieldManager fieldManager;
     private final ReentrantLock writes = new ReentrantLock();
-    private volatile boolean strictJsonPatch;
 
     ApiServerDispatcher(Clock clock) {
         this.fieldManager = new FieldManager(clock);
-    }
-
-    /**
-     * Whether a JSON patch to a path whose parent is missing fails (422), as on the API server,
-     * instead of creating the parent, as fabric8's CRUD mode does.
-     */
-    void strictJsonPatch(boolean strict) {
-        strictJsonPatch = strict;
     }
 
     /** What a request addresses: a collection, an object, or an object's status or scale. */
@@ -143,7 +134,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         Map<String, Object> patched = "scale".equals(target.subresource()) ? scale(live) : live;
         Object patch = JsonTree.parse(request.getUtf8Body());
         if (contentType.startsWith(JSON_PATCH)) {
-            patched = Patches.jsonPatch(patched, patch, !strictJsonPatch);
+            patched = Patches.jsonPatch(patched, patch);
         } else if (contentType.startsWith(MERGE_PATCH)) {
             patched = Patches.mergePatch(patched, patch);
         } else {

@@ -103,15 +103,6 @@ public final class MockCluster implements AutoCloseable {
         }
     }
 
-    /**
-     * Until {@link #reset()}: a JSON patch operation on a path whose parent object is missing
-     * fails with 422, as on a real API server, instead of creating the parent as fabric8's CRUD
-     * mode does (the default, which bg-kube's annotation patches rely on: see the README's Tests).
-     */
-    public void strictJsonPatch() {
-        dispatcher.strictJsonPatch(true);
-    }
-
     /** Request paths (with query: fieldManager, force) of the server-side applies the API server received, in order. */
     public List<String> serverSideApplies() {
         return api.requests(RequestMatcher.method("PATCH")).stream()
@@ -219,11 +210,10 @@ public final class MockCluster implements AutoCloseable {
 
     /**
      * Ends any outage, removes every fault (abandoning held requests), forgets the request log,
-     * makes JSON patches lenient again, then empties the test namespace and restores its
+     * then empties the test namespace and restores its
      * simulator's default behaviour.
      */
     public void reset() {
-        dispatcher.strictJsonPatch(false);
         api.clearFaults();
         api.start();
         namespace(NAMESPACE).reset();

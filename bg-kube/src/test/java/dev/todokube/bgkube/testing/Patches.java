@@ -20,7 +20,7 @@ final class Patches {
     }
 
     /** The document after the operations, applied to a copy. */
-    static Map<String, Object> jsonPatch(Map<String, Object> document, Object operations, boolean createMissingParents) {
+    static Map<String, Object> jsonPatch(Map<String, Object> document, Object operations) {
         if (!(operations instanceof List<?> list)) {
             throw new StatusError(400, "json patch: the body is not a list of operations");
         }
@@ -29,26 +29,9 @@ final class Patches {
             if (!(item instanceof Map<?, ?>)) {
                 throw new StatusError(400, "json patch: an operation is not an object");
             }
-            Map<String, Object> op = JsonTree.asMap(item);
-            if (createMissingParents) {
-                createParents(doc, pointer(op.get("path")));
-            }
-            doc = operation(doc, op);
+            doc = operation(doc, JsonTree.asMap(item));
         }
         return JsonTree.asMap(doc);
-    }
-
-    private static void createParents(Object doc, List<String> path) {
-        Object node = doc;
-        for (String token : path.subList(0, Math.max(0, path.size() - 1))) {
-            if (node instanceof Map<?, ?> map) {
-                node = map.containsKey(token) ? map.get(token) : JsonTree.child(JsonTree.asMap(node), token);
-            } else if (node instanceof List<?> list && token.matches("\\d+") && Integer.parseInt(token) < list.size()) {
-                node = list.get(Integer.parseInt(token));
-            } else {
-                return;
-            }
-        }
     }
 
     /** A path that is not in the document. */

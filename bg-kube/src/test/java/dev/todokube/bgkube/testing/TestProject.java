@@ -104,6 +104,11 @@ public final class TestProject {
         return this;
     }
 
+    /** A setting as the env file will have it; null when unset. */
+    public String env(String key) {
+        return env.get(key);
+    }
+
     public TestProject remove(String key) {
         env.remove(key);
         return this;
@@ -145,6 +150,27 @@ public final class TestProject {
         }
         return set("SERVICE_CONFIG", file("service-cluster-ip.yaml"))
                 .set("SMOKE_SERVICE_CONFIG", file("smoke-service-cluster-ip.yaml"));
+    }
+
+    /**
+     * The migration commands append what they do to {@code migrations.log} in the project (also when a
+     * bg-kube child process runs them): "applied", then "rolled-back <status output words>".
+     */
+    public TestProject loggingMigrations() {
+        String log = file("migrations.log");
+        return set("DB_MIGRATIONS_STATUS_COMMAND", "echo migration-status-42")
+                .set("DB_MIGRATIONS_APPLY_COMMAND", "echo applied >> " + log)
+                .set("DB_MIGRATIONS_ROLLBACK_COMMAND", "echo rolled-back \"$@\" >> " + log + "; true");
+    }
+
+    /** The lines {@link #loggingMigrations} wrote so far. */
+    public List<String> migrationsLog() {
+        try {
+            Path log = dir.resolve("migrations.log");
+            return Files.exists(log) ? Files.readAllLines(log) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public LocalPodExec podExec() {

@@ -37,6 +37,8 @@ public record WatchLive(Color color, Color previous, String deployment, Duration
     /** The container port the watch reads each pod's metrics from (todo-api's manifests name it so). */
     private static final String METRICS_PORT = "metrics";
     private static final Duration SAMPLE = Duration.ofSeconds(5);
+    /** After a reading failed, the next is tried sooner than a sample later. */
+    private static final Duration RETRY = Duration.ofSeconds(1);
     /** Three samples in a row without a reading: the watch is blind. */
     static final Duration BLIND_AFTER = SAMPLE.multipliedBy(3);
 
@@ -68,27 +70,25 @@ public record WatchLive(Color color, Color previous, String deployment, Duration
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         long lastReading = start;
+        long openedAt = 0;
         String lastProblem = "no reading yet";
         MetricsWindow window = null;
         ServerMetrics seen = null;
-        boolean everRead = false;
         while (true) {
             long now = System.nanoTime();
             long elapsed = (now - start) / 1_000_000_000;
+            boolean read = false;
             try {
                 if (window == null) {
                     window = MetricsWindow.open(new MetricsScraper(), () -> readyPodMetrics(release, tunnels), release::log);
-                    seen = null;
+                    openedAt = now;
+                    release.log("watch " + elapsed + "s: window opened on " + deployment);
                 } else {
                     seen = window.sinceOpened();
+                    judge(release, seen, elapsed);
                 }
                 lastReading = now;
-                everRead = true;
-                if (seen != null) {
-                    judge(release, seen, elapsed);
-                } else {
-                    release.log("watch " + elapsed + "s: window opened on " + deployment);
-                }
+                read = true;
             } catch (NoReadyPod e) {
                 throw breach(release, "no ready pod of deployment " + deployment + ": "
                         + release.cluster().diagnose(deployment));
@@ -100,12 +100,15 @@ public record WatchLive(Color color, Color previous, String deployment, Duration
                     return;
                 }
             }
-            if (now >= end) {
+            // The window covers the whole duration, and at least one sample after it opened late.
+            long until = Math.max(end, window == null || seen != null ? end : openedAt + SAMPLE.toNanos());
+            if (now >= until) {
                 break;
             }
-            Thread.sleep(Math.max(1, Math.min(end - now, SAMPLE.toNanos()) / 1_000_000));
+            long pause = read ? SAMPLE.toNanos() : RETRY.toNanos();
+            Thread.sleep(Math.max(1, Math.min(until - now, pause) / 1_000_000));
         }
-        if (!everRead) {
+        if (window == null) {
             blind(release, "no reading in " + duration.toSeconds() + "s (" + lastProblem + ")");
             return;
         }
