@@ -14,6 +14,7 @@ import io.grpc.Status;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -149,6 +150,14 @@ class StandaloneRunTest {
                     UserProfile.defaults().withWaitTime(WaitTime.parse("constant:5s")).withDeadline(Duration.ofSeconds(10)));
             RunResult result = new StandaloneRun(plan, Clock.systemUTC()).execute(new ProgressListener() {
                 @Override
+                public void warmedUp(long calls, Duration took) {
+                }
+
+                @Override
+                public void measuring(Instant from) {
+                }
+
+                @Override
                 public void spawned(int users) {
                     spawned.set(users);
                     threadsWhenSpawned.set((int) Thread.getAllStackTraces().keySet().stream()
@@ -176,6 +185,14 @@ class StandaloneRunTest {
                                  Duration runTime) throws InterruptedException {
         RunPlan plan = new RunPlan(Target.parse(host), Transport.plaintext(), channels, users, 100, warmUp, runTime, profile);
         return new StandaloneRun(plan, Clock.systemUTC()).execute(new ProgressListener() {
+            @Override
+            public void warmedUp(long calls, Duration took) {
+            }
+
+            @Override
+            public void measuring(Instant from) {
+            }
+
             @Override
             public void spawned(int count) {
             }
