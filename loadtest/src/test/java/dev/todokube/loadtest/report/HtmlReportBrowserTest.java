@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.todokube.loadtest.cli.Main;
 import dev.todokube.loadtest.fixtures.Csv;
-import dev.todokube.loadtest.fixtures.HeadlessChromium;
+import dev.todokube.testkit.browser.HeadlessChromium;
 import dev.todokube.loadtest.fixtures.TodosTestServer;
 import io.grpc.Status;
 import java.io.ByteArrayOutputStream;
