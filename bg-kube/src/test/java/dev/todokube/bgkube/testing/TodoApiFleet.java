@@ -12,12 +12,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Four real todo-api processes for the analysis tests, started once per test run and shared by
  * every class that registers this extension (they are read-only to those tests; each analysis
  * diffs the counters over its own window): two healthy, one whose store takes 3 s per call, and one
- * that rejects every call (AUTH_TOKENS set, no client sends it). Stopped when the run ends.
+ * that wants a token (AUTH_TOKENS is {@link #TOKEN}) and so rejects every call without it. Stopped
+ * when the run ends.
  * {@code @RegisterExtension static final TodoApiFleet FLEET = new TodoApiFleet();}
  */
 public final class TodoApiFleet implements BeforeAllCallback {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(TodoApiFleet.class);
+
+    /** The one token {@link #locked()} accepts. */
+    public static final String TOKEN = "fleet-t0ken-4f2a";
 
     private Processes processes;
 
@@ -40,7 +44,7 @@ public final class TodoApiFleet implements BeforeAllCallback {
         return processes.all().get("todo-api-slow");
     }
 
-    /** Every call is UNAUTHENTICATED. */
+    /** Every call without {@link #TOKEN} is UNAUTHENTICATED. */
     public TodoApiProcess locked() {
         return processes.all().get("todo-api-locked");
     }
@@ -54,7 +58,7 @@ public final class TodoApiFleet implements BeforeAllCallback {
                         "todo-api-healthy", Map.of(),
                         "todo-api-other", Map.of(),
                         "todo-api-slow", Map.of("MEMORY_STORE_DELAY", "3s"),
-                        "todo-api-locked", Map.of("AUTH_TOKENS", "a-token-no-client-sends"))));
+                        "todo-api-locked", Map.of("AUTH_TOKENS", TOKEN))));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while starting todo-api", e);
