@@ -34,7 +34,7 @@ public final class Analyzer {
     static final String BASELINE = Verdict.BASELINE;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     /**
-     * Beyond ramp-up, warm-up and duration: the JVMs' start, the generators' own warm-up (30 s at
+     * Beyond ramp-up, warm-up and duration: the JVMs' start, the generators' own warm-up (10 s at
      * most on a very busy machine), the last calls' grace, the reports.
      */
     private static final Duration OVERHEAD = Duration.ofSeconds(90);

@@ -33,8 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(240)
 class AnalyzePrometheusTest {
 
-    /** A window of 5 s or more holds at least two of Prometheus's 2 s scrapes, which increase() needs. */
-    private static final List<String> LOAD = List.of("--duration", "5s", "--warm-up", "2s", "--users", "3",
+    /**
+     * increase() needs two samples in the window: 8 s holds four of Prometheus's 2 s scrapes, and at
+     * least two when a busy machine (load average 20) delays some; 5 s once held one.
+     */
+    private static final List<String> LOAD = List.of("--duration", "8s", "--warm-up", "2s", "--users", "3",
             "--spawn-rate", "3", "--wait-time", "constant:50ms", "--deadline", "10s");
 
     @RegisterExtension
@@ -99,9 +102,11 @@ class AnalyzePrometheusTest {
 
     /**
      * A release that starts failing during the analysis: the analysis's own calls carry the token
-     * and succeed, while other calls without it, started once the window is open, are the first
-     * UNAUTHENTICATED this todo-api ever answers. Prometheus counts them in the window: the series
-     * existed, at zero, before it.
+     * and succeed, while 200 calls without it, sent 3 s into the window (after at least one of
+     * Prometheus's 2 s scrapes inside it), are the first UNAUTHENTICATED this todo-api ever
+     * answers. Prometheus counts them: the series existed, at zero, before the window. Before
+     * todo-api registered every code's counter at its first scrape, the series began with the
+     * burst already in it, and increase() counted nothing.
      */
     @Test
     void errorsThatBeginMidWindowAreCountedInThePrometheusRow(@TempDir Path tokenDir) throws Exception {
@@ -109,19 +114,22 @@ class AnalyzePrometheusTest {
         Path tokenFile = Files.writeString(tokenDir.resolve("token"), TodoApiFleet.TOKEN + "\n");
         Path emptyRequest = Files.write(tokenDir.resolve("get-todos.grpc"), new byte[5]);
 
-        CommandLineRun.Running analysis = CommandLineRun.startAnalyze(List.of("--duration", "6s", "--warm-up", "1s",
+        CommandLineRun.Running analysis = CommandLineRun.startAnalyze(List.of("--duration", "10s", "--warm-up", "1s",
                         "--users", "3", "--spawn-rate", "3", "--wait-time", "constant:50ms", "--deadline", "10s"),
                 "--target", fresh.grpcAddress(), "--token-file", tokenFile.toString(), "--prometheus",
                 prometheus.url().toString(), "--prometheus-selector", "replica=\"fresh\"", "--max-error-rate", "50%",
                 "--json", json.toString());
         assertThat(analysis.awaitLineStartingWith("measuring from ", Duration.ofSeconds(120)))
                 .as("the window opened").isTrue();
-        // 200 GetTodos without a token, from h2load (a C program: at once, unlike a JVM).
+        Thread.sleep(3_000);
+        // GetTodos without a token, from h2load (a C program: at once, unlike a JVM).
         Process unauthenticated = new ProcessBuilder("h2load", "-n", "200", "-c", "1", "-m", "1",
                 "-d", emptyRequest.toString(), "-H", "content-type: application/grpc", "-H", "te: trailers",
                 "http://" + fresh.grpcAddress() + "/grpc.Todos/GetTodos").redirectErrorStream(true)
                 .redirectOutput(tokenDir.resolve("h2load.log").toFile()).start();
         assertThat(unauthenticated.waitFor(60, TimeUnit.SECONDS)).as("h2load finished").isTrue();
+        assertThat(analysis.awaitLineStartingWith("reading the window's counters", Duration.ZERO))
+                .as("h2load's calls were all made inside the window").isFalse();
         TestProject.Run run = analysis.result(Duration.ofSeconds(200));
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(5);
