@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The load generator's own warm-up, before anything is measured and whatever the run's warm-up
- * time says: a few simulated users with the run's tasks and token, without waits, make calls
+ * time says: two simulated users with the run's tasks and token, without waits, make calls
  * against a Todos server inside this JVM (on the loopback address, an ephemeral port) until they
  * have made {@link #CALLS} calls or {@link #LIMIT} has passed. A cold JVM loads and interprets the
  * whole call path on its first calls, which on a busy machine took hundreds of milliseconds each
@@ -36,14 +36,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class LoopbackWarmUp {
 
-    /** Calls to make: enough for the call path's classes to load and its hottest code to be compiled. */
-    static final int CALLS = 2_000;
+    /**
+     * Calls to make: enough for the call path's classes to load and its hot methods to pass the
+     * JIT's first threshold (C1 compiles a method after about 200 invocations); few enough that
+     * the burst, half a second of CPU, does not slow the processes around it.
+     */
+    static final int CALLS = 1_000;
     /**
      * At most this long, on a machine too busy for {@link #CALLS}: by then the call path's classes
      * are loaded, and the run's own warm-up time (bg-kube's analysis gives 5 s) warms it further.
      */
     static final Duration LIMIT = Duration.ofSeconds(10);
-    private static final int USERS = 4;
+    private static final int USERS = 2;
 
     /** What it did: calls made and how long it took. */
     record Outcome(long calls, Duration took) {
