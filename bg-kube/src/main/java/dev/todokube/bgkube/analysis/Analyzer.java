@@ -95,25 +95,19 @@ public final class Analyzer {
         log.accept("starting the load generator" + (plan.hasBaseline() ? "s for the target and the baseline" : "")
                 + ": " + loadtest.jar());
         List<LoadtestRun> runs = new ArrayList<>();
-        MetricsScraper.Snapshot targetBefore;
-        MetricsScraper.Snapshot baselineBefore;
-        Instant windowOpened;
+        List<Opened> opened;
         try {
             runs.add(start(TARGET, plan.target(), shape, plan.token(), dir));
             if (plan.hasBaseline()) {
                 runs.add(start(BASELINE, plan.baseline(), shape, plan.token(), dir));
             }
+            opened = awaitWindows(runs, List.of(plan.targetMetrics(), plan.baselineMetrics()),
+                    shape.warmUp().plus(OVERHEAD));
+            log.accept("measuring for " + Numbers.duration(shape.duration()) + ": the target from " + opened.get(0).at()
+                    + (opened.size() > 1 ? ", the baseline from " + opened.get(1).at() : "") + "; the load generator"
+                    + (runs.size() > 1 ? "s" : "") + " warmed up first" + (shape.warmUp().isZero() ? ""
+                            : ", and the sides had a warm-up of " + Numbers.duration(shape.warmUp())));
             Duration timeout = shape.rampUp().plus(shape.warmUp()).plus(shape.duration()).plus(OVERHEAD);
-            for (LoadtestRun run : runs) {
-                awaitMeasuring(run, shape.warmUp().plus(OVERHEAD), runs);
-            }
-            windowOpened = clock.instant();
-            log.accept("measuring from " + windowOpened + " for " + Numbers.duration(shape.duration())
-                    + ": the load generator" + (runs.size() > 1 ? "s have" : " has") + " warmed up"
-                    + (shape.warmUp().isZero() ? "" : ", and the sides had a warm-up of "
-                            + Numbers.duration(shape.warmUp())));
-            targetBefore = scrapeIfAny(plan.targetMetrics());
-            baselineBefore = scrapeIfAny(plan.baselineMetrics());
             for (LoadtestRun run : runs) {
                 awaitExit(run, timeout, runs);
             }
@@ -121,17 +115,17 @@ public final class Analyzer {
             runs.forEach(LoadtestRun::kill);
         }
         Instant windowClosed = clock.instant();
-        SideResult target = withMetrics(report(runs.get(0)), plan.targetMetrics(), targetBefore);
+        SideResult target = withMetrics(report(runs.get(0)), plan.targetMetrics(), opened.get(0).metrics());
         Optional<SideResult> baseline = runs.size() > 1
-                ? Optional.of(withMetrics(report(runs.get(1)), plan.baselineMetrics(), baselineBefore))
+                ? Optional.of(withMetrics(report(runs.get(1)), plan.baselineMetrics(), opened.get(1).metrics()))
                 : Optional.empty();
         if (prometheus.isPresent()) {
             AnalysisPlan.PrometheusSides sides = plan.prometheus().orElseThrow();
             log.accept("reading the window's counters from Prometheus " + sides.server());
-            target = target.withServer(prometheus.get().window(sides.targetSelector(), windowOpened, windowClosed));
+            target = target.withServer(prometheus.get().window(sides.targetSelector(), opened.get(0).at(), windowClosed));
             if (baseline.isPresent() && sides.baselineSelector().isPresent()) {
                 baseline = Optional.of(baseline.get().withServer(
-                        prometheus.get().window(sides.baselineSelector().get(), windowOpened, windowClosed)));
+                        prometheus.get().window(sides.baselineSelector().get(), opened.get(1).at(), windowClosed)));
             }
         }
         checkAnswered(target);
@@ -158,15 +152,39 @@ public final class Analyzer {
         }
     }
 
-    /** Waits until the side's generator opens its measured window; one that fails or overruns first is reported. */
-    private static void awaitMeasuring(LoadtestRun run, Duration timeout, List<LoadtestRun> all)
+    /** When a side's measured window opened, and its metrics then (null without metrics endpoints). */
+    private record Opened(Instant at, MetricsScraper.Snapshot metrics) {
+    }
+
+    /**
+     * Waits until each side's generator opens its measured window and reads that side's metrics at
+     * once, so its metrics window starts with its load's (the two generators warm up at their own
+     * pace: a second apart on a busy machine). A generator that fails or overruns first is reported.
+     */
+    private List<Opened> awaitWindows(List<LoadtestRun> runs, List<List<URI>> metrics, Duration timeout)
             throws InterruptedException {
-        if (run.awaitMeasuring(timeout)) {
-            return;
+        Opened[] opened = new Opened[runs.size()];
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int open = 0; open < runs.size(); ) {
+            for (int i = 0; i < runs.size(); i++) {
+                LoadtestRun run = runs.get(i);
+                if (opened[i] != null) {
+                    continue;
+                }
+                if (run.measuring()) {
+                    opened[i] = new Opened(clock.instant(), scrapeIfAny(metrics.get(i)));
+                    open++;
+                } else if (run.exitCode() >= 0 || System.nanoTime() > deadline) {
+                    int exit = run.exitCode();
+                    runs.forEach(LoadtestRun::kill);
+                    throw failure(run, exit, "did not start measuring within " + timeout.toSeconds() + "s");
+                }
+            }
+            if (open < runs.size()) {
+                Thread.sleep(50);
+            }
         }
-        int exit = run.exitCode();
-        all.forEach(LoadtestRun::kill);
-        throw failure(run, exit, "did not start measuring within " + timeout.toSeconds() + "s");
+        return List.of(opened);
     }
 
     private static void awaitExit(LoadtestRun run, Duration timeout, List<LoadtestRun> all) throws InterruptedException {

@@ -35,22 +35,8 @@ final class LoadtestRun {
         return side;
     }
 
-    /** Waits until the measured window opens; false if the process ended first or the timeout passed. */
-    boolean awaitMeasuring(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (measuring()) {
-                return true;
-            }
-            if (!process.isAlive()) {
-                return measuring();
-            }
-            Thread.sleep(50);
-        }
-        return false;
-    }
-
-    private boolean measuring() {
+    /** Whether its measured window has opened: it printed the line that says so. */
+    boolean measuring() {
         return read(log).lines().anyMatch(line -> line.startsWith(MEASURING));
     }
 

@@ -60,7 +60,7 @@ class AnalyzeCommandTest {
                 "--json", json.toString(), "--html", html.toString());
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-        assertThat(run.out()).contains("verdict: PASS (all 5 gates passed)").contains("measuring from ");
+        assertThat(run.out()).contains("verdict: PASS (all 5 gates passed)").contains("measuring for 3s: the target from ");
         JsonNode verdict = new ObjectMapper().readTree(json.toFile());
         assertThat(verdict.path("passed").asBoolean()).isTrue();
         JsonNode target = verdict.path("target");

@@ -119,7 +119,7 @@ class AnalyzePrometheusTest {
                 "--target", fresh.grpcAddress(), "--token-file", tokenFile.toString(), "--prometheus",
                 prometheus.url().toString(), "--prometheus-selector", "replica=\"fresh\"", "--max-error-rate", "50%",
                 "--json", json.toString());
-        assertThat(analysis.awaitLineStartingWith("measuring from ", Duration.ofSeconds(120)))
+        assertThat(analysis.awaitLineStartingWith("measuring for ", Duration.ofSeconds(120)))
                 .as("the window opened").isTrue();
         Thread.sleep(3_000);
         // GetTodos without a token, from h2load (a C program: at once, unlike a JVM).
