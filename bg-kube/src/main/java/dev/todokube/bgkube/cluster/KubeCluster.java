@@ -433,37 +433,66 @@ public final class KubeCluster {
      * is no LoadBalancer or gets no address, a port-forward to it.
      */
     public PortForwarder.Tunnel reach(String serviceName, Duration timeout) {
+        Optional<String> address = loadBalancerAddress(serviceName, timeout);
+        if (address.isPresent()) {
+            return fixed(address.get());
+        }
+        return forwardToService(serviceName);
+    }
+
+    /**
+     * The {@code host:port} of the Service's first port on its load balancer, awaited up to the
+     * timeout; empty when it is no LoadBalancer or got no address in time (then said in the log).
+     */
+    public Optional<String> loadBalancerAddress(String serviceName, Duration timeout) {
         Service service = service(serviceName)
                 .orElseThrow(() -> new ClusterException("service " + serviceName + " does not exist"));
-        List<ServicePort> ports = service.getSpec().getPorts();
-        if (ports == null || ports.isEmpty()) {
-            throw new ClusterException("service " + serviceName + " has no ports");
+        int port = firstPort(service);
+        if (!"LoadBalancer".equals(service.getSpec().getType())) {
+            return Optional.empty();
         }
-        int port = ports.get(0).getPort();
-        if ("LoadBalancer".equals(service.getSpec().getType())) {
-            try {
-                String host = waiter.await("external address of service " + serviceName, timeout, () -> {
-                    Optional<String> address = Optional.ofNullable(client.services().inNamespace(namespace)
-                            .withName(serviceName).get()).flatMap(KubeCluster::ingressAddress);
-                    return address.map(Waiter.Poll::done).orElseGet(() -> Waiter.Poll.pending("pending"));
-                }, state -> "no load balancer address was assigned");
-                String address = host + ":" + port;
-                return new PortForwarder.Tunnel() {
-                    @Override
-                    public String address() {
-                        return address;
-                    }
+        try {
+            String host = waiter.await("external address of service " + serviceName, timeout, () -> {
+                Optional<String> address = Optional.ofNullable(client.services().inNamespace(namespace)
+                        .withName(serviceName).get()).flatMap(KubeCluster::ingressAddress);
+                return address.map(Waiter.Poll::done).orElseGet(() -> Waiter.Poll.pending("pending"));
+            }, state -> "no load balancer address was assigned");
+            return Optional.of(host + ":" + port);
+        } catch (ClusterException e) {
+            log.accept(e.getMessage() + "; falling back to a port-forward");
+            return Optional.empty();
+        }
+    }
 
-                    @Override
-                    public void close() {}
-                };
-            } catch (ClusterException e) {
-                log.accept(e.getMessage() + "; falling back to a port-forward");
-            }
-        }
+    /** A port-forward to the Service's first port (one of its ready pods, as {@code kubectl port-forward svc/NAME}). */
+    public PortForwarder.Tunnel forwardToService(String serviceName) {
+        Service service = service(serviceName)
+                .orElseThrow(() -> new ClusterException("service " + serviceName + " does not exist"));
+        int port = firstPort(service);
         PortForwarder.Tunnel tunnel = portForwarder.open(namespace, serviceName, port);
         log.accept("port-forwarding " + tunnel.address() + " -> service " + serviceName + ":" + port);
         return tunnel;
+    }
+
+    private static int firstPort(Service service) {
+        List<ServicePort> ports = service.getSpec().getPorts();
+        if (ports == null || ports.isEmpty()) {
+            throw new ClusterException("service " + service.getMetadata().getName() + " has no ports");
+        }
+        return ports.get(0).getPort();
+    }
+
+    /** An address reached directly: nothing to close. */
+    private static PortForwarder.Tunnel fixed(String address) {
+        return new PortForwarder.Tunnel() {
+            @Override
+            public String address() {
+                return address;
+            }
+
+            @Override
+            public void close() {}
+        };
     }
 
     /**

@@ -169,10 +169,10 @@ public final class Publisher {
                         + "analysis reaches the new color through its smoke Service"));
         Gates gates = settings.analysis().gates();
         if (live.isEmpty()) {
-            gates = new Gates(gates.maxErrorRate(), gates.maxP99(), Optional.empty(), gates.minRps());
+            gates = gates.withoutP99Ratio();
         }
         return new AnalyzeColor(target, preview, live, manifests.serviceName(), settings.analysis().shape(), gates,
-                settings.smokeServiceTimeout());
+                settings.analysis().token(), settings.smokeServiceTimeout());
     }
 
     /**

@@ -61,7 +61,8 @@ class PostPromotionWatchTest {
         // tunnels to green's pods, the watch's, lead.
         project.set("ANALYSIS_MAX_ERROR_RATE", "5%").set("ANALYSIS_WATCH", "6s")
                 .set("ANALYSIS_LOADTEST_JAR", ProjectJars.loadtest().toString()).set("ANALYSIS_DURATION", "2s")
-                .set("ANALYSIS_USERS", "2").set("ANALYSIS_WAIT_TIME", "constant:50ms").set("ANALYSIS_DEADLINE", "10s");
+                .set("ANALYSIS_USERS", "2").set("ANALYSIS_WAIT_TIME", "constant:50ms").set("ANALYSIS_DEADLINE", "10s")
+                .set("ANALYSIS_WARM_UP", "1s");
         project.portForwarder().route("todo-api", FLEET.healthy().grpcAddress())
                 .route("todo-api-smoke", FLEET.otherHealthy().grpcAddress())
                 .routePods("todo-api-blue", FLEET.healthy().metricsAddress());

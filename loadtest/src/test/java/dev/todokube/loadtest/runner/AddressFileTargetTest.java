@@ -3,7 +3,6 @@ package dev.todokube.loadtest.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todokube.loadtest.fixtures.TodosTestServer;
-import dev.todokube.loadtest.stats.StatsAggregate;
 import dev.todokube.loadtest.user.UserProfile;
 import dev.todokube.loadtest.user.WaitTime;
 import java.nio.charset.StandardCharsets;
@@ -90,15 +89,7 @@ class AddressFileTargetTest {
 
     private static RunResult execute(StandaloneRun run) {
         try {
-            return run.execute(new ProgressListener() {
-                @Override
-                public void spawned(int users) {
-                }
-
-                @Override
-                public void tick(StatsAggregate soFar, int users) {
-                }
-            });
+            return run.execute(new SilentProgress());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
