@@ -15,9 +15,9 @@ import dev.todokube.bgkube.testing.MockCluster;
 import dev.todokube.bgkube.testing.PriorWrites;
 import dev.todokube.bgkube.testing.RequestMatcher;
 import dev.todokube.bgkube.testing.TestProject;
-import dev.todokube.bgkube.testing.TodoApiFleet;
 import dev.todokube.testkit.process.ChildProcess;
 import dev.todokube.testkit.process.ProjectJars;
+import dev.todokube.testkit.todoapi.TodoApiProcess;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -46,7 +46,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -80,9 +79,13 @@ class FaultMatrixTest {
             Path.of(System.getProperty("project.root", "..")).resolve("bg-kube/docs/fault-table.md").normalize(),
             Path.of("target", "fault-table.md"));
 
-    @RegisterExtension
-    static final TodoApiFleet FLEET = new TodoApiFleet();
+    /** Serves the live traffic that the watched publishes' new color counts (its later pods' metrics lead here). */
+    private static final String LIVE = "todo-api-matrix-live";
+    /** Serves the matrix's analyses and the first pods of the watched colors; only those calls reach it. */
+    private static final String IDLE = "todo-api-matrix-idle";
 
+    /** The matrix's own todo-api processes: its steady live traffic must not reach another class's. */
+    private static Map<String, TodoApiProcess> servers;
     private static MockCluster cluster;
     private static ChildProcess traffic;
 
@@ -298,15 +301,16 @@ class FaultMatrixTest {
 
     @BeforeAll
     static void start(@TempDir Path shared) throws Exception {
+        servers = TodoApiProcess.startAll(ProjectJars.todoApi(), Map.of(LIVE, Map.of(), IDLE, Map.of()));
         cluster = new MockCluster();
-        // The live traffic the watched publishes' new color counts (its pods' metrics lead to this process).
-        traffic = LiveTraffic.start(shared, FLEET.healthy(), Duration.ofMinutes(10));
+        traffic = LiveTraffic.start(shared, servers.get(LIVE), Duration.ofMinutes(10));
     }
 
     @AfterAll
     static void stop() throws Exception {
         traffic.close();
         cluster.close();
+        servers.values().forEach(TodoApiProcess::close);
         String problem = TABLE.finish(allCases().size(), "write".equals(System.getProperty("bgkube.faultTable")));
         assertThat(problem).as("the fault table").isNull();
     }
@@ -342,10 +346,10 @@ class FaultMatrixTest {
                 .set("DEPLOYMENT_TIMEOUT", "8s").set("SERVICE_TIMEOUT", "8s").set("SMOKE_SERVICE_TIMEOUT", "8s");
         if (command == Command.WATCH) {
             project.withClusterIpServices().withMetricsPort();
-            project.portForwarder().route("todo-api", FLEET.otherHealthy().grpcAddress())
-                    .route("todo-api-smoke", FLEET.otherHealthy().grpcAddress())
-                    .routePods("todo-api-blue", FLEET.otherHealthy().metricsAddress())
-                    .routePods("todo-api-green", FLEET.otherHealthy().metricsAddress(), 2, FLEET.healthy().metricsAddress());
+            project.portForwarder().route("todo-api", servers.get(IDLE).grpcAddress())
+                    .route("todo-api-smoke", servers.get(IDLE).grpcAddress())
+                    .routePods("todo-api-blue", servers.get(IDLE).metricsAddress())
+                    .routePods("todo-api-green", servers.get(IDLE).metricsAddress(), 2, servers.get(LIVE).metricsAddress());
         }
         if (command == Command.SCALE_DOWN) {
             project.set("SCALE_DOWN_DELAY", "30s");
@@ -365,7 +369,8 @@ class FaultMatrixTest {
             // The watch needs a gate, and a gate brings the pre-promotion analysis: short, on processes nobody else loads.
             project.set("ANALYSIS_MAX_ERROR_RATE", "5%").set("ANALYSIS_WATCH", "4s")
                     .set("ANALYSIS_LOADTEST_JAR", ProjectJars.loadtest().toString()).set("ANALYSIS_DURATION", "2s")
-                    .set("ANALYSIS_USERS", "1").set("ANALYSIS_WAIT_TIME", "constant:50ms").set("ANALYSIS_DEADLINE", "10s");
+                    .set("ANALYSIS_USERS", "1").set("ANALYSIS_WAIT_TIME", "constant:50ms").set("ANALYSIS_DEADLINE", "10s")
+                    .set("ANALYSIS_WARM_UP", "1s");
         }
         if (c.command() == Command.PROMOTE || c.command() == Command.ABORT) {
             ran(project, "publish", "--tag", "2", "--no-promote");
@@ -541,10 +546,10 @@ class FaultMatrixTest {
         argv.addAll(List.of(args));
         BgKubeChild.Builder child = project.child(cluster);
         if (project.env("ANALYSIS_WATCH") != null) {
-            child.forwardService("todo-api", FLEET.otherHealthy().grpcAddress())
-                    .forwardService("todo-api-smoke", FLEET.otherHealthy().grpcAddress())
-                    .forwardPods("todo-api-blue", FLEET.otherHealthy().metricsAddress())
-                    .forwardPods("todo-api-green", FLEET.healthy().metricsAddress());
+            child.forwardService("todo-api", servers.get(IDLE).grpcAddress())
+                    .forwardService("todo-api-smoke", servers.get(IDLE).grpcAddress())
+                    .forwardPods("todo-api-blue", servers.get(IDLE).metricsAddress())
+                    .forwardPods("todo-api-green", servers.get(LIVE).metricsAddress());
         }
         return child.start("bg-kube", argv.toArray(String[]::new));
     }
@@ -790,7 +795,7 @@ class FaultMatrixTest {
         return String.join("; ", done);
     }
 
-    /** Exit code and the message's first clause, without what changes from run to run (ports, pids, times). */
+    /** Exit code and the message's first clause, without what changes from run to run (ports, pids, times, restart counts). */
     private static String sees(Outcome outcome, String namespace) {
         String err = outcome.err().lines().filter(line -> line.startsWith("bg-kube: ") && !line.startsWith("bg-kube: stopping"))
                 .findFirst().orElse("").replaceFirst("^bg-kube: ", "");
@@ -801,6 +806,7 @@ class FaultMatrixTest {
                 .replaceAll("\\(pid \\d+, ([^)]*), id [0-9a-f]{8}\\)", "(pid N, $1, id ID)")
                 .replaceAll("\\S+@\\S+ \\(pid", "USER@HOST (pid")
                 .replaceAll("todo-api-green-[0-9a-z-]+", "todo-api-green-POD")
+                .replaceAll("\\d+ restarts", "N restarts").replaceAll("back-off \\d+s", "back-off Ns")
                 .replaceAll("/tmp/[^ ']+", "FILE");
         return "exit " + outcome.exitCode() + (normalised.isEmpty() ? "" : ": " + normalised);
     }
