@@ -6,9 +6,12 @@ import dev.todokube.proto.TodosGrpc;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,15 +32,21 @@ public final class StoreHealthProbe implements AutoCloseable {
     private final TodoStore store;
     private final HealthStatusManager health;
     private final Duration interval;
+    private final Duration answerWithin;
     private final ScheduledExecutorService scheduler;
     private volatile ServingStatus last;
     // Only the probe's single thread (and start(), before it is scheduled) touch it.
     private String lastRefusal;
 
-    public StoreHealthProbe(TodoStore store, HealthStatusManager health, Duration interval) {
+    /**
+     * @param storeTimeout the store's own bound on a call (DB_TIMEOUT); a ping gets twice that, since
+     *     finding the server and the command's reply each get it, then counts as unreachable
+     */
+    public StoreHealthProbe(TodoStore store, HealthStatusManager health, Duration interval, Duration storeTimeout) {
         this.store = store;
         this.health = health;
         this.interval = interval;
+        this.answerWithin = storeTimeout.multipliedBy(2);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "health-probe");
             thread.setDaemon(true);
@@ -73,7 +82,7 @@ public final class StoreHealthProbe implements AutoCloseable {
 
     private void probe() {
         try {
-            store.ping();
+            awaitPing();
             publish(ServingStatus.SERVING);
         } catch (TodoException.StoreUnavailable e) {
             if (last != ServingStatus.NOT_SERVING) {
@@ -91,6 +100,26 @@ public final class StoreHealthProbe implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("store health probe failed, health NOT_SERVING", e);
             publish(ServingStatus.NOT_SERVING);
+        }
+    }
+
+    // The probe's own thread waits; nothing else does.
+    private void awaitPing() {
+        CompletableFuture<Void> ping = store.ping();
+        try {
+            ping.get(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            ping.cancel(false);
+            throw new TodoException.StoreUnavailable("no answer to a ping within " + answerWithin.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            ping.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new TodoException.StoreUnavailable("health probe interrupted", e);
         }
     }
 
