@@ -28,6 +28,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -76,6 +77,7 @@ public final class MongoTodoStore implements TodoStore {
     private final String description;
     private final Function<Throwable, Throwable> failure = this::translateAny;
     private final AtomicBoolean indexed = new AtomicBoolean();
+    private final SharedRead<List<Todo>> allTodos = new SharedRead<>(this::readAll);
 
     private MongoTodoStore(MongoClient client, String dbName, Duration timeout, String description) {
         this.client = client;
@@ -165,10 +167,19 @@ public final class MongoTodoStore implements TodoStore {
         }, failure);
     }
 
+    /**
+     * GetTodos, the hot call: concurrent calls share a read (see {@link SharedRead}); each still
+     * sees every write acknowledged before it arrived.
+     */
     @Override
     public CompletableFuture<List<Todo>> all() {
+        return allTodos.get();
+    }
+
+    // Every caller of the batch gets this one list.
+    private CompletableFuture<List<Todo>> readAll() {
         return DriverCall.of(typedTodos.find(ALL).sort(BY_ID).maxTime(timeoutMillis, TimeUnit.MILLISECONDS),
-                Function.identity(), failure);
+                Collections::unmodifiableList, failure);
     }
 
     @Override
