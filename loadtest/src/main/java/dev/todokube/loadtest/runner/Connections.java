@@ -12,13 +12,19 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Channels to the target for the users: one per user, or a shared pool. Every channel resolves
- * all addresses of the target and balances calls round-robin over them.
+ * Channels to the target for the users: one per user, or a shared pool. A channel resolves all
+ * addresses of the target and balances calls round-robin over them, except in connection-per-user
+ * mode, where each user's channel keeps one connection to one of them (pick_first).
  */
 public final class Connections implements AutoCloseable {
+
+    private static final Map<String, ?> ROUND_ROBIN = policy("round_robin", Map.of());
+    private static final Map<String, ?> PICK_FIRST = policy("pick_first", Map.of());
+    private static final Map<String, ?> SHUFFLED_PICK_FIRST = policy("pick_first", Map.of("shuffleAddressList", true));
 
     private final Target target;
     private final ChannelCredentials credentials;
@@ -34,7 +40,7 @@ public final class Connections implements AutoCloseable {
         this.credentials = credentials(transport);
         if (mode instanceof ChannelMode.Shared pool) {
             for (int i = 0; i < pool.size(); i++) {
-                shared.add(newChannel());
+                shared.add(newChannel(target, ROUND_ROBIN));
             }
         }
     }
@@ -70,7 +76,15 @@ public final class Connections implements AutoCloseable {
 
     /** The channel of the user with this index; {@link #release} gives it back when the user stops. */
     public ManagedChannel acquire(int userIndex) {
-        return mode instanceof ChannelMode.Shared ? shared.get(userIndex % shared.size()) : newChannel();
+        if (mode instanceof ChannelMode.Shared) {
+            return shared.get(userIndex % shared.size());
+        }
+        if (mode instanceof ChannelMode.ConnectionPerUser) {
+            return target instanceof Target.Static fixed
+                    ? newChannel(fixed.rotatedBy(userIndex), PICK_FIRST)
+                    : newChannel(target, SHUFFLED_PICK_FIRST);
+        }
+        return newChannel(target, ROUND_ROBIN);
     }
 
     /** Closes a per-user channel; shared channels stay open until {@link #close}. */
@@ -96,19 +110,25 @@ public final class Connections implements AutoCloseable {
     // nameResolverFactory is deprecated in favour of a global NameResolverRegistry; a per-channel
     // factory keeps this tool free of process-wide state.
     @SuppressWarnings("deprecation")
-    private ManagedChannel newChannel() {
+    private ManagedChannel newChannel(Target to, Map<String, ?> serviceConfig) {
         ManagedChannelBuilder<?> builder;
-        if (target instanceof Target.Static fixed) {
+        if (to instanceof Target.Static fixed) {
             builder = Grpc.newChannelBuilder(StaticResolverFactory.SCHEME + ":///" + fixed, credentials)
                     .nameResolverFactory(new StaticResolverFactory(fixed));
         } else {
-            builder = Grpc.newChannelBuilder(target.toString(), credentials);
+            builder = Grpc.newChannelBuilder(to.toString(), credentials);
         }
         return builder
-                .defaultLoadBalancingPolicy("round_robin")
+                .defaultServiceConfig(serviceConfig)
                 .directExecutor()
                 .userAgent("todokube-loadtest")
                 .build();
+    }
+
+    // A service config that names the load balancing policy (and its settings): the one way to give
+    // pick_first its address shuffling.
+    private static Map<String, ?> policy(String name, Map<String, ?> settings) {
+        return Map.of("loadBalancingConfig", List.of(Map.of(name, settings)));
     }
 
     private static ChannelCredentials credentials(Transport transport) {
