@@ -26,6 +26,8 @@ import sun.misc.Signal;
         description = "The gRPC Todo service. With no command it serves; configuration comes from the environment, .env and config.yml.")
 public final class TodoApiMain implements Callable<Integer> {
 
+    private static final String SLF4J_PROVIDER = "slf4j.provider";
+
     private final Map<String, String> environment;
     private final Path workingDirectory;
     private final PrintStream err;
@@ -37,6 +39,10 @@ public final class TodoApiMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // SLF4J finds its provider by ServiceLoader, a scan of the jar, unless it is named.
+        if (System.getProperty(SLF4J_PROVIDER) == null) {
+            System.setProperty(SLF4J_PROVIDER, "ch.qos.logback.classic.spi.LogbackServiceProvider");
+        }
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         System.exit(run(args, System.getenv(), Path.of("").toAbsolutePath(), System.out, System.err));

@@ -33,6 +33,9 @@ public final class TodoApiServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TodoApiServer.class);
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+    // The store's one-time set-up (MongoDB's list index) waits this long: a new pod's CPU goes to
+    // its first calls first (in a 100m pod, start-up takes seconds).
+    private static final Duration PREPARE_AFTER = Duration.ofSeconds(30);
 
     private final ApiConfig config;
     private final Server grpc;
@@ -76,7 +79,7 @@ public final class TodoApiServer implements AutoCloseable {
             store = Stores.open(config, eventLoops);
             opened.push(store);
             HealthStatusManager health = new HealthStatusManager();
-            probe = new StoreHealthProbe(store, health, PROBE_INTERVAL, config.dbTimeout());
+            probe = new StoreHealthProbe(store, health, PROBE_INTERVAL, config.dbTimeout(), PREPARE_AFTER);
             opened.push(probe);
             grpc = buildGrpc(config, store, eventLoops, healthStreams, health, metrics).start();
         } catch (IOException | RuntimeException e) {

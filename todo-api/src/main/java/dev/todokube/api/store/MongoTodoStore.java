@@ -34,7 +34,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -76,7 +75,6 @@ public final class MongoTodoStore implements TodoStore {
     private final long timeoutMillis;
     private final String description;
     private final Function<Throwable, Throwable> failure = this::translateAny;
-    private final AtomicBoolean indexed = new AtomicBoolean();
     private final SharedRead<List<Todo>> allTodos = new SharedRead<>(this::readAll);
 
     private MongoTodoStore(MongoClient client, String dbName, Duration timeout, String description) {
@@ -195,20 +193,21 @@ public final class MongoTodoStore implements TodoStore {
                 readOneMore -> Page.fromLookahead(readOneMore, request.size()), failure);
     }
 
-    /** Pings MongoDB, and creates the list index the first time it is reachable. */
     @Override
     public CompletableFuture<Void> ping() {
-        CompletableFuture<Void> pinged = DriverCall.of(database.runCommand(PING), reply -> null, failure);
-        return indexed.get() ? pinged : pinged.thenCompose(reachable -> ensureIndex());
+        return DriverCall.of(database.runCommand(PING), reply -> null, failure);
+    }
+
+    /** Creates the list index. */
+    @Override
+    public CompletableFuture<Void> prepare() {
+        return ensureIndex();
     }
 
     /** The index the tag-filtered, id-ordered listing uses. Idempotent. */
     public CompletableFuture<Void> ensureIndex() {
         return DriverCall.of(todos.createIndex(Indexes.ascending("tag", "_id"), new IndexOptions().name("tag_1__id_1")),
-                name -> {
-                    indexed.set(true);
-                    return null;
-                }, failure);
+                name -> null, failure);
     }
 
     /**

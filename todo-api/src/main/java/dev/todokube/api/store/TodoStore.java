@@ -29,6 +29,14 @@ public interface TodoStore extends AutoCloseable {
     /** Completes normally only if the store answers now; used by the health probe. */
     CompletableFuture<Void> ping();
 
+    /**
+     * One-time set-up that can wait until the service has served its first calls (MongoDB: the
+     * list index). Idempotent; the health probe runs it once the store answers.
+     */
+    default CompletableFuture<Void> prepare() {
+        return CompletableFuture.completedFuture(null);
+    }
+
     @Override
     void close();
 }

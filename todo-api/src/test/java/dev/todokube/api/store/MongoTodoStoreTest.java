@@ -152,8 +152,8 @@ class MongoTodoStoreTest {
     }
 
     @Test
-    void pingCreatesTheListIndex() {
-        answer(store.ping());
+    void prepareCreatesTheListIndex() {
+        answer(store.prepare());
 
         try (MongoClient client = MongoClients.create(mongo.uri())) {
             MongoCollection<Document> todos = client.getDatabase("TodosDB").getCollection("todos");
