@@ -7,6 +7,7 @@ requests are built byte by byte and responses decoded only as far as the benchma
     python3 grpc_raw.py count 127.0.0.1:8001      # how many todos GetTodos returns
     python3 grpc_raw.py wait 127.0.0.1:8001 60    # call GetTodos until one is OK (exit 0) or 60 s pass (exit 1)
 """
+import socket
 import sys
 import time
 
@@ -73,15 +74,31 @@ def count_todos(response):
     return count
 
 
+def listening(address):
+    """True when something accepts TCP connections at host:port."""
+    host, port = address.rsplit(":", 1)
+    try:
+        with socket.create_connection((host, int(port)), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 def first_ok(address, deadline, keep_trying=lambda: True):
     """Calls GetTodos until one returns OK; returns the time it did, or None at the deadline (epoch
     seconds) or once keep_trying() is false.
 
-    Short reconnect backoff, but the default minimum connect timeout (20 s): gRPC core also uses
+    It waits for the port to accept connections first (polled every 2 ms): a gRPC channel that
+    starts before the server listens can hold its first call for seconds. Then short reconnect
+    backoff, but the default minimum connect timeout (20 s): gRPC core also uses
     grpc.min_reconnect_backoff_ms as each connection attempt's deadline, which a throttled server
     cannot meet."""
     import grpc
 
+    while not listening(address):
+        if time.time() >= deadline or not keep_trying():
+            return None
+        time.sleep(0.002)
     options = [("grpc.initial_reconnect_backoff_ms", 10), ("grpc.max_reconnect_backoff_ms", 50)]
     with grpc.insecure_channel(address, options=options) as channel:
         call = channel.unary_unary(GET_TODOS)

@@ -19,7 +19,8 @@ import sun.misc.Signal;
 
 /**
  * {@code java -jar todo-api.jar} serves; {@code java -jar todo-api.jar seed [--file F]} seeds MongoDB;
- * {@code java -jar todo-api.jar train} is the training run of a class/AOT cache.
+ * {@code java -jar todo-api.jar train --target H:P --metrics-port M} is the client side of a
+ * class/AOT cache's training run.
  * Exit codes: 0 success (also after a graceful SIGTERM drain), 1 runtime failure, 2 bad configuration.
  */
 @Command(name = "todo-api", mixinStandardHelpOptions = true, versionProvider = TodoApiMain.Version.class,
@@ -62,7 +63,7 @@ public final class TodoApiMain implements Callable<Integer> {
         }
         CommandLine commandLine = new CommandLine(new TodoApiMain(environment, workingDirectory, err))
                 .addSubcommand("seed", new SeedCommand(environment, workingDirectory, out, err))
-                .addSubcommand("train", new TrainCommand(environment, workingDirectory, out, err));
+                .addSubcommand("train", new TrainCommand(out, err));
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         return commandLine.execute(args);
