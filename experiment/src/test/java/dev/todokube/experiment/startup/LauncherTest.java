@@ -4,15 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todokube.testkit.process.ChildProcess;
 import dev.todokube.testkit.process.ProjectJars;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +55,48 @@ class LauncherTest {
                     .as("the cache holds what serving loads, not the training client's classes (it loads them all at start)")
                     .doesNotContain("dev.todokube.api.training.CallMix source: shared objects file")
                     .doesNotContain("io.grpc.netty.NettyChannelBuilder source: shared objects file");
+        }
+    }
+
+    /**
+     * The layout of bg-kube's Jib image: the jar, the cache and the JVM that trained it under other
+     * directories (here hard links, or copies across file systems), the jar's modification time
+     * kept. The JVM must map the cache there, or refuse to start (AOTMode=on).
+     */
+    @Test
+    void theCacheMapsWithTheJarAndItsJvmMovedAsTheJibImageLaysThemOut() throws Exception {
+        Path built = ProjectJars.todoApi();
+        List<String> descriptor = Files.readAllLines(built.resolveSibling("todo-api.cache"));
+        Path javaHome = Path.of(descriptor.get(0)).getParent().getParent();
+        Path app = Files.createDirectories(dir.resolve("app/bin"));
+        linkOrCopy(built, dir.resolve("app/todo-api.jar"));
+        linkOrCopy(built.resolveSibling("todo-api.aot"), dir.resolve("app/todo-api.aot"));
+        Files.copy(ProjectJars.todoApiLauncher(), app.resolve("todo-api"), StandardCopyOption.COPY_ATTRIBUTES);
+        try (Stream<Path> files = Files.walk(javaHome)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path target = dir.resolve("app/jvm").resolve(javaHome.relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                linkOrCopy(file, target);
+            }
+        }
+        Files.writeString(dir.resolve("app/todo-api.cache"), dir.resolve("app/jvm/bin/java") + "\n"
+                + descriptor.get(1).replaceAll("-XX:AOTCache=\\S+", "-XX:AOTCache=" + dir.resolve("app/todo-api.aot")) + "\n");
+
+        ProcessResult result = run(List.of(app.resolve("todo-api").toString(), "--version"),
+                Map.of("JAVA_OPTS", "-XX:AOTMode=on"), dir);
+
+        assertThat(result.exit()).as(result.output()).isZero();
+        assertThat(result.output()).contains("todo-api ");
+        assertThat(run(List.of(app.resolve("todo-api").toString()), Map.of("TODO_API_PRINT_COMMAND", "1"), dir).output())
+                .as("the launcher runs the moved JVM with the moved cache")
+                .contains("'" + dir.resolve("app/jvm/bin/java") + "'", "'-XX:AOTCache=" + dir.resolve("app/todo-api.aot") + "'");
+    }
+
+    private static void linkOrCopy(Path source, Path target) throws IOException {
+        try {
+            Files.createLink(target, source);
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
         }
     }
 
