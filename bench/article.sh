@@ -4,7 +4,8 @@
 # load generator with USERS users, each on its own connection to one server (users spread evenly,
 # as behind a Kubernetes Service), each calling GetTodos RATE times a second on a fixed schedule
 # (latency counted from each call's intended start), WARMUP seconds left out, RUN seconds measured;
-# the servers on MongoDB (the stand-in, outside the budgets).
+# the servers on MongoDB (the stand-in, outside the budgets, on the replicas' core: their budgets
+# leave most of it free, and the load generator gets the other core to itself).
 #
 #   bench/article.sh [NAME=COMMAND ...]          default: launcher=todo-api/bin/todo-api
 #   e.g. bench/article.sh main=/tmp/main/todo-api/bin/todo-api launcher=todo-api/bin/todo-api go=/tmp/go-original/serve
@@ -12,11 +13,12 @@
 # COMMAND is any command that starts a Todos server (split on spaces; see pod-budget.sh). Runs
 # alternate between the servers (A B C A B C ...). Per server, medians of RUNS runs: req/s, failed
 # calls, average, p50, p99 and maximum latency; and over every replica of every run: the largest
-# peak memory, OOM kills, and the share of CPU periods throttled.
+# peak memory, OOM kills, and the share of CPU periods throttled; and the load generator's CPU use
+# over the run (a generator short of CPU would show as the servers' latency).
 #
 # Environment: REPLICAS (4), POD_CPU (100m), POD_MEMORY (100Mi), USERS (700), RATE (1), SPAWN_RATE
 # (100 users/s), WARMUP (30 s), RUN (60 s), DEADLINE (10s), TODOS (10), RUNS (3), and lib.sh's
-# SERVER_CPU (the replicas), LOAD_CPU (the load generator and the stand-in), OUT.
+# SERVER_CPU (the replicas and the stand-in), LOAD_CPU (the load generator), OUT.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_jars "$TODO_API_JAR" "$EXPERIMENT_JAR" "$LOADTEST_JAR"
 REPLICAS="${REPLICAS:-4}"
@@ -37,17 +39,14 @@ done
 "$BENCH_DIR/in-pod-budget" --cpu "$POD_CPU" --memory "$POD_MEMORY" --check >/dev/null \
     || { echo "article.sh: this machine cannot set a pod budget (needs root and a writable cgroup filesystem)" >&2; exit 2; }
 
-SERVER_CPU_SAVED="$SERVER_CPU"
-SERVER_CPU="$LOAD_CPU"
 start_mongo
 start_server seeder "$TODO_API_LAUNCHER" $(mongo_env)
 seed_todos "$PORT" "$TODOS"
 stop_pid "$SERVER_PID"
-SERVER_CPU="$SERVER_CPU_SAVED"
 WORKDIR="$OUT/workdir"
 mkdir -p "$WORKDIR"
 
-# run_once NAME TAG COMMAND -> "<req/s> <requests> <failures> <avg> <p50> <p99> <max> <errors> <peak_MiB> <oom_kills> <throttled_%>"
+# run_once NAME TAG COMMAND -> "<req/s> <requests> <failures> <avg> <p50> <p99> <max> <errors> <peak_MiB> <oom_kills> <throttled_%> <generator_cpu_%>"
 run_once() {
     local name="$1" tag="$2" i port metrics_port hosts="" pids=() stats=() json="$OUT/$1-$2.json" ready=1
     server_words "$3"
@@ -65,7 +64,8 @@ run_once() {
         "$PY" "$BENCH_DIR/grpc_raw.py" wait "$(cut -d, -f"$i" <<<"$hosts")" 120 \
             || { echo "$name replica $i: no OK GetTodos within 120 s" >&2; tail -5 "$OUT/$name-$tag-replica$i.log" >&2; ready=0; }
     done
-    ((ready)) && taskset -c "$LOAD_CPU" java -XX:+UseSerialGC -jar "$LOADTEST_JAR" run --host "$hosts" --users "$USERS" \
+    ((ready)) && taskset -c "$LOAD_CPU" "$PY" "$BENCH_DIR/cpu_time.py" "$OUT/$name-$tag-loadtest.cpu" -- \
+        java -XX:+UseSerialGC -jar "$LOADTEST_JAR" run --host "$hosts" --users "$USERS" \
         --spawn-rate "$SPAWN_RATE" --wait-time "constant-throughput:$RATE" --channels connection-per-user \
         --warm-up-time "${WARMUP}s" --run-time "${RUN}s" --deadline "$DEADLINE" --json "$json" \
         >"$OUT/$name-$tag-loadtest.log" 2>&1 || true
@@ -82,9 +82,10 @@ for line in sys.stdin:
     ooms += int(s.get("oom_kills", 0) or 0)
     throttled += int(s.get("throttled_periods", 0) or 0)
     periods += int(s.get("periods", 0) or 0)
-print("%.0f %d %.0f" % (peak, ooms, 100 * throttled / periods if periods else float("nan")))')"
+print("%.0f %d %.0f" % (peak, ooms, 100 * throttled / periods if periods else float("nan")))') \
+$(awk -v s="$((WARMUP + RUN))" '{ printf "%.0f", 100 * $1 / s }' "$OUT/$name-$tag-loadtest.cpu" 2>/dev/null || echo nan)"
     else
-        echo "nan nan nan nan nan nan nan no-report nan nan nan"
+        echo "nan nan nan nan nan nan nan no-report nan nan nan nan"
     fi
 }
 
@@ -95,15 +96,15 @@ for r in $(seq 1 "$RUNS"); do
         name="${variant%%=*}"
         line="$(run_once "$name" "$r" "${variant#*=}")"
         results[$name]+="$line"$'\n'
-        echo "  $name run $r: $line (req/s requests failures avg p50 p99 max errors peak_MiB ooms throttled%; load $(cut -d' ' -f1 /proc/loadavg))" >&2
+        echo "  $name run $r: $line (req/s requests failures avg p50 p99 max errors peak_MiB ooms throttled% generator_cpu%; load $(cut -d' ' -f1 /proc/loadavg))" >&2
     done
 done
 
 echo
-echo "### The article's shape: $REPLICAS x $POD_CPU/$POD_MEMORY, $USERS users on their own connections at $RATE call/s each (medians of $RUNS alternating runs of ${RUN} s after ${WARMUP} s; replicas on CPU $SERVER_CPU, load and stand-in on CPU $LOAD_CPU)"
+echo "### The article's shape: $REPLICAS x $POD_CPU/$POD_MEMORY, $USERS users on their own connections at $RATE call/s each (medians of $RUNS alternating runs of ${RUN} s after ${WARMUP} s; replicas and stand-in on CPU $SERVER_CPU, load generator on CPU $LOAD_CPU)"
 echo
-echo "| Server | req/s | failed | failed % | avg ms | p50 ms | p99 ms | max ms | errors (every run) | peak MiB (max) | OOM kills (sum) | CPU periods throttled % |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"
+echo "| Server | req/s | failed | failed % | avg ms | p50 ms | p99 ms | max ms | errors (every run) | peak MiB (max) | OOM kills (sum) | CPU periods throttled % | generator CPU % |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|"
 for variant in "${VARIANTS[@]}"; do
     name="${variant%%=*}"
     rows="$(sed '/^$/d' <<<"${results[$name]}")"
@@ -111,7 +112,7 @@ for variant in "${VARIANTS[@]}"; do
     echo "| $name | $(median $(col 1 <<<"$rows")) | $(median $(col 3 <<<"$rows")) | ${failed_pct} |" \
         "$(median $(col 4 <<<"$rows")) | $(median $(col 5 <<<"$rows")) | $(median $(col 6 <<<"$rows")) |" \
         "$(median $(col 7 <<<"$rows")) | $(col 8 <<<"$rows" | paste -sd' ') | $(col 9 <<<"$rows" | sort -g | tail -1) |" \
-        "$(awk '{ s += $10 } END { print s }' <<<"$rows") | $(median $(col 11 <<<"$rows")) |"
+        "$(awk '{ s += $10 } END { print s }' <<<"$rows") | $(median $(col 11 <<<"$rows")) | $(median $(col 12 <<<"$rows")) |"
 done
 echo
 for variant in "${VARIANTS[@]}"; do echo "- ${variant%%=*}: \`${variant#*=}\`"; done

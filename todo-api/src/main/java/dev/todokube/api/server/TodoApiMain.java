@@ -40,9 +40,11 @@ public final class TodoApiMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        // SLF4J finds its provider by ServiceLoader, a scan of the jar, unless it is named.
+        // SLF4J finds its provider by ServiceLoader, a scan of the jar, unless it is named (then it
+        // says so on stderr, unless its own messages are limited to warnings).
         if (System.getProperty(SLF4J_PROVIDER) == null) {
             System.setProperty(SLF4J_PROVIDER, "ch.qos.logback.classic.spi.LogbackServiceProvider");
+            System.setProperty("slf4j.internal.verbosity", "WARN");
         }
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
