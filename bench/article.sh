@@ -31,11 +31,7 @@ WARMUP="${WARMUP:-30}"
 RUN="${RUN:-60}"
 DEADLINE="${DEADLINE:-10s}"
 TODOS="${TODOS:-10}"
-VARIANTS=("$@")
-((${#VARIANTS[@]})) || VARIANTS=("launcher=$TODO_API_LAUNCHER")
-for variant in "${VARIANTS[@]}"; do
-    [[ "$variant" =~ ^[A-Za-z0-9_.-]+=. ]] || { echo "article.sh: '$variant' is not NAME=COMMAND" >&2; exit 2; }
-done
+servers_from_args "$@"
 "$BENCH_DIR/in-pod-budget" --cpu "$POD_CPU" --memory "$POD_MEMORY" --check >/dev/null \
     || { echo "article.sh: this machine cannot set a pod budget (needs root and a writable cgroup filesystem)" >&2; exit 2; }
 
@@ -89,16 +85,7 @@ $(awk -v s="$((WARMUP + RUN))" '{ printf "%.0f", 100 * $1 / s }' "$OUT/$name-$ta
     fi
 }
 
-declare -A results
-echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-for r in $(seq 1 "$RUNS"); do
-    for variant in "${VARIANTS[@]}"; do
-        name="${variant%%=*}"
-        line="$(run_once "$name" "$r" "${variant#*=}")"
-        results[$name]+="$line"$'\n'
-        echo "  $name run $r: $line (req/s requests failures avg p50 p99 max errors peak_MiB ooms throttled% generator_cpu%; load $(cut -d' ' -f1 /proc/loadavg))" >&2
-    done
-done
+alternate_runs run_once "req/s requests failures avg p50 p99 max errors peak_MiB ooms throttled% generator_cpu%"
 
 echo
 echo "### The article's shape: $REPLICAS x $POD_CPU/$POD_MEMORY, $USERS users on their own connections at $RATE call/s each (medians of $RUNS alternating runs of ${RUN} s after ${WARMUP} s; replicas and stand-in on CPU $SERVER_CPU, load generator on CPU $LOAD_CPU)"
@@ -107,7 +94,7 @@ echo "| Server | req/s | failed | failed % | avg ms | p50 ms | p99 ms | max ms |
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|"
 for variant in "${VARIANTS[@]}"; do
     name="${variant%%=*}"
-    rows="$(sed '/^$/d' <<<"${results[$name]}")"
+    rows="$(sed '/^$/d' <<<"${RESULTS[$name]}")"
     failed_pct="$(awk '$2 > 0 { print 100 * $3 / $2 }' <<<"$rows" | xargs "$PY" "$BENCH_DIR/stats.py" median 2>/dev/null || echo nan)"
     echo "| $name | $(median $(col 1 <<<"$rows")) | $(median $(col 3 <<<"$rows")) | ${failed_pct} |" \
         "$(median $(col 4 <<<"$rows")) | $(median $(col 5 <<<"$rows")) | $(median $(col 6 <<<"$rows")) |" \

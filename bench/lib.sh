@@ -125,6 +125,34 @@ server_words() {
   fi
 }
 
+# servers_from_args NAME=COMMAND...: sets VARIANTS to the arguments (default: launcher=todo-api's
+# launcher), or exits 2 naming one that is not NAME=COMMAND.
+servers_from_args() {
+  local variant
+  VARIANTS=("$@")
+  ((${#VARIANTS[@]})) || VARIANTS=("launcher=$TODO_API_LAUNCHER")
+  for variant in "${VARIANTS[@]}"; do
+    [[ "$variant" =~ ^[A-Za-z0-9_.-]+=. ]] || { echo "$(basename "$0"): '$variant' is not NAME=COMMAND" >&2; exit 2; }
+  done
+}
+
+# alternate_runs FUNCTION LEGEND: runs FUNCTION NAME RUN COMMAND for every server of VARIANTS, RUNS
+# rounds of them in turn (A B C A B C ...), so the machine's drift hits them alike; collects the
+# line each prints in RESULTS[NAME] (one line a run) and reports it with LEGEND and the load.
+declare -A RESULTS
+alternate_runs() {
+  local run_one="$1" legend="$2" r variant name line
+  echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  for r in $(seq 1 "$RUNS"); do
+    for variant in "${VARIANTS[@]}"; do
+      name="${variant%%=*}"
+      line="$("$run_one" "$name" "$r" "${variant#*=}")"
+      RESULTS[$name]+="$line"$'\n'
+      echo "  $name run $r: $line ($legend; load $(cut -d' ' -f1 /proc/loadavg))" >&2
+    done
+  done
+}
+
 # The MongoDB stand-in's address in the environment variables both todo-api and the original read.
 mongo_env() {
   echo "DB_TYPE=mongo DB_URI=$MONGO_URI DB_HOST=127.0.0.1 DB_PORT=${MONGO_URI##*:}"

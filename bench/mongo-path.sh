@@ -9,7 +9,8 @@
 #            go=/tmp/go-original/serve
 #
 # COMMAND is any command that starts a Todos server (split on spaces); see pod-budget.sh. Each run:
-# a fresh server pinned to SERVER_CPU, unconstrained; h2load (8 x 16) and the stand-in on LOAD_CPU;
+# a fresh server pinned to SERVER_CPU, unconstrained; h2load (H2LOAD_CONNECTIONS x H2LOAD_STREAMS,
+# 8 x 16: 128 calls in flight; 1 x 1 measures one call at a time) and the stand-in on LOAD_CPU;
 # WARMUP seconds of load (40: JIT compilation has settled by then), then DURATION seconds measured:
 # req/s, p50/p99, the server's CPU microseconds per call (user + system of the whole process, from
 # /proc, over the calls h2load completed in the window), its RSS at the end, and failed calls.
@@ -19,11 +20,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_jars "$TODO_API_JAR" "$EXPERIMENT_JAR"
 WARMUP="${WARMUP:-40}"
 DURATION="${DURATION:-15}"
-VARIANTS=("$@")
-((${#VARIANTS[@]})) || VARIANTS=("launcher=$TODO_API_LAUNCHER")
-for variant in "${VARIANTS[@]}"; do
-    [[ "$variant" =~ ^[A-Za-z0-9_.-]+=. ]] || { echo "mongo-path.sh: '$variant' is not NAME=COMMAND" >&2; exit 2; }
-done
+servers_from_args "$@"
 
 SERVER_CPU_SAVED="$SERVER_CPU"
 SERVER_CPU="$LOAD_CPU"
@@ -38,7 +35,7 @@ run_once() {
     local name="$1" tag="$2" pid cpu_before cpu_after rps p50 p99 failed calls rss todos
     start_server "$name-$tag" "$3" $(mongo_env)
     pid="$SERVER_PID"
-    taskset -c "$LOAD_CPU" h2load -c 8 -m 16 -D "$WARMUP" -d "$GRPC_BODY" -H 'content-type: application/grpc' \
+    taskset -c "$LOAD_CPU" h2load -c "$H2LOAD_CONNECTIONS" -m "$H2LOAD_STREAMS" -D "$WARMUP" -d "$GRPC_BODY" -H 'content-type: application/grpc' \
         -H 'te: trailers' "http://127.0.0.1:$PORT/grpc.Todos/GetTodos" >/dev/null 2>&1 || true
     cpu_before="$(cpu_seconds "$pid")"
     read -r rps p50 p99 failed < <(WARMUP=0 h2load_once "$PORT" "$name-$tag")
@@ -54,27 +51,18 @@ run_once() {
         'BEGIN { printf "%s %s %s\n", r, (n > 0 ? sprintf("%.1f", (c2 - c1) * 1e6 / n) : "nan"), rss }'
 }
 
-declare -A results
-echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-for r in $(seq 1 "$RUNS"); do
-    for variant in "${VARIANTS[@]}"; do
-        name="${variant%%=*}"
-        line="$(run_once "$name" "$r" "${variant#*=}")"
-        results[$name]+="$line"$'\n'
-        echo "  $name run $r: $line (req/s p50 p99 failed cpu_us/call rss_MiB; load $(cut -d' ' -f1 /proc/loadavg))" >&2
-    done
-done
+alternate_runs run_once "req/s p50 p99 failed cpu_us/call rss_MiB"
 
 first="${VARIANTS[0]%%=*}"
 echo
-echo "### Warm MongoDB path (GetTodos, 10 todos; medians of $RUNS alternating runs of ${DURATION} s after ${WARMUP} s of load; server on CPU $SERVER_CPU, h2load 8x16 and the stand-in on CPU $LOAD_CPU)"
+echo "### Warm MongoDB path (GetTodos, 10 todos; medians of $RUNS alternating runs of ${DURATION} s after ${WARMUP} s of load; server on CPU $SERVER_CPU, h2load ${H2LOAD_CONNECTIONS}x${H2LOAD_STREAMS} and the stand-in on CPU $LOAD_CPU)"
 echo
 echo "| Server | req/s | p50 / p99 ms | server CPU us per call | CPU per call / $first's | RSS MiB | failed |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for variant in "${VARIANTS[@]}"; do
     name="${variant%%=*}"
-    rows="${results[$name]}"
-    ratio="$(paste <(col 5 <<<"$rows") <(col 5 <<<"${results[$first]}") | awk 'NF == 2 && $2 > 0 { print $1 / $2 }' \
+    rows="${RESULTS[$name]}"
+    ratio="$(paste <(col 5 <<<"$rows") <(col 5 <<<"${RESULTS[$first]}") | awk 'NF == 2 && $2 > 0 { print $1 / $2 }' \
         | sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }')"
     echo "| $name | $(median $(col 1 <<<"$rows")) | $(median $(col 2 <<<"$rows")) / $(median $(col 3 <<<"$rows")) |" \
         "$(median $(col 5 <<<"$rows")) | $(awk -v x="$ratio" 'BEGIN { printf "%.2fx", x }') | $(median $(col 6 <<<"$rows")) |" \

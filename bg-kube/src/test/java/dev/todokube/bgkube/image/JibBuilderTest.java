@@ -83,10 +83,7 @@ class JibBuilderTest {
 
     @Test
     void aLauncherBesideTheJarBecomesTheEntrypoint() throws Exception {
-        Path jar = runnableJar(dir.resolve("todo-api.jar"));
-        Path script = Files.writeString(dir.resolve("todo-api"), "#!/bin/sh\nexec java -jar \"$(dirname \"$0\")/../todo-api.jar\"\n");
-        JibBuilder builder = new JibBuilder(jar, Optional.empty(), Optional.empty(), Optional.of(script), "scratch",
-                Registries.resolve("any"), true, dir.resolve("out"), Optional.of(dir.resolve("cache")), log::add);
+        JibBuilder builder = launched(runnableJar(dir.resolve("todo-api.jar")));
         ImageRef image = new ImageRef(registry.host() + "/team/launched", "1764000001");
 
         builder.push(image);
@@ -115,9 +112,7 @@ class JibBuilderTest {
         Path aot = Files.writeString(dir.resolve("todo-api.aot"), "classes and profiles");
         Files.writeString(dir.resolve("todo-api.cache"), java + "\n-XX:AOTCache=" + aot
                 + " --enable-native-access=ALL-UNNAMED -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0\n");
-        Path script = Files.writeString(dir.resolve("todo-api"), "#!/bin/sh\n");
-        JibBuilder builder = new JibBuilder(jar, Optional.empty(), Optional.empty(), Optional.of(script), "scratch",
-                Registries.resolve("any"), true, dir.resolve("out"), Optional.of(dir.resolve("cache")), log::add);
+        JibBuilder builder = launched(jar);
         ImageRef image = new ImageRef(registry.host() + "/team/cached", "1");
 
         builder.build(image);
@@ -138,10 +133,7 @@ class JibBuilderTest {
 
     @Test
     void withoutATrainedCacheTheImageSaysItStartsWithoutOne() throws Exception {
-        Path jar = runnableJar(dir.resolve("todo-api.jar"));
-        Path script = Files.writeString(dir.resolve("todo-api"), "#!/bin/sh\n");
-        JibBuilder builder = new JibBuilder(jar, Optional.empty(), Optional.empty(), Optional.of(script), "scratch",
-                Registries.resolve("any"), true, dir.resolve("out"), Optional.of(dir.resolve("cache")), log::add);
+        JibBuilder builder = launched(runnableJar(dir.resolve("todo-api.jar")));
         ImageRef image = new ImageRef(registry.host() + "/team/uncached", "1");
 
         builder.build(image);
@@ -241,6 +233,13 @@ class JibBuilderTest {
         assertThatThrownBy(() -> builder(dir.resolve("classes"), Optional.empty(), Optional.empty(), "scratch"))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("give --jib-main-class");
+    }
+
+    /** A builder of {@code jar} started by a launcher script named todo-api, from scratch. */
+    private JibBuilder launched(Path jar) throws IOException {
+        Path script = Files.writeString(dir.resolve("todo-api"), "#!/bin/sh\nexec java -jar \"$(dirname \"$0\")/../todo-api.jar\"\n");
+        return new JibBuilder(jar, Optional.empty(), Optional.empty(), Optional.of(script), "scratch",
+                Registries.resolve("any"), true, dir.resolve("out"), Optional.of(dir.resolve("cache")), log::add);
     }
 
     private JibBuilder builder(Path app, Optional<Path> libs, Optional<String> mainClass, String base) {

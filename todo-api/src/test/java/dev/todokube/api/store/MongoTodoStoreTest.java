@@ -9,16 +9,12 @@ import com.mongodb.ServerAddress;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import dev.todokube.api.fixtures.StoreOnEventLoop;
 import dev.todokube.testkit.mongo.InProcessMongo;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -30,22 +26,19 @@ import org.junit.jupiter.api.Test;
 class MongoTodoStoreTest {
 
     private InProcessMongo mongo;
-    private EventLoopGroup eventLoop;
+    private StoreOnEventLoop onEventLoop;
     private MongoTodoStore store;
 
-    /** On one Netty event loop of its own, as the service runs it on its server's. */
     @BeforeEach
     void start() {
         mongo = InProcessMongo.start();
-        eventLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        store = MongoTodoStore.connect(mongo.uri(), mongo.uri(), "TodosDB", Duration.ofSeconds(2), 4,
-                eventLoop, NioSocketChannel.class);
+        onEventLoop = new StoreOnEventLoop(mongo.uri(), Duration.ofSeconds(2));
+        store = onEventLoop.store();
     }
 
     @AfterEach
     void stop() {
-        store.close();
-        eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        onEventLoop.close();
         mongo.close();
     }
 

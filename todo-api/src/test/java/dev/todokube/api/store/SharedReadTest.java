@@ -4,14 +4,10 @@ import static dev.todokube.api.fixtures.StoreAnswers.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todokube.api.fixtures.HeldFindsMongo;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import dev.todokube.api.fixtures.StoreOnEventLoop;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,21 +16,19 @@ import org.junit.jupiter.api.Test;
 class SharedReadTest {
 
     private HeldFindsMongo mongo;
-    private EventLoopGroup eventLoop;
+    private StoreOnEventLoop onEventLoop;
     private MongoTodoStore store;
 
     @BeforeEach
     void start() {
         mongo = new HeldFindsMongo();
-        eventLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        store = MongoTodoStore.connect(mongo.uri(), mongo.uri(), "TodosDB", Duration.ofSeconds(10), 4,
-                eventLoop, NioSocketChannel.class);
+        onEventLoop = new StoreOnEventLoop(mongo.uri(), Duration.ofSeconds(10));
+        store = onEventLoop.store();
     }
 
     @AfterEach
     void stop() {
-        store.close();
-        eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        onEventLoop.close();
         mongo.close();
     }
 
