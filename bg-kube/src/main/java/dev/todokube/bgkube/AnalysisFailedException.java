@@ -13,4 +13,9 @@ public final class AnalysisFailedException extends BgKubeException {
     public int exitCode() {
         return EXIT_CODE;
     }
+
+    @Override
+    public AnalysisFailedException withMessage(String message) {
+        return new AnalysisFailedException(message);
+    }
 }

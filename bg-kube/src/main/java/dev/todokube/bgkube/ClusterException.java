@@ -17,4 +17,9 @@ public final class ClusterException extends BgKubeException {
     public int exitCode() {
         return EXIT_CODE;
     }
+
+    @Override
+    public ClusterException withMessage(String message) {
+        return new ClusterException(message, this);
+    }
 }

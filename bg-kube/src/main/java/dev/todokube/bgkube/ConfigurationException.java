@@ -17,4 +17,9 @@ public final class ConfigurationException extends BgKubeException {
     public int exitCode() {
         return EXIT_CODE;
     }
+
+    @Override
+    public ConfigurationException withMessage(String message) {
+        return new ConfigurationException(message, this);
+    }
 }

@@ -13,4 +13,9 @@ public final class SmokeTestException extends BgKubeException {
     public int exitCode() {
         return EXIT_CODE;
     }
+
+    @Override
+    public SmokeTestException withMessage(String message) {
+        return new SmokeTestException(message);
+    }
 }

@@ -12,13 +12,25 @@ import java.util.Deque;
 final class Children {
 
     private final Deque<ChildProcess> started = new ArrayDeque<>();
+    private boolean closed;
 
+    /**
+     * Keeps the child to stop later; once {@link #stopAll} has run, kills it at once instead (it was
+     * started while the experiment stopped) and fails.
+     */
     synchronized <T extends ChildProcess> T add(T child) {
+        if (closed) {
+            child.close();
+            throw new IllegalStateException(child + " started while the experiment was stopping, and was killed");
+        }
         started.push(child);
         return child;
     }
 
     void stopAll(Duration grace) {
+        synchronized (this) {
+            closed = true;
+        }
         while (true) {
             ChildProcess next;
             synchronized (this) {

@@ -1,9 +1,9 @@
 package dev.todokube.experiment;
 
 /** A problem the user can fix (a missing jar, a port in use, a child that failed): shown as one line. */
-final class ExperimentException extends RuntimeException {
+public final class ExperimentException extends RuntimeException {
 
-    ExperimentException(String message) {
+    public ExperimentException(String message) {
         super(message);
     }
 }

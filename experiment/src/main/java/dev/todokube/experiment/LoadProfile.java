@@ -3,8 +3,13 @@ package dev.todokube.experiment;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What the simulated users do, as loadtest options (validated by loadtest itself). */
-record LoadProfile(int users, double spawnRate, String runTime, String waitTime, String tasks, String deadline) {
+/**
+ * What the simulated users do, as loadtest options (validated by loadtest itself).
+ *
+ * @param channels loadtest's {@code --channels}, or null for its default
+ */
+record LoadProfile(int users, double spawnRate, String runTime, String waitTime, String tasks, String deadline,
+                   String channels) {
 
     /** The options shared by {@code loadtest run} and the defaults offered by a Locust master. */
     List<String> runOptions() {
@@ -19,7 +24,13 @@ record LoadProfile(int users, double spawnRate, String runTime, String waitTime,
         if (deadline != null) {
             options.addAll(List.of("--deadline", deadline));
         }
+        options.addAll(userOptions());
         return options;
+    }
+
+    /** The options a Locust worker takes too (its master sets users, rate and run time). */
+    List<String> userOptions() {
+        return channels == null ? List.of() : List.of("--channels", channels);
     }
 
     String formatRate() {

@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 
-/** Every figure of an analysis as JSON: the plan, both sides (with their per-second history), each gate, the verdict. */
+/**
+ * Every figure of an analysis as JSON: the plan, both sides (with their per-second history; latency
+ * and {@code ok_per_s} of the OK calls), each gate, any refusal, the verdict.
+ */
 public final class AnalysisJson {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -26,12 +29,22 @@ public final class AnalysisJson {
         for (GateResult gate : result.verdict().gates()) {
             ObjectNode node = gates.addObject();
             node.put("gate", gate.gate());
+            node.put("side", gate.side());
             node.put("source", gate.source());
             node.put("threshold", gate.threshold());
             node.put("value", gate.value());
             number(node, "limit", gate.limit());
             number(node, "measured", gate.measured());
             node.put("passed", gate.passed());
+        }
+        ArrayNode refusals = root.putArray("refusals");
+        for (Refusal refusal : result.verdict().refusals()) {
+            ObjectNode node = refusals.addObject();
+            node.put("side", refusal.side());
+            node.put("source", refusal.source());
+            node.put("refused", refusal.refused());
+            node.put("calls", refusal.calls());
+            counts(node.putObject("by_code"), refusal.byCode());
         }
         root.put("passed", result.verdict().passed());
         root.put("reason", result.verdict().reason());
@@ -64,6 +77,14 @@ public final class AnalysisJson {
         g.maxP99().ifPresent(v -> gates.put("max_p99_ms", v.toNanos() / 1e6));
         g.maxP99Ratio().ifPresent(v -> gates.put("max_p99_ratio", v));
         g.minRps().ifPresent(v -> gates.put("min_rps", v));
+        gates.put("error_ceiling", g.errorCeiling());
+        node.put("token", plan.token().map(AnalysisToken::origin).orElse(null));
+        plan.routes().ifPresentOrElse(routes -> {
+            ObjectNode reached = node.putObject("routes");
+            reached.put("target", routes.target().describe());
+            reached.put("baseline", routes.baseline().map(Route::describe).orElse(null));
+            reached.put("alike", routes.alike());
+        }, () -> node.putNull("routes"));
         return node;
     }
 
@@ -73,10 +94,11 @@ public final class AnalysisJson {
         node.put("calls", side.calls());
         node.put("failures", side.failures());
         number(node, "error_rate", side.errorRate());
-        node.put("p50_ms", side.p50Ms());
-        node.put("p95_ms", side.p95Ms());
-        node.put("p99_ms", side.p99Ms());
-        node.put("requests_per_s", side.requestsPerSecond());
+        number(node, "p50_ms", side.p50Ms());
+        number(node, "p95_ms", side.p95Ms());
+        number(node, "p99_ms", side.p99Ms());
+        node.put("ok_calls", side.okCalls());
+        node.put("ok_per_s", side.okPerSecond());
         node.put("elapsed_s", side.elapsedSeconds());
         counts(node.putObject("errors"), side.errors());
         ArrayNode history = node.putArray("history");

@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param spawnRate users started per second
  * @param tasks the load generator's weighted tasks, e.g. {@code GetTodos=5,ListTodos=1}
  * @param waitTime the load generator's wait between tasks (e.g. {@code constant:10ms}); empty for its default
- * @param warmUp load before the measured window whose calls are left out (cold JVMs are slow at first)
+ * @param warmUp load before the measured window whose calls are left out (cold servers are slow at first)
  * @param deadline each call's deadline; empty for the load generator's
  */
 public record LoadShape(Duration duration, int users, double spawnRate, String tasks, Optional<String> waitTime,
@@ -21,6 +21,11 @@ public record LoadShape(Duration duration, int users, double spawnRate, String t
     public static final Duration DEFAULT_DURATION = Duration.ofSeconds(30);
     public static final int DEFAULT_USERS = 10;
     public static final String DEFAULT_TASKS = "GetTodos=1";
+    /**
+     * Long enough for both sides' servers to be past their first, slow calls under the default load,
+     * so a p99 ratio compares steady states (the load generator's own start-up is never measured).
+     */
+    public static final Duration DEFAULT_WARM_UP = Duration.ofSeconds(5);
 
     public LoadShape {
         Objects.requireNonNull(duration);

@@ -18,6 +18,9 @@ import java.util.stream.Stream;
  */
 public final class LoadtestJar {
 
+    /** The environment variable loadtest reads its token from. */
+    static final String TOKEN_VARIABLE = "LOADTEST_TOKEN";
+
     private final Path java;
     private final Path jar;
 
@@ -69,14 +72,21 @@ public final class LoadtestJar {
         return command;
     }
 
-    /** Starts one side's load; its output goes to {@code <side>.log} and {@code <side>.err} under {@code dir}. */
-    LoadtestRun start(String side, List<String> addresses, LoadShape shape, Path dir) throws IOException {
+    /**
+     * Starts one side's load; its output goes to {@code <side>.log} and {@code <side>.err} under
+     * {@code dir}. The token goes in the process's environment ({@value #TOKEN_VARIABLE}), which
+     * only its user can read, never on its command line, which every user of the machine can; a
+     * token in bg-kube's own environment under that name is not passed on.
+     */
+    LoadtestRun start(String side, List<String> addresses, LoadShape shape, Optional<AnalysisToken> token, Path dir)
+            throws IOException {
         Path log = dir.resolve(side + ".log");
         Path err = dir.resolve(side + ".err");
-        Process process = new ProcessBuilder(command(side, addresses, shape, dir))
+        ProcessBuilder builder = new ProcessBuilder(command(side, addresses, shape, dir))
                 .redirectOutput(log.toFile())
-                .redirectError(err.toFile())
-                .start();
-        return new LoadtestRun(side, addresses, process, dir, log, err);
+                .redirectError(err.toFile());
+        builder.environment().remove(TOKEN_VARIABLE);
+        token.ifPresent(t -> builder.environment().put(TOKEN_VARIABLE, t.value()));
+        return new LoadtestRun(side, addresses, builder.start(), dir, log, err);
     }
 }

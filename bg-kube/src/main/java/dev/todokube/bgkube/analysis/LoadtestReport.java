@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads what {@code loadtest run} wrote: the {@code --json} totals and errors, and the Locust-style
+ * Reads what {@code loadtest run} wrote: the {@code --json} totals, the OK calls' own row (their
+ * latency and rate, which the verdict uses) and the errors, and the Locust-style
  * {@code _stats_history.csv}, one row per second. That file's percentiles are cumulative, so the
  * charts use the mean latency of each second instead, which the cumulative count and mean give exactly.
  */
@@ -28,13 +29,20 @@ final class LoadtestReport {
     static SideResult read(String side, List<String> addresses, Path json, Path history) throws IOException {
         JsonNode root = JSON.readTree(Files.readString(json, StandardCharsets.UTF_8));
         JsonNode total = root.path("total");
+        JsonNode ok = root.path("ok");
+        if (!ok.isObject()) {
+            throw new IOException(json + " has no \"ok\" row (the OK calls' latency): the load generator is older than "
+                    + "this bg-kube; use the loadtest.jar built with it");
+        }
         Map<String, Long> errors = new LinkedHashMap<>();
         for (JsonNode error : root.path("errors")) {
             errors.merge(error.path("error").asText(), error.path("occurrences").asLong(), Long::sum);
         }
+        boolean anyOk = ok.path("requests").asLong() > 0;
         return new SideResult(side, addresses, total.path("requests").asLong(), total.path("failures").asLong(),
-                total.path("p50_ms").asDouble(), total.path("p95_ms").asDouble(), total.path("p99_ms").asDouble(),
-                total.path("requests_per_s").asDouble(), root.path("run_time_s").asDouble(), errors,
+                anyOk ? ok.path("p50_ms").asDouble() : Double.NaN, anyOk ? ok.path("p95_ms").asDouble() : Double.NaN,
+                anyOk ? ok.path("p99_ms").asDouble() : Double.NaN,
+                ok.path("requests_per_s").asDouble(), root.path("run_time_s").asDouble(), errors,
                 history(Files.readAllLines(history, StandardCharsets.UTF_8)), List.of());
     }
 

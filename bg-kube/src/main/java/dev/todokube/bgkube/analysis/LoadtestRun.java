@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 /** One side's running {@code loadtest run} process. */
 final class LoadtestRun {
 
-    /** What loadtest prints as it starts the users; its warm-up, then its measured window, count from there. */
-    private static final String STARTED = "Running ";
+    /** The line loadtest prints when its measured window opens, after its own warm-up and the run's. */
+    private static final String MEASURING = "Measuring from ";
 
     private final String side;
     private final List<String> addresses;
@@ -35,23 +35,14 @@ final class LoadtestRun {
         return side;
     }
 
-    /** Waits until the users start; false if the process ended first or the timeout passed. */
-    boolean awaitStarted(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (started()) {
-                return true;
-            }
-            if (!process.isAlive()) {
-                return started();
-            }
-            Thread.sleep(50);
-        }
-        return false;
+    /** Whether its measured window has opened: it printed the line that says so. */
+    boolean measuring() {
+        return read(log).lines().anyMatch(line -> line.startsWith(MEASURING));
     }
 
-    private boolean started() {
-        return read(log).lines().anyMatch(line -> line.startsWith(STARTED));
+    /** The exit code, or -1 while it runs. */
+    int exitCode() {
+        return process.isAlive() ? -1 : process.exitValue();
     }
 
     /** Waits for the exit; returns the exit code, or -1 after killing a process that overran. */

@@ -19,12 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The service's own counters as a Prometheus server holds them, read over its HTTP API with the
  * PromQL equivalents of the metrics gates: calls by gRPC code from
  * {@code increase(grpc_server_handled_total[window])} and the p99 from
- * {@code histogram_quantile(0.99, ...)} over the call-duration buckets, health checks and
+ * {@code histogram_quantile(0.99, ...)} over the OK calls' call-duration buckets, health checks and
  * reflection left out, as {@link MetricsScraper} does with the endpoints themselves.
  *
  * <p>A side is chosen by a label selector on its scrape targets' labels, e.g.
@@ -85,7 +87,7 @@ public final class PrometheusSource {
         awaitScrapedAfter(selector, to);
         long seconds = Math.max(1, Duration.between(from, to).plusMillis(999).toSeconds());
         String labels = matchers(selector);
-        String filter = "{" + (labels.isEmpty() ? "" : labels + ",") + NOT_HEALTH_OR_REFLECTION + "}";
+        String filter = filter(labels, NOT_HEALTH_OR_REFLECTION);
         Map<String, Long> calls = new TreeMap<>();
         for (JsonNode sample : query("sum by (code) (increase(" + MetricsScraper.HANDLED + filter
                 + "[" + seconds + "s]))", to)) {
@@ -94,7 +96,8 @@ public final class PrometheusSource {
                 calls.put(sample.path("metric").path("code").asText("UNKNOWN"), count);
             }
         }
-        List<JsonNode> p99 = query("histogram_quantile(0.99, sum by (le) (increase(" + MetricsScraper.BUCKET + filter
+        String okFilter = filter(labels, "code=\"" + MetricsScraper.OK + "\"", NOT_HEALTH_OR_REFLECTION);
+        List<JsonNode> p99 = query("histogram_quantile(0.99, sum by (le) (increase(" + MetricsScraper.BUCKET + okFilter
                 + "[" + seconds + "s])))", to);
         double p99Ms = p99.isEmpty() ? Double.NaN : value(p99.get(0)) * 1000;
         return new ServerMetrics(ServerMetrics.PROMETHEUS, List.of(server), calls, p99Ms);
@@ -164,6 +167,12 @@ public final class PrometheusSource {
     public static String matchers(String selector) {
         String trimmed = selector.strip();
         return trimmed.startsWith("{") && trimmed.endsWith("}") ? trimmed.substring(1, trimmed.length() - 1).strip() : trimmed;
+    }
+
+    /** The selector's matchers and more, as one label filter in braces. */
+    private static String filter(String labels, String... more) {
+        return Stream.concat(Stream.of(labels).filter(l -> !l.isEmpty()), Stream.of(more))
+                .collect(Collectors.joining(",", "{", "}"));
     }
 
     private static String braces(String selector) {

@@ -4,6 +4,7 @@ import dev.todokube.bgkube.cluster.ClusterLock;
 import dev.todokube.bgkube.cluster.KubeCluster;
 import dev.todokube.bgkube.config.Settings;
 import dev.todokube.bgkube.deploy.Publisher;
+import dev.todokube.bgkube.deploy.ReleaseRecord;
 import dev.todokube.bgkube.deploy.ServiceManifests;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Optional;
@@ -12,8 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "abort", mixinStandardHelpOptions = true,
-        description = "Take out the preview publish --no-promote left: roll back its migrations, scale it to zero, "
-                + "delete its HPA; the public Service is not touched.")
+        description = "Undo an interrupted release (swap back, roll back its migrations, take its color out), or take "
+                + "out the preview publish --no-promote left; the previous color keeps serving.")
 final class AbortCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -24,12 +25,17 @@ final class AbortCommand implements Callable<Integer> {
         Toolbox toolbox = root.toolbox();
         Settings settings = root.settings();
         ServiceManifests manifests = ServiceManifests.load(settings, "0");
-        Publisher publisher = new Publisher(settings, manifests, Optional.empty(), toolbox.commands(), toolbox.sleeper(),
-                toolbox.clock(), Optional.empty(), toolbox.out()::println);
+        Publisher publisher = root.publisher(settings, manifests, Optional.empty());
+        String id = Locking.newId();
         try (KubernetesClient client = toolbox.connect().connect(settings, false)) {
             KubeCluster cluster = root.cluster(settings, client);
-            try (ClusterLock lock = Locking.lock(cluster, manifests, "abort", toolbox.clock())) {
-                publisher.abortPreview(cluster, Publisher.liveColor(cluster, manifests));
+            try (ClusterLock lock = Locking.lock(cluster, manifests, Locking.holder("abort", id), toolbox)) {
+                Optional<ReleaseRecord> interrupted = ReleaseRecord.on(lock.annotations());
+                String done = interrupted.isPresent()
+                        ? publisher.undoInterrupted(interrupted.get(), cluster, lock)
+                        : publisher.abortPreview(cluster, Publisher.liveColor(cluster, manifests), lock, id,
+                                Locking.holder("abort", id));
+                toolbox.out().println(done);
             }
         }
         return 0;

@@ -41,8 +41,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Drive the same load at the target and, at the same time, at the baseline with the project's "
                 + "load generator; print a verdict table and check the gates.",
-        footer = {"", "Exit codes: 0 every gate passed, 2 bad options, 3 a target, a metrics endpoint or Prometheus "
-                + "cannot be reached (or Prometheus scrapes no healthy target the selector matches), 5 a gate failed."})
+        footer = {"", "A token for a service with AUTH_TOKENS: the ANALYSIS_TOKEN environment variable, or --token-file.",
+                "", "Exit codes: 0 every gate passed, 2 bad options, 3 a target, a metrics endpoint or Prometheus "
+                + "cannot be reached (or Prometheus scrapes no healthy target the selector matches), or most calls "
+                + "of a side were refused as UNAUTHENTICATED or PERMISSION_DENIED (the analysis is not authorised), "
+                + "5 a gate or the error ceiling failed."})
 final class AnalyzeCommand implements Callable<Integer> {
 
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+):(\\d{1,5})");
@@ -89,7 +92,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     Path json;
 
     @Option(names = "--html", paramLabel = "FILE",
-            description = "Write an HTML report with both sides' latency and throughput over time.")
+            description = "Write an HTML report: the verdict, and both sides' latency and throughput over time on "
+                    + "interactive charts.")
     Path html;
 
     /** The load-shape and gate options, one per {@link AnalysisKey}, added to the command's spec. */
@@ -123,7 +127,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         AnalysisPlan plan = new AnalysisPlan(targetAddresses, baselineAddresses, settings.shape(), settings.gates(),
                 endpoints("--metrics", metrics), endpoints("--baseline-metrics", baselineMetrics),
-                prometheusSides(baselineAddresses));
+                prometheusSides(baselineAddresses), settings.token(), Optional.empty());
         checkWritable("--json", json);
         checkWritable("--html", html);
         LoadtestJar loadtest = LoadtestJars.resolve(settings);

@@ -3,10 +3,14 @@ package dev.todokube.bgkube.cli;
 import dev.todokube.bgkube.BgKubeException;
 import dev.todokube.bgkube.ClusterException;
 import dev.todokube.bgkube.ConfigurationException;
+import dev.todokube.bgkube.analysis.Analyzer;
 import dev.todokube.bgkube.cluster.KubeCluster;
 import dev.todokube.bgkube.config.Option;
 import dev.todokube.bgkube.config.Settings;
 import dev.todokube.bgkube.config.SettingsLoader;
+import dev.todokube.bgkube.deploy.Publisher;
+import dev.todokube.bgkube.deploy.Release;
+import dev.todokube.bgkube.deploy.ServiceManifests;
 import dev.todokube.bgkube.image.ContainerRegistry;
 import dev.todokube.bgkube.image.DockerCliBuilder;
 import dev.todokube.bgkube.image.ImageBuilder;
@@ -16,9 +20,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,7 +45,7 @@ import picocli.CommandLine.ScopeType;
                 PublishCommand.class, RollbackCommand.class, BuildCommand.class, PushCommand.class, StatusCommand.class,
                 RenderCommand.class, PromoteCommand.class, AbortCommand.class, AnalyzeCommand.class},
         footer = {"", "Exit codes: 0 success, 2 bad configuration or usage, 3 cluster failure, 4 smoke tests failed, "
-                + "5 an analysis gate failed."})
+                + "5 an analysis gate failed, 130 (143) stopped by SIGINT (SIGTERM) after undoing the release."})
 public final class BgKube {
 
     private static final int MAX_MESSAGE = 4000;
@@ -62,7 +68,43 @@ public final class BgKube {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(Toolbox.production(System.out, System.err)).execute(args));
+        System.exit(run(Toolbox.production(System.out, System.err), args));
+    }
+
+    /**
+     * Runs the command line in this thread. A SIGINT or SIGTERM meanwhile does not end the process in
+     * the middle of a step: it stops the command, which undoes its half-done release and releases its
+     * lease, and the process exits once that is done (exit code 130 or 143, as the JVM gives for the
+     * signal). A second signal changes nothing; SIGKILL stops at once, and the next command finds the
+     * release's record.
+     */
+    public static int run(Toolbox toolbox, String[] args) {
+        CountDownLatch finished = new CountDownLatch(1);
+        toolbox.stop().workOn(Thread.currentThread());
+        Thread onSignal = new Thread(() -> {
+            if (finished.getCount() == 0) {
+                return;
+            }
+            toolbox.err().println("bg-kube: stopping on SIGINT or SIGTERM: undoing what the running command started "
+                    + "(SIGKILL stops at once; bg-kube status then shows what was left)");
+            toolbox.stop().request("SIGINT or SIGTERM");
+            try {
+                finished.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bg-kube-stop");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        try {
+            return commandLine(toolbox).execute(args);
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException shuttingDown) {
+                // The signal's hook runs now and returns at once: the command is done.
+            }
+        }
     }
 
     /** The command line with its options and error handling, ready to {@code execute(args)}. */
@@ -124,12 +166,30 @@ public final class BgKube {
         };
     }
 
+    /** The publisher of releases for the settings; the analyzer only when the settings ask for an analysis. */
+    Publisher publisher(Settings settings, ServiceManifests manifests, Optional<ImageBuilder> builder) {
+        Optional<Analyzer> analyzer = settings.analysis().enabled()
+                ? Optional.of(new Analyzer(LoadtestJars.resolve(settings.analysis()), toolbox.out()::println))
+                : Optional.empty();
+        return new Publisher(settings, manifests, new Release.Tools(builder, toolbox.commands(), analyzer, toolbox.clock(),
+                toolbox.out()::println), toolbox.sleeper(), toolbox.stop());
+    }
+
     /** A connected cluster; the caller closes the client. */
     KubeCluster cluster(Settings settings, KubernetesClient client) {
+        return cluster(settings, client, toolbox.timing().apiRetryWindow());
+    }
+
+    /** A connected cluster for a dry run: an API server that does not answer is reported at once, not retried. */
+    KubeCluster quickCluster(Settings settings, KubernetesClient client) {
+        return cluster(settings, client, Duration.ZERO);
+    }
+
+    private KubeCluster cluster(Settings settings, KubernetesClient client, Duration apiRetryWindow) {
         String namespace = settings.namespace()
                 .orElseGet(() -> Optional.ofNullable(client.getNamespace()).orElse("default"));
         return new KubeCluster(client, namespace, toolbox.podExec().apply(client), toolbox.portForwarder().apply(client),
-                toolbox.out()::println, toolbox.pollInterval());
+                toolbox.out()::println, toolbox.timing().pollInterval(), apiRetryWindow, toolbox.clock());
     }
 
     private int report(Exception e) {

@@ -1,13 +1,12 @@
 package dev.todokube.bgkube.cli;
 
-import dev.todokube.bgkube.analysis.Analyzer;
+import dev.todokube.bgkube.ClusterException;
 import dev.todokube.bgkube.cluster.ClusterLock;
 import dev.todokube.bgkube.cluster.KubeCluster;
 import dev.todokube.bgkube.config.Settings;
 import dev.todokube.bgkube.deploy.Color;
-import dev.todokube.bgkube.deploy.PublishPlan;
 import dev.todokube.bgkube.deploy.Publisher;
-import dev.todokube.bgkube.deploy.ScaleDowns;
+import dev.todokube.bgkube.deploy.ReleaseRecord;
 import dev.todokube.bgkube.deploy.ServiceManifests;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Optional;
@@ -17,7 +16,7 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "promote", mixinStandardHelpOptions = true,
         description = "Swap to the preview publish --no-promote left, with the same checks as publish (capacity, "
-                + "analysis).")
+                + "analysis). After an interrupted promote, promote finishes it.")
 final class PromoteCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -28,24 +27,30 @@ final class PromoteCommand implements Callable<Integer> {
         Toolbox toolbox = root.toolbox();
         Settings settings = root.settings();
         ServiceManifests manifests = ServiceManifests.load(settings, "0");
-        Optional<Analyzer> analyzer = settings.analysis().enabled()
-                ? Optional.of(new Analyzer(LoadtestJars.resolve(settings.analysis()), toolbox.out()::println))
-                : Optional.empty();
-        Publisher publisher = new Publisher(settings, manifests, Optional.empty(), toolbox.commands(), toolbox.sleeper(),
-                toolbox.clock(), analyzer, toolbox.out()::println);
+        Publisher publisher = root.publisher(settings, manifests, Optional.empty());
+        String id = Locking.newId();
+        String holder = Locking.holder("promote", id);
         try (KubernetesClient client = toolbox.connect().connect(settings, false)) {
             KubeCluster cluster = root.cluster(settings, client);
-            PublishPlan plan;
-            try (ClusterLock lock = Locking.lock(cluster, manifests, "promote", toolbox.clock())) {
+            Publisher.Start start;
+            try (ClusterLock lock = Locking.lock(cluster, manifests, holder, toolbox)) {
                 Optional<Color> live = Publisher.liveColor(cluster, manifests);
-                ScaleDowns.finishOverdue(cluster, manifests, live, toolbox.clock().instant(), toolbox.out()::println);
-                plan = publisher.promotionPlan(cluster, live);
-                toolbox.out().print("promote " + plan.image() + " (preview " + plan.target().label() + ")\n"
-                        + plan.describe().lines().skip(1).map(line -> line + "\n").reduce("", String::concat));
-                publisher.execute(plan, cluster, publisher.keptMigrationStatus(cluster, plan));
+                Optional<ReleaseRecord> interrupted = ReleaseRecord.on(lock.annotations());
+                if (interrupted.isPresent() && interrupted.get().changedCluster()) {
+                    ReleaseRecord record = interrupted.get();
+                    if (record.phase() != ReleaseRecord.Phase.RUNNING || !record.command().equals("promote")) {
+                        throw new ClusterException("a release was interrupted: " + record.describe() + "; " + record.next());
+                    }
+                    start = publisher.resume(record, live.equals(Optional.of(record.target())), holder);
+                } else {
+                    start = publisher.promotion(cluster, live, id, holder);
+                }
+                toolbox.out().print("promote " + start.plan().image() + " (preview " + start.plan().target().label() + ")\n"
+                        + start.plan().describe().lines().skip(1).map(line -> line + "\n").reduce("", String::concat));
+                publisher.run(start, cluster, lock);
             }
-            publisher.scaleDownAfterDelay(plan, cluster,
-                    () -> Locking.lock(cluster, manifests, "scale-down after promote", toolbox.clock()));
+            publisher.scaleDownAfterDelay(start.plan(), start.record().id(), cluster,
+                    () -> Locking.lock(cluster, manifests, Locking.holder("scale-down after promote", id), toolbox));
         }
         return 0;
     }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the active color and, per color, deployment, image tag, ready/desired replicas, age and HPA.")
+        description = "Show the active color, a release in progress or interrupted (and the command that finishes or "
+                + "undoes it) and, per color, deployment, image tag, ready/desired replicas, age and HPA.")
 final class StatusCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -21,7 +22,8 @@ final class StatusCommand implements Callable<Integer> {
         Settings settings = root.settings();
         ServiceManifests manifests = ServiceManifests.load(settings, "0");
         try (KubernetesClient client = root.toolbox().connect().connect(settings, false)) {
-            StatusReport report = StatusReport.read(root.cluster(settings, client), manifests, root.toolbox().clock().instant());
+            StatusReport report = StatusReport.read(root.cluster(settings, client), manifests, Locking.leaseName(manifests),
+                    root.toolbox().clock().instant());
             root.toolbox().out().print(StatusTable.render(report));
         }
         return 0;

@@ -1,6 +1,7 @@
 package dev.todokube.bgkube.cluster;
 
 import dev.todokube.bgkube.ClusterException;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -36,6 +37,26 @@ final class Waiter {
         this.pollInterval = pollInterval;
     }
 
+    private static String diagnosis(Function<String, String> diagnose, String state) {
+        try {
+            return diagnose.apply(state);
+        } catch (KubernetesClientException e) {
+            return "no diagnosis: the API server did not answer (" + ApiCalls.describe(e) + ")";
+        }
+    }
+
+    /** One poll; an API server that did not answer this time is a state to wait through, not a failure. */
+    private static <T> Poll<T> pollOnce(Supplier<Poll<T>> poll) {
+        try {
+            return poll.get();
+        } catch (KubernetesClientException e) {
+            if (!ApiCalls.isTransient(e)) {
+                throw e;
+            }
+            return Poll.pending("the API server did not answer (" + ApiCalls.describe(e) + ")");
+        }
+    }
+
     /**
      * @param what e.g. "deployment todo-api-green"
      * @param diagnose explains, from the cluster, why the wait timed out; given the last state
@@ -46,7 +67,7 @@ final class Waiter {
         String lastState = null;
         long lastPrinted = start;
         while (true) {
-            Poll<T> current = poll.get();
+            Poll<T> current = pollOnce(poll);
             if (current.result().isPresent()) {
                 return current.result().get();
             }
@@ -59,7 +80,7 @@ final class Waiter {
             }
             if (now >= deadline) {
                 throw new ClusterException("timed out after " + timeout.toSeconds() + "s waiting for " + what + " ("
-                        + current.state() + "): " + diagnose.apply(current.state()));
+                        + current.state() + "): " + diagnosis(diagnose, current.state()));
             }
             try {
                 Thread.sleep(Math.max(1, Math.min(pollInterval.toMillis(), (deadline - now) / 1_000_000 + 1)));

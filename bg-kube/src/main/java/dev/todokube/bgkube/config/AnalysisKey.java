@@ -14,12 +14,21 @@ public enum AnalysisKey {
     TASKS("RPC=W,...", "The load generator's weighted tasks.", "GetTodos=1", false),
     WAIT_TIME("SPEC", "Wait between a user's tasks: between:MIN:MAX, constant:D or constant-throughput:N.",
             "the load generator's, between:100ms:1000ms", false),
-    WARM_UP("DURATION", "Load before the window whose calls are left out (cold JVMs are slow at first).", "0s", false),
+    WARM_UP("DURATION", "Load before the window whose calls are left out, so both sides are measured warm (the load "
+            + "generator warms itself up before this, whatever it is).", "5s", false),
     DEADLINE("DURATION", "Deadline of each call; a later call fails with DEADLINE_EXCEEDED.", "the load generator's, 2s", false),
     WATCH("DURATION", "After a publish's swap, watch the new live color's own metrics (error rate, p99) this long; "
             + "a breached gate swaps back.", "off", false),
+    WATCH_BLIND("swap-back|hold", "What a watch that cannot observe the new color (no reading for 15s, or no call at all) "
+            + "does: swap back, or hold it live unverified (no scale-down of the previous color) and exit 3.",
+            "swap-back", false),
     LOADTEST_JAR("FILE", "The load generator's jar.", "loadtest.jar beside bg-kube's jar, or loadtest/target/ of its checkout",
             false),
+    TOKEN_FILE("FILE", "A file whose first line is the bearer token every analysis call sends (for a service with "
+            + "AUTH_TOKENS); it reaches the load generators through their environment, never a command line.",
+            "the ANALYSIS_TOKEN environment variable of bg-kube's process, else none", false),
+    ERROR_CEILING("R", "Largest share of failed calls of either side, gate or not (0.05 or 5%); above it the analysis "
+            + "fails.", "5%", false),
     MAX_ERROR_RATE("R", "Gate: largest share of failed calls, 0.01 or 1%.", null, true),
     MAX_P99("DURATION", "Gate: largest p99 latency, e.g. 250ms.", null, true),
     MAX_P99_RATIO("X", "Gate: target p99 <= X times the baseline's p99 in the same run.", null, true),
@@ -61,6 +70,11 @@ public enum AnalysisKey {
 
     /** Whether {@code analyze} takes it as an option: the watch belongs to a publish. */
     public boolean analyzeOption() {
-        return this != WATCH;
+        return this != WATCH && this != WATCH_BLIND;
+    }
+
+    /** Where something is, not what to measure: set alone, it does not ask for an analysis. */
+    boolean location() {
+        return this == LOADTEST_JAR || this == TOKEN_FILE;
     }
 }

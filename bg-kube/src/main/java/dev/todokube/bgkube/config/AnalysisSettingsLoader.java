@@ -1,13 +1,17 @@
 package dev.todokube.bgkube.config;
 
 import dev.todokube.bgkube.ConfigurationException;
+import dev.todokube.bgkube.analysis.AnalysisToken;
 import dev.todokube.bgkube.analysis.Gates;
 import dev.todokube.bgkube.analysis.LoadShape;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +25,8 @@ import java.util.stream.Collectors;
 public final class AnalysisSettingsLoader {
 
     private static final String PREFIX = "ANALYSIS_";
+    /** The variable of bg-kube's own environment a token is read from: never a command line or an env file. */
+    public static final String TOKEN_VARIABLE = "ANALYSIS_TOKEN";
 
     private AnalysisSettingsLoader() {
     }
@@ -28,13 +34,26 @@ public final class AnalysisSettingsLoader {
     private record Value(String text, String origin) {
     }
 
+    /** As {@link #load(Map, Map, String, Map)} with this process's environment. */
+    public static AnalysisSettings load(Map<AnalysisKey, String> flags, Map<String, String> fileEntries,
+                                        String fileName) {
+        return load(flags, fileEntries, fileName, System.getenv());
+    }
+
     /**
      * @param flags values given as options of {@code analyze}
      * @param fileEntries the env file's entries (all of them; only {@code ANALYSIS_*} keys are read)
      * @param fileName the env file's name, for messages
+     * @param environment bg-kube's own environment, where {@value #TOKEN_VARIABLE} may be
      */
     public static AnalysisSettings load(Map<AnalysisKey, String> flags, Map<String, String> fileEntries,
-                                        String fileName) {
+                                        String fileName, Map<String, String> environment) {
+        if (fileEntries.containsKey(TOKEN_VARIABLE)) {
+            throw new ConfigurationException(TOKEN_VARIABLE + " in " + fileName + ": a token does not belong in an env "
+                    + "file (every command reads it, and it is usually committed): export " + TOKEN_VARIABLE
+                    + " in the shell that runs bg-kube, or put the token in a file named by "
+                    + AnalysisKey.TOKEN_FILE.envName());
+        }
         for (String key : fileEntries.keySet()) {
             if (key.startsWith(PREFIX) && Arrays.stream(AnalysisKey.values()).noneMatch(k -> k.envName().equals(key))) {
                 throw new ConfigurationException(key + " in " + fileName + ": unknown analysis key; the known ones are "
@@ -55,10 +74,12 @@ public final class AnalysisSettingsLoader {
                 Optional.ofNullable(values.get(AnalysisKey.MAX_ERROR_RATE)).map(AnalysisSettingsLoader::errorRate),
                 Optional.ofNullable(values.get(AnalysisKey.MAX_P99)).map(v -> positiveDuration(AnalysisKey.MAX_P99, v)),
                 Optional.ofNullable(values.get(AnalysisKey.MAX_P99_RATIO)).map(AnalysisSettingsLoader::ratio),
-                Optional.ofNullable(values.get(AnalysisKey.MIN_RPS)).map(AnalysisSettingsLoader::minRps));
+                Optional.ofNullable(values.get(AnalysisKey.MIN_RPS)).map(AnalysisSettingsLoader::minRps),
+                Optional.ofNullable(values.get(AnalysisKey.ERROR_CEILING)).map(AnalysisSettingsLoader::errorRate)
+                        .orElse(Gates.DEFAULT_ERROR_CEILING));
         if (gates.isEmpty()) {
             values.entrySet().stream()
-                    .filter(e -> e.getKey() != AnalysisKey.LOADTEST_JAR && !e.getValue().origin().startsWith("--"))
+                    .filter(e -> !e.getKey().location() && !e.getValue().origin().startsWith("--"))
                     .findFirst()
                     .ifPresent(e -> {
                         throw new ConfigurationException(e.getValue().origin() + " is set but no gate is ("
@@ -77,7 +98,7 @@ public final class AnalysisSettingsLoader {
                 .orElse(LoadShape.DEFAULT_TASKS);
         Optional<String> waitTime = Optional.ofNullable(values.get(AnalysisKey.WAIT_TIME)).map(Value::text);
         Duration warmUp = Optional.ofNullable(values.get(AnalysisKey.WARM_UP))
-                .map(v -> duration(AnalysisKey.WARM_UP, v)).orElse(Duration.ZERO);
+                .map(v -> duration(AnalysisKey.WARM_UP, v)).orElse(LoadShape.DEFAULT_WARM_UP);
         Optional<Duration> deadline = Optional.ofNullable(values.get(AnalysisKey.DEADLINE))
                 .map(v -> positiveDuration(AnalysisKey.DEADLINE, v));
         Optional<Path> loadtestJar = Optional.ofNullable(values.get(AnalysisKey.LOADTEST_JAR))
@@ -89,8 +110,46 @@ public final class AnalysisSettingsLoader {
             throw new ConfigurationException(value.origin() + " needs " + AnalysisKey.MAX_ERROR_RATE.envName() + " or "
                     + AnalysisKey.MAX_P99.envName() + ": the watch checks the service's own error rate and p99");
         }
+        if (watch.isEmpty() && values.containsKey(AnalysisKey.WATCH_BLIND)) {
+            throw new ConfigurationException(values.get(AnalysisKey.WATCH_BLIND).origin() + " is set but "
+                    + AnalysisKey.WATCH.envName() + " is not: it says what the post-promotion watch does when blind");
+        }
+        AnalysisSettings.WatchBlind watchBlind = Optional.ofNullable(values.get(AnalysisKey.WATCH_BLIND))
+                .map(AnalysisSettingsLoader::watchBlind).orElse(AnalysisSettings.WatchBlind.SWAP_BACK);
+        Optional<AnalysisToken> token = Optional.ofNullable(values.get(AnalysisKey.TOKEN_FILE))
+                .map(AnalysisSettingsLoader::tokenFile)
+                .or(() -> Optional.ofNullable(environment.get(TOKEN_VARIABLE)).filter(t -> !t.isBlank())
+                        .map(t -> new AnalysisToken(t.strip(), "the " + TOKEN_VARIABLE + " environment variable")));
         return new AnalysisSettings(new LoadShape(duration, users, spawnRate, tasks, waitTime, warmUp, deadline), gates,
-                watch, loadtestJar);
+                watch, watchBlind, loadtestJar, token);
+    }
+
+    private static AnalysisSettings.WatchBlind watchBlind(Value value) {
+        return switch (value.text()) {
+            case "swap-back" -> AnalysisSettings.WatchBlind.SWAP_BACK;
+            case "hold" -> AnalysisSettings.WatchBlind.HOLD;
+            default -> throw invalid(value, "swap-back or hold");
+        };
+    }
+
+    /** The first line of the file the value names, stripped. */
+    private static AnalysisToken tokenFile(Value value) {
+        Path file = Path.of(value.text());
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw invalid(value, "a readable file whose first line is the token");
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigurationException(value.origin() + ": cannot read " + file + ": " + e, e);
+        }
+        String token = lines.isEmpty() ? "" : lines.get(0).strip();
+        if (token.isEmpty()) {
+            throw new ConfigurationException(value.origin() + ": the first line of " + file + " is empty: it should be "
+                    + "the token");
+        }
+        return new AnalysisToken(token, file + " (" + value.origin() + ")");
     }
 
     private static Path existingFile(Value value) {

@@ -1,5 +1,6 @@
 package dev.todokube.bgkube.deploy;
 
+import dev.todokube.bgkube.deploy.step.Step;
 import dev.todokube.bgkube.image.ImageRef;
 import dev.todokube.bgkube.template.RenderedManifest;
 import java.util.List;

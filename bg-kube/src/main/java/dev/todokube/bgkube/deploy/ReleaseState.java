@@ -1,7 +1,10 @@
 package dev.todokube.bgkube.deploy;
 
 import dev.todokube.bgkube.cluster.KubeCluster;
+import dev.todokube.bgkube.template.RenderedManifest;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -9,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * What bg-kube records about a service in the cluster, as annotations of its public Service:
@@ -34,12 +38,21 @@ public record ReleaseState(Color color, String tag, String migration, Instant ch
     static final String CHANGED_BY = PREFIX + "changed-by";
     static final String SCALE_DOWN_COLOR = PREFIX + "scale-down-color";
     static final String SCALE_DOWN_AT = PREFIX + "scale-down-at";
+    static final String SCALE_DOWN_RELEASE = PREFIX + "scale-down-release";
 
     /** The keys a scale-down intent occupies, removed once it is done or cancelled. */
-    static final Set<String> SCALE_DOWN_KEYS = Set.of(SCALE_DOWN_COLOR, SCALE_DOWN_AT);
+    public static final Set<String> SCALE_DOWN_KEYS = Set.of(SCALE_DOWN_COLOR, SCALE_DOWN_AT, SCALE_DOWN_RELEASE);
 
-    /** A color to scale to zero once {@code due} has passed. */
-    public record ScaleDown(Color color, Instant due) {}
+    /**
+     * A color to scale to zero once {@code due} has passed, recorded by the release {@code release}
+     * (whose process does it after the delay; empty when an older bg-kube recorded it).
+     */
+    public record ScaleDown(Color color, Instant due, String release) {
+
+        Map<String, String> annotations() {
+            return Map.of(SCALE_DOWN_COLOR, color.label(), SCALE_DOWN_AT, due.toString(), SCALE_DOWN_RELEASE, release);
+        }
+    }
 
     /** The state recorded on the public Service; empty before the first swap or when not written by bg-kube. */
     public static Optional<ReleaseState> read(KubeCluster cluster, ServiceManifests manifests) {
@@ -55,7 +68,8 @@ public record ReleaseState(Color color, String tag, String migration, Instant ch
             return Optional.empty();
         }
         Optional<ScaleDown> scaleDown = color(annotations.get(SCALE_DOWN_COLOR)).flatMap(
-                c -> instant(annotations.get(SCALE_DOWN_AT)).map(due -> new ScaleDown(c, due)));
+                c -> instant(annotations.get(SCALE_DOWN_AT)).map(due -> new ScaleDown(c, due,
+                        annotations.getOrDefault(SCALE_DOWN_RELEASE, ""))));
         return Optional.of(new ReleaseState(color.get(), annotations.getOrDefault(TAG, "-"),
                 annotations.getOrDefault(MIGRATION, "none"), changedAt.get(), annotations.getOrDefault(CHANGED_BY, "-"),
                 scaleDown));
@@ -69,11 +83,27 @@ public record ReleaseState(Color color, String tag, String migration, Instant ch
         annotations.put(MIGRATION, migration);
         annotations.put(CHANGED_AT, changedAt.toString());
         annotations.put(CHANGED_BY, changedBy);
-        scaleDown.ifPresent(s -> {
-            annotations.put(SCALE_DOWN_COLOR, s.color().label());
-            annotations.put(SCALE_DOWN_AT, s.due().toString());
-        });
+        scaleDown.ifPresent(s -> annotations.putAll(s.annotations()));
         return annotations;
+    }
+
+    /**
+     * Applies the service config with this state as annotations of the public (first) Service, in the
+     * same write as its selector, so the two are never out of step.
+     */
+    public void applyWith(KubeCluster cluster, RenderedManifest service) {
+        boolean first = true;
+        for (HasMetadata object : service.objects()) {
+            if (first && object instanceof Service svc) {
+                Map<String, String> all = new TreeMap<>(Optional.ofNullable(svc.getMetadata().getAnnotations())
+                        .orElse(Map.of()));
+                all.putAll(annotations());
+                cluster.apply(new ServiceBuilder(svc).editMetadata().withAnnotations(all).endMetadata().build());
+                first = false;
+            } else {
+                cluster.apply(object);
+            }
+        }
     }
 
     private static Optional<Color> color(String label) {

@@ -51,12 +51,16 @@ public final class Rollback {
         Color live = Publisher.liveColor(cluster, manifests).orElseThrow(() -> new ClusterException(
                 "nothing to roll back: service " + manifests.serviceName() + " does not exist in namespace "
                         + cluster.namespace()));
-        Color target = live.other();
+        return planTo(cluster, live, live.other(), force);
+    }
+
+    /** As {@link #plan}, from {@code live} to {@code target} (a failed release swapping back). */
+    public Plan planTo(KubeCluster cluster, Color live, Color target, boolean force) {
         String name = manifests.servedDeployment(target);
         Deployment deployment = cluster.deployment(name).orElseThrow(() -> new ClusterException(
                 "refusing to roll back to " + target.label() + ": deployment " + name + " does not exist"));
         int ready = cluster.readyPods(deployment).size();
-        int desired = Publisher.replicas(deployment);
+        int desired = KubeCluster.replicas(deployment);
         // Pods of a Deployment scaled to zero may still be ready while they terminate.
         if (ready == 0 || desired == 0) {
             throw new ClusterException("refusing to roll back to " + target.label() + ": deployment " + name
@@ -77,12 +81,14 @@ public final class Rollback {
      * Swaps the Service back and records the state; the color left idle keeps its size (HPA
      * minimum pinned), the color made live gets its HPA minimum back, and a scale-down still
      * recorded is dropped.
+     *
+     * @param changedBy what the release state records as the change, e.g. "rollback"
      */
-    public void execute(Plan plan, KubeCluster cluster) {
+    public void execute(Plan plan, KubeCluster cluster, String changedBy) {
         String tag = cluster.deployment(plan.deployment()).map(Rollback::tagOf).orElse("-");
         String migration = ReleaseState.read(cluster, manifests).map(ReleaseState::migration).orElse("none");
-        Publisher.applyService(cluster, manifests, plan.service(),
-                new ReleaseState(plan.to(), tag, migration, clock.instant(), "rollback", Optional.empty()));
+        new ReleaseState(plan.to(), tag, migration, clock.instant(), changedBy, Optional.empty())
+                .applyWith(cluster, plan.service());
         cluster.annotateService(manifests.serviceName(), Map.of(), ReleaseState.SCALE_DOWN_KEYS);
         manifests.selectorsFor(plan.to()).forEach((service, selector) -> cluster.awaitSelector(service, selector, serviceTimeout));
         manifests.deploymentNames(plan.to()).forEach(cluster::unpinAutoscalers);

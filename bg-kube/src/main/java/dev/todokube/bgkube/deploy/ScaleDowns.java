@@ -5,12 +5,13 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Taking a color out of service: its HPAs deleted (they would scale it straight back up) and
- * its Deployments scaled to zero. Used by the delayed scale-down, by an aborted publish, and by
- * every publish and rollback for a scale-down whose recorded deadline has passed.
+ * Taking a color out of service (its HPAs deleted, since they would scale it straight back up, and
+ * its Deployments scaled to zero), and the record of a delayed scale-down on the public Service: set
+ * when a release is verified, cancelled when its color is redeployed or made live again.
  */
 public final class ScaleDowns {
 
@@ -28,27 +29,23 @@ public final class ScaleDowns {
         }
     }
 
+    /** Records that the release {@code release} scales {@code color} down at {@code due}. */
+    public static void record(KubeCluster cluster, ServiceManifests manifests, Color color, Instant due, String release) {
+        cluster.annotateService(manifests.serviceName(), new ReleaseState.ScaleDown(color, due, release).annotations(),
+                Set.of());
+    }
+
     /**
-     * Carries out a recorded scale-down whose deadline has passed (the bg-kube that recorded it
-     * died or was stopped during the delay), and drops one that no longer applies because its
-     * color is live again. Run under the lease, before anything else.
+     * Drops a recorded scale-down of {@code color}: the color is being redeployed (its kept version is
+     * replaced) or made live again. Nothing when none is recorded for it.
      */
-    public static void finishOverdue(KubeCluster cluster, ServiceManifests manifests, Optional<Color> live, Instant now,
-            Consumer<String> log) {
-        Optional<ReleaseState.ScaleDown> pending = ReleaseState.read(cluster, manifests).flatMap(ReleaseState::scaleDown);
-        if (pending.isEmpty()) {
-            return;
+    public static void cancel(KubeCluster cluster, ServiceManifests manifests, Color color, Consumer<String> log) {
+        Optional<ReleaseState.ScaleDown> pending = ReleaseState.read(cluster, manifests).flatMap(ReleaseState::scaleDown)
+                .filter(scaleDown -> scaleDown.color() == color);
+        if (pending.isPresent()) {
+            log.accept("dropping the recorded scale-down of " + color.label() + " (due at " + pending.get().due()
+                    + "): " + color.label() + " is redeployed");
+            cluster.annotateService(manifests.serviceName(), Map.of(), ReleaseState.SCALE_DOWN_KEYS);
         }
-        ReleaseState.ScaleDown scaleDown = pending.get();
-        if (live.equals(Optional.of(scaleDown.color()))) {
-            log.accept("dropping the recorded scale-down of " + scaleDown.color().label() + ": it is live");
-        } else if (!scaleDown.due().isAfter(now)) {
-            log.accept("scale-down of " + scaleDown.color().label() + " was due at " + scaleDown.due()
-                    + " and did not happen (its bg-kube stopped): doing it now");
-            scaleToZero(cluster, manifests, scaleDown.color());
-        } else {
-            return;
-        }
-        cluster.annotateService(manifests.serviceName(), Map.of(), ReleaseState.SCALE_DOWN_KEYS);
     }
 }

@@ -18,8 +18,9 @@ public interface CommandRunner {
 
     /**
      * An argv, extra environment variables, optional standard input, how long it may run, and
-     * whether its output is a credential (e.g. {@code aws ecr get-login-password}): such output is
-     * handed to the caller but never echoed to the log or quoted in an error.
+     * whether its output is a credential (e.g. {@code aws ecr get-login-password}): then its
+     * standard output alone is handed to the caller, never echoed to the log or quoted in an error,
+     * and its standard error is logged, with the credential masked, only when it fails.
      */
     record Command(List<String> argv, Map<String, String> environment, Optional<String> stdin, Duration timeout,
             boolean credentialOutput) {
@@ -63,7 +64,7 @@ public interface CommandRunner {
         }
     }
 
-    /** Exit code and combined output. */
+    /** Exit code and combined output (a credential command's: its standard output alone). */
     record Result(int exitCode, String output) {
 
         public boolean succeeded() {

@@ -3,11 +3,13 @@ package dev.todokube.bgkube.process;
 import dev.todokube.bgkube.ClusterException;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +17,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * Runs commands as child processes, echoing each output line to the log while keeping it (a
- * credential command's output is kept but not echoed), and stops a command at its timeout.
+ * Runs commands as child processes, echoing each output line to the log while keeping it, and stops
+ * a command at its timeout. A credential command's standard output alone is kept, never echoed (it
+ * is the credential: a warning on standard error must not become part of a password); its standard
+ * error is logged only when it fails, with every line of the credential masked.
  */
 public final class ProcessCommandRunner implements CommandRunner {
 
@@ -28,7 +32,7 @@ public final class ProcessCommandRunner implements CommandRunner {
 
     @Override
     public Result run(Command command) {
-        ProcessBuilder builder = new ProcessBuilder(command.argv()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command.argv()).redirectErrorStream(!command.credentialOutput());
         builder.environment().putAll(command.environment());
         Process process;
         try {
@@ -38,6 +42,9 @@ public final class ProcessCommandRunner implements CommandRunner {
         }
         // The output is read on its own thread, so a command that never ends cannot block past its timeout.
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> read(process, command));
+        CompletableFuture<String> errors = command.credentialOutput()
+                ? CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()))
+                : CompletableFuture.completedFuture("");
         try {
             try (OutputStream stdin = process.getOutputStream()) {
                 if (command.stdin().isPresent()) {
@@ -52,6 +59,9 @@ public final class ProcessCommandRunner implements CommandRunner {
                         + " and was stopped (raise --command-timeout, COMMAND_TIMEOUT)");
             }
             String text = output.get(10, TimeUnit.SECONDS);
+            if (process.exitValue() != 0 && command.credentialOutput()) {
+                logMasked(command, errors.get(10, TimeUnit.SECONDS), text);
+            }
             return new Result(process.exitValue(), text);
         } catch (InterruptedException e) {
             stop(process);
@@ -83,6 +93,30 @@ public final class ProcessCommandRunner implements CommandRunner {
             throw new UncheckedIOException(e);
         }
         return output.toString();
+    }
+
+    private static String readAll(InputStream stream) {
+        try (stream) {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A failed credential command's standard error, each line of its output (the credential) masked. */
+    private void logMasked(CommandRunner.Command command, String errors, String credential) {
+        if (errors.isBlank()) {
+            return;
+        }
+        log.accept("  | (standard error of " + command.argv().get(0) + ", its output masked as ***)");
+        List<String> secrets = credential.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+        for (String line : errors.split("\n")) {
+            String masked = line;
+            for (String secret : secrets) {
+                masked = masked.replace(secret, "***");
+            }
+            log.accept("  | " + masked);
+        }
     }
 
     private static String text(Duration duration) {

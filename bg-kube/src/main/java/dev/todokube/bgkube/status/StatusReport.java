@@ -1,9 +1,11 @@
 package dev.todokube.bgkube.status;
 
 import dev.todokube.bgkube.cluster.KubeCluster;
+import dev.todokube.bgkube.cluster.LeaseView;
 import dev.todokube.bgkube.deploy.Color;
 import dev.todokube.bgkube.deploy.PreviewRecord;
 import dev.todokube.bgkube.deploy.Publisher;
+import dev.todokube.bgkube.deploy.ReleaseRecord;
 import dev.todokube.bgkube.deploy.ReleaseState;
 import dev.todokube.bgkube.deploy.ServiceManifests;
 import io.fabric8.kubernetes.api.model.Container;
@@ -20,13 +22,17 @@ import java.util.Optional;
 
 /**
  * What the status command shows: the live color, the release state bg-kube recorded on the
- * public Service (empty when it has none), per color its Deployment and HPA, and what bg-kube
+ * public Service (empty when it has none), a release that is running or was interrupted (its record
+ * on the lease, and who holds the lease), per color its Deployment and HPA, and what bg-kube
  * recorded on each color's served Deployment (a preview not promoted yet, the last analysis).
  *
  * @param readAt when the cluster was read (a recorded scale-down before it is overdue)
+ * @param release the record of a release that has not ended
+ * @param leaseHolder who holds the lease now, if anyone
  */
 public record StatusReport(String service, String namespace, Optional<Color> active, Optional<ReleaseState> state,
-        Instant readAt, List<ColorStatus> colors, Map<Color, PreviewRecord> records) {
+        Instant readAt, List<ColorStatus> colors, Map<Color, PreviewRecord> records, Optional<ReleaseRecord> release,
+        Optional<String> leaseHolder) {
 
     public StatusReport {
         colors = List.copyOf(colors);
@@ -38,7 +44,8 @@ public record StatusReport(String service, String namespace, Optional<Color> act
             Color color, String deployment, boolean exists, String tag, int ready, int desired, Optional<Duration> age,
             Optional<String> autoscaler) {}
 
-    public static StatusReport read(KubeCluster cluster, ServiceManifests manifests, Instant now) {
+    /** @param leaseName the lease every release of the service holds */
+    public static StatusReport read(KubeCluster cluster, ServiceManifests manifests, String leaseName, Instant now) {
         Optional<Color> active = Publisher.liveColor(cluster, manifests);
         List<ColorStatus> colors = new ArrayList<>();
         for (Color color : Color.values()) {
@@ -51,8 +58,9 @@ public record StatusReport(String service, String namespace, Optional<Color> act
         for (Color color : Color.values()) {
             records.put(color, PreviewRecord.read(cluster, manifests, color));
         }
+        Optional<LeaseView> lease = cluster.lease(leaseName);
         return new StatusReport(manifests.serviceName(), cluster.namespace(), active, ReleaseState.read(cluster, manifests),
-                now, colors, records);
+                now, colors, records, lease.flatMap(l -> ReleaseRecord.on(l.annotations())), lease.flatMap(LeaseView::holder));
     }
 
     private static ColorStatus present(KubeCluster cluster, Color color, Deployment d, Instant now) {

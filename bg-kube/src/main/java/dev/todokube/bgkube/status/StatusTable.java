@@ -22,7 +22,16 @@ public final class StatusTable {
                     .append(state.changedAt()).append('\n');
             state.scaleDown().ifPresent(s -> out.append("scale-down of ").append(s.color().label()).append(" due at ")
                     .append(s.due()).append(s.due().isAfter(report.readAt()) ? ""
-                            : " (overdue: its bg-kube stopped; the next publish or rollback does it)").append('\n'));
+                            : " (overdue: the bg-kube that recorded it stopped; " + s.color().label()
+                            + " stays for a rollback until the next release of it, or scale it down by hand)").append('\n'));
+        });
+        report.release().ifPresent(release -> {
+            out.append(report.leaseHolder().isPresent() ? "release in progress: " : "release interrupted: ")
+                    .append(release.describe()).append('\n');
+            report.leaseHolder().ifPresent(holder -> out.append("  the lease is held by ").append(holder)
+                    .append(": if that bg-kube is gone, the next command takes the lease over once it has not been "
+                            + "renewed for its duration\n"));
+            out.append("  next: ").append(release.next()).append('\n');
         });
         for (Color color : Color.values()) {
             PreviewRecord record = report.records().getOrDefault(color, PreviewRecord.NONE);
@@ -53,7 +62,7 @@ public final class StatusTable {
         for (String[] row : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < row.length; i++) {
-                line.append(String.format("%-" + widths[i] + "s", row[i]));
+                line.append(row[i]).append(" ".repeat(widths[i] - row[i].length()));
                 if (i < row.length - 1) {
                     line.append("  ");
                 }

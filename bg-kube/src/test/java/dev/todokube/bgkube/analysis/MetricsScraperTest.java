@@ -3,7 +3,11 @@ package dev.todokube.bgkube.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,6 +48,41 @@ class MetricsScraperTest {
         assertThat(window.errorRate()).isCloseTo(23.0 / 103, within(1e-9));
         // 103 calls in the window, 70 of them within 1 ms: p99 (rank 101.97) in (1 ms, 10 ms].
         assertThat(window.p99Ms()).isCloseTo(1 + 9 * (101.97 - 70) / 33, within(1e-6));
+    }
+
+    /** A failed call's latency is not the service's: 40 calls failed after 5 s, and the p99 is still the OK calls'. */
+    @Test
+    void theP99IsTheOkCallsAlone() throws Exception {
+        String text = """
+                grpc_server_handled_total{code="OK",method="GetTodos",service="grpc.Todos"} 960.0
+                grpc_server_handled_total{code="UNAVAILABLE",method="GetTodos",service="grpc.Todos"} 40.0
+                grpc_server_call_duration_seconds_bucket{code="OK",method="GetTodos",service="grpc.Todos",le="0.001"} 960.0
+                grpc_server_call_duration_seconds_bucket{code="OK",method="GetTodos",service="grpc.Todos",le="5.0"} 960.0
+                grpc_server_call_duration_seconds_bucket{code="OK",method="GetTodos",service="grpc.Todos",le="+Inf"} 960.0
+                grpc_server_call_duration_seconds_bucket{code="UNAVAILABLE",method="GetTodos",service="grpc.Todos",le="0.001"} 0.0
+                grpc_server_call_duration_seconds_bucket{code="UNAVAILABLE",method="GetTodos",service="grpc.Todos",le="5.0"} 40.0
+                grpc_server_call_duration_seconds_bucket{code="UNAVAILABLE",method="GetTodos",service="grpc.Todos",le="+Inf"} 40.0
+                """;
+        HttpServer endpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        endpoint.createContext("/metrics", exchange -> {
+            byte[] body = text.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (exchange; OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        endpoint.start();
+        try {
+            URI uri = URI.create("http://127.0.0.1:" + endpoint.getAddress().getPort() + "/metrics");
+
+            ServerMetrics scraped = MetricsScraper.between(List.of(uri), MetricsScraper.Snapshot.EMPTY,
+                    new MetricsScraper().scrape(List.of(uri)));
+
+            assertThat(scraped.callsByCode()).isEqualTo(Map.of("OK", 960L, "UNAVAILABLE", 40L));
+            assertThat(scraped.p99Ms()).as("inside the OK calls' first bucket").isLessThanOrEqualTo(1.0);
+        } finally {
+            endpoint.stop(0);
+        }
     }
 
     @Test

@@ -263,7 +263,7 @@ class CommandLineTest {
         assertThat(run.out().replaceAll("\\s+", " ")).contains("--image-name=IMAGE").contains("[IMAGE_NAME; required]")
                 .contains("--deployment-timeout=DURATION").contains("[DEPLOYMENT_TIMEOUT; default 120s]")
                 .contains("Exit codes: 0 success, 2 bad configuration or usage, 3 cluster failure, 4 smoke tests failed, "
-                        + "5 an analysis gate failed.");
+                        + "5 an analysis gate failed, 130 (143) stopped by SIGINT (SIGTERM) after undoing the release.");
     }
 
     @Test
@@ -271,7 +271,9 @@ class CommandLineTest {
         TestProject.Run run = project.runUnreachable("status");
 
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.err()).startsWith("bg-kube: Kubernetes API error: ").doesNotContain("\tat ");
+        assertThat(run.err()).startsWith("bg-kube: the Kubernetes API server did not answer read service todo-api for 3s: ")
+                .contains("Connection refused (cannot reach it: check KUBECONFIG or ~/.kube/config, and --kube-context)")
+                .doesNotContain("\tat ");
         assertThat(run.err().lines().count()).isEqualTo(1);
     }
 

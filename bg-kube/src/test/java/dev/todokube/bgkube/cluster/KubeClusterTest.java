@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,17 +47,19 @@ class KubeClusterTest {
     void setUp() {
         mock.reset();
         cluster = new KubeCluster(mock.client(), MockCluster.NAMESPACE, new LocalPodExec(),
-                new FixedPortForwarder("127.0.0.1:1"), log::add, Duration.ofMillis(100));
+                new FixedPortForwarder("127.0.0.1:1"), log::add, Duration.ofMillis(100), Duration.ofSeconds(2),
+                Clock.systemUTC());
     }
 
     @Test
     void applyIsAServerSideApplyByBgKubeThatKeepsWhatOthersSet() {
         Map<String, String> blue = Map.of("app", "todo-api", "color", "blue");
         cluster.apply(service("todo-api", blue));
-        // Another controller adds an annotation (a merge patch: no resourceVersion to race the simulator's
-        // status update with); the template does not mention it.
+        // Another controller, under its own field manager, adds an annotation (a merge patch: no
+        // resourceVersion to race the simulator's status update with); the template does not mention it.
         mock.client().services().inNamespace(MockCluster.NAMESPACE).withName("todo-api").patch(
-                PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"mesh.example/injected\":\"true\"}}}");
+                new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager("mesh-injector").build(),
+                "{\"metadata\":{\"annotations\":{\"mesh.example/injected\":\"true\"}}}");
 
         cluster.apply(service("todo-api", Map.of("app", "todo-api", "color", "green")));
 

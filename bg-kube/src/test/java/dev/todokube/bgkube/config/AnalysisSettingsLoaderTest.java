@@ -41,6 +41,8 @@ class AnalysisSettingsLoaderTest {
         assertThat(settings.analysis().enabled()).isFalse();
         assertThat(settings.analysis().gates().describe()).isEmpty();
         assertThat(settings.analysis().shape().duration()).isEqualTo(LoadShape.DEFAULT_DURATION);
+        assertThat(settings.analysis().shape().warmUp()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.analysis().gates().errorCeiling()).isEqualTo(0.05);
     }
 
     @Test
@@ -58,6 +60,7 @@ class AnalysisSettingsLoaderTest {
                 ANALYSIS_MAX_P99=250ms
                 ANALYSIS_MAX_P99_RATIO=1.2
                 ANALYSIS_MIN_RPS=100
+                ANALYSIS_ERROR_CEILING=10%
                 """)));
 
         AnalysisSettings analysis = settings.analysis();
@@ -69,6 +72,7 @@ class AnalysisSettingsLoaderTest {
         assertThat(analysis.gates().maxP99Ratio()).contains(1.2);
         assertThat(analysis.gates().minRps()).contains(100.0);
         assertThat(analysis.watch()).contains(Duration.ofMinutes(2));
+        assertThat(analysis.gates().errorCeiling()).isEqualTo(0.10);
         assertThat(analysis.gates().describe()).containsExactly("error rate <= 0.50%", "p99 <= 250.0 ms",
                 "p99 <= 1.2 x the baseline's p99 in the same run", "throughput >= 100 calls/s");
     }
@@ -117,5 +121,48 @@ class AnalysisSettingsLoaderTest {
         Settings settings = SettingsLoader.load(Map.of(), Optional.of(envFile("ANALYSIS_MAX_P99=\n")));
 
         assertThat(settings.analysis().enabled()).isFalse();
+    }
+
+    @Test
+    void aTokenComesFromBgKubesEnvironmentOrAFileAndIsNeverPrinted() throws Exception {
+        Path tokenFile = Files.writeString(dir.resolve("analysis-token"), "file-t0ken\n");
+
+        AnalysisSettings fromEnvironment = AnalysisSettingsLoader.load(Map.of(AnalysisKey.MAX_P99, "1s"), Map.of(), "",
+                Map.of("ANALYSIS_TOKEN", "env-t0ken"));
+        AnalysisSettings fromFile = AnalysisSettingsLoader.load(Map.of(AnalysisKey.MAX_P99, "1s"),
+                Map.of("ANALYSIS_TOKEN_FILE", tokenFile.toString()), ".env.prod", Map.of("ANALYSIS_TOKEN", "env-t0ken"));
+        AnalysisSettings none = AnalysisSettingsLoader.load(Map.of(AnalysisKey.MAX_P99, "1s"), Map.of(), "", Map.of());
+
+        assertThat(fromEnvironment.token()).hasValueSatisfying(token -> {
+            assertThat(token.value()).isEqualTo("env-t0ken");
+            assertThat(token).hasToString("the token from the ANALYSIS_TOKEN environment variable");
+        });
+        assertThat(fromFile.token()).as("the file wins").hasValueSatisfying(token -> {
+            assertThat(token.value()).isEqualTo("file-t0ken");
+            assertThat(token).hasToString("the token from " + tokenFile + " (ANALYSIS_TOKEN_FILE in .env.prod)");
+        });
+        assertThat(none.token()).isEmpty();
+        assertThat(fromEnvironment + " " + fromFile).doesNotContain("t0ken");
+    }
+
+    @Test
+    void aTokenInTheEnvFileOrAnEmptyTokenFileIsRefused() throws Exception {
+        Path file = envFile("ANALYSIS_MAX_P99=1s\nANALYSIS_TOKEN=s3cr3t\n");
+        assertThatThrownBy(() -> SettingsLoader.load(Map.of(), Optional.of(file)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("ANALYSIS_TOKEN in " + file + ": a token does not belong in an env file (every command reads "
+                        + "it, and it is usually committed): export ANALYSIS_TOKEN in the shell that runs bg-kube, or put "
+                        + "the token in a file named by ANALYSIS_TOKEN_FILE");
+
+        Path empty = Files.writeString(dir.resolve("empty-token"), "\n");
+        assertThatThrownBy(() -> SettingsLoader.loadAnalysis(Map.of(AnalysisKey.TOKEN_FILE, empty.toString()),
+                Optional.empty()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("--token-file: the first line of " + empty + " is empty: it should be the token");
+        assertThatThrownBy(() -> SettingsLoader.loadAnalysis(Map.of(AnalysisKey.TOKEN_FILE, "/nonexistent/token"),
+                Optional.empty()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("--token-file: invalid value '/nonexistent/token': expected a readable file whose first line "
+                        + "is the token");
     }
 }

@@ -56,8 +56,8 @@ class ManualGateTest {
         TestProject.Run abort = project.run(cluster, "abort");
 
         assertThat(abort.exitCode()).as(abort.err()).isZero();
-        assertThat(abort.out()).contains("aborted: green scaled to 0 and its HPA deleted; ran the rollback command "
-                + "'echo rolling-back-to' with the kept status output; service todo-api left unchanged (still selects blue)");
+        assertThat(abort.out()).contains("ran the rollback command 'echo rolling-back-to' with the kept status output; "
+                + "aborted: green scaled to 0 and its HPA deleted; service todo-api left unchanged (still selects blue)");
         assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
         assertThat(cluster.deployment("todo-api-green").getSpec().getReplicas()).isZero();
         assertThat(cluster.hpa("todo-api-green"))

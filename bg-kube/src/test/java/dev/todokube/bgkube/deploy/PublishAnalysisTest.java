@@ -2,15 +2,14 @@ package dev.todokube.bgkube.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.todokube.bgkube.testing.LiveTraffic;
 import dev.todokube.bgkube.testing.LocalPodExec;
 import dev.todokube.bgkube.testing.MockCluster;
 import dev.todokube.bgkube.testing.MockClusterExtension;
 import dev.todokube.bgkube.testing.TestProject;
 import dev.todokube.bgkube.testing.TodoApiFleet;
-import dev.todokube.testkit.process.ChildJvm;
 import dev.todokube.testkit.process.ChildProcess;
 import dev.todokube.testkit.process.ProjectJars;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
@@ -51,26 +50,18 @@ class PublishAnalysisTest {
         cluster = CLUSTER.cluster();
         client = cluster.client();
         project = new TestProject(dir);
-        // ClusterIP Services, as on kind or minikube: both colors are reached through port-forwards.
-        for (String name : List.of("service", "smoke-service")) {
-            project.writeFile(name + "-cluster-ip.yaml", """
-                    apiVersion: v1
-                    kind: Service
-                    metadata:
-                      name: $SERVICE_NAME%s
-                    spec:
-                      selector: {app: $SERVICE_NAME, color: $COLOR}
-                      ports: [{port: 8001, targetPort: grpc, name: grpc}]
-                    """.formatted(name.equals("service") ? "" : "-smoke"));
-        }
-        project.set("SERVICE_CONFIG", project.file("service-cluster-ip.yaml"))
-                .set("SMOKE_SERVICE_CONFIG", project.file("smoke-service-cluster-ip.yaml"));
+        project.withClusterIpServices();
         project.portForwarder().route("todo-api", FLEET.healthy().grpcAddress());
     }
 
     /** Blue published without analysis, then the analysis keys for the next publish. */
     private void blueLiveThenAnalysis(Map<String, String> gates) {
         assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        blueLiveAnalysisKeys(gates);
+    }
+
+    /** A short analysis with these gates (and keys) for the next command. */
+    private void blueLiveAnalysisKeys(Map<String, String> gates) {
         project.set("ANALYSIS_LOADTEST_JAR", ProjectJars.loadtest().toString())
                 .set("ANALYSIS_DURATION", "3s").set("ANALYSIS_WARM_UP", "2s").set("ANALYSIS_USERS", "3")
                 .set("ANALYSIS_WAIT_TIME", "constant:50ms").set("ANALYSIS_DEADLINE", "10s");
@@ -79,7 +70,7 @@ class PublishAnalysisTest {
 
     @Test
     void aFailedGateAbortsThePreviewAndLeavesTheServiceOnTheLiveColor() throws Exception {
-        withMetricsPort();
+        project.withMetricsPort();
         blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_P99_RATIO", "1.5"));
         // Each color's pods' metrics port leads to the process that serves as that color.
         project.portForwarder().route("todo-api-smoke", FLEET.slow().grpcAddress())
@@ -95,7 +86,7 @@ class PublishAnalysisTest {
                 .contains("aborted: green scaled to 0 and its HPA deleted; service todo-api left unchanged (still selects blue)")
                 .hasLineCount(1);
         assertThat(run.out()).contains("verdict: FAIL").doesNotContain("now selects green")
-                .containsPattern("p99 ratio +load .* FAIL").containsPattern("p99 ratio +metrics .* FAIL");
+                .containsPattern("p99 ratio +target +load .* FAIL").containsPattern("p99 ratio +target +metrics .* FAIL");
         assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
         assertThat(cluster.deployment("todo-api-green").getSpec().getReplicas()).isZero();
         assertThat(cluster.hpa("todo-api-green"))
@@ -105,6 +96,37 @@ class PublishAnalysisTest {
         assertThat(calls.get(calls.size() - 1).command())
                 .containsExactly("sh", "-c", "echo rolling-back-to \"$@\"", "sh", "migration-status-42");
         assertThat(project.portForwarder().opened()).contains("todo-api-smoke:8001", "todo-api:8001");
+    }
+
+    /**
+     * Issue 16 in a publish: against a service with AUTH_TOKENS, the analysis sends the token of
+     * ANALYSIS_TOKEN_FILE to both sides (before, every call was refused, so an error gate aborted every
+     * prod publish), and both sides are reached the same way, which the verdict table says. Without the
+     * token, the refusal is a configuration error (exit 3) naming the fix, never a pass.
+     */
+    @Test
+    void theAnalysisSendsTheTokenAndReachesBothSidesTheSameWay() throws Exception {
+        blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_P99", "5s"));
+        project.portForwarder().route("todo-api-smoke", FLEET.tokened().grpcAddress())
+                .route("todo-api", FLEET.tokened().grpcAddress());
+        Path tokenFile = Files.writeString(dir.resolve("analysis-token"), TodoApiFleet.TOKEN + "\n");
+
+        TestProject.Run refused = project.run(cluster, "publish", "--tag", "2");
+
+        assertThat(refused.exitCode()).as(refused.out() + refused.err()).isEqualTo(3);
+        assertThat(refused.err()).startsWith("bg-kube: the analysis is not authorised: ")
+                .contains("no token was sent: set ANALYSIS_TOKEN (or ANALYSIS_TOKEN_FILE)");
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
+
+        project.set("ANALYSIS_TOKEN_FILE", tokenFile.toString());
+        TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("calls with the token from " + tokenFile)
+                .contains("target reached through port-forward to 1 pod of service todo-api-smoke\n")
+                .contains("baseline reached through port-forward to 1 pod of service todo-api\n")
+                .doesNotContain("different kinds of path").doesNotContain(TodoApiFleet.TOKEN)
+                .contains("verdict: PASS").contains("service todo-api now selects green");
     }
 
     @Test
@@ -121,7 +143,7 @@ class PublishAnalysisTest {
         assertThat(cluster.deployment("todo-api-green").getSpec().getReplicas()).isEqualTo(2);
         assertThat(project.run(cluster, "status").out())
                 .contains("preview: green (tag 2), not promoted: bg-kube promote swaps to it, bg-kube abort takes it out")
-                .contains("last analysis of green: PASS: the gate passed (at ");
+                .contains("last analysis of green: PASS: all 2 gates passed (at ");
 
         TestProject.Run promote = project.run(cluster, "promote");
 
@@ -140,6 +162,51 @@ class PublishAnalysisTest {
                 .contains("last analysis of green: PASS");
     }
 
+    /**
+     * An analysis that cannot run (the load generator rejects the task name): before, the abort path
+     * turned its exit code 2 into 3 and left the migrations applied (they were rolled back only after
+     * a failed gate).
+     */
+    @Test
+    void anAnalysisThatCannotRunUndoesTheReleaseAndKeepsItsExitCode() {
+        blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_ERROR_RATE", "5%", "ANALYSIS_TASKS", "GetTodoz=1"));
+        project.portForwarder().route("todo-api-smoke", FLEET.otherHealthy().grpcAddress());
+
+        TestProject.Run run = project.run(cluster, "publish", "--tag", "2");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(2);
+        assertThat(run.err()).startsWith("bg-kube: the load generator rejected the load shape: ")
+                .contains("; ran the rollback command 'echo rolling-back-to' with the kept status output; aborted: green "
+                        + "scaled to 0 and its HPA deleted; service todo-api left unchanged (still selects blue)")
+                .hasLineCount(1);
+        assertThat(cluster.deployment("todo-api-green").getSpec().getReplicas()).isZero();
+    }
+
+    /**
+     * A promote that fails for any reason takes the preview out with its migrations rolled back, from
+     * the status output the preview kept: before, the promote's abort deleted that output unused.
+     */
+    @Test
+    void aFailedPromoteRollsThePreviewsMigrationsBackWithItsKeptStatusOutput() {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        assertThat(project.run(cluster, "publish", "--tag", "2", "--no-promote").exitCode()).isZero();
+        blueLiveAnalysisKeys(Map.of("ANALYSIS_MAX_ERROR_RATE", "5%", "ANALYSIS_TASKS", "GetTodoz=1"));
+        project.portForwarder().route("todo-api-smoke", FLEET.otherHealthy().grpcAddress());
+        int execsBefore = project.podExec().calls().size();
+
+        TestProject.Run promote = project.run(cluster, "promote");
+
+        assertThat(promote.exitCode()).as(promote.out() + promote.err()).isEqualTo(2);
+        assertThat(promote.err()).contains("ran the rollback command 'echo rolling-back-to' with the kept status output; "
+                + "aborted: green scaled to 0 and its HPA deleted");
+        List<LocalPodExec.Call> calls = project.podExec().calls();
+        assertThat(calls).hasSize(execsBefore + 1);
+        assertThat(calls.get(calls.size() - 1).command())
+                .containsExactly("sh", "-c", "echo rolling-back-to \"$@\"", "sh", "migration-status-42");
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
+        assertThat(cluster.deployment("todo-api-green").getSpec().getReplicas()).isZero();
+    }
+
     @Test
     void aBreachDuringThePostPromotionWatchSwapsBack() throws Exception {
         blueLiveThenAnalysis(Map.of("ANALYSIS_MAX_ERROR_RATE", "5%", "ANALYSIS_WATCH", "6s"));
@@ -149,16 +216,18 @@ class PublishAnalysisTest {
         project.portForwarder().route("todo-api-smoke", FLEET.otherHealthy().grpcAddress())
                 .routePods("todo-api-green", FLEET.otherHealthy().metricsAddress(), 2, FLEET.locked().metricsAddress())
                 .routePods("todo-api-blue", FLEET.healthy().metricsAddress());
-        withMetricsPort();
+        project.withMetricsPort();
 
         TestProject.Run run = publishUnderLiveTrafficThatIsRejected();
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(5);
         assertThat(run.out()).contains("verdict: PASS").contains("service todo-api now selects green")
                 .contains("error rate 100.00% BREACHED").contains("rolled back: service todo-api now selects blue");
-        assertThat(run.err()).startsWith("bg-kube: post-promotion watch of green failed: error rate (metrics) 100.00%, "
+        // Live traffic all refused: the watch's verdict names the refusal, then the failed gate.
+        assertThat(run.err()).matches("bg-kube: post-promotion watch of green failed: not authorised: target \\(metrics\\): "
+                + "([0-9,]+) of \\1 calls refused \\(UNAUTHENTICATED \\1\\); error rate \\(metrics\\) 100.00%, "
                 + "limit <= 5.00%; swapped back: service todo-api selects blue again; ran the rollback command "
-                + "'echo rolling-back-to' with the kept status output").hasLineCount(1);
+                + "'echo rolling-back-to' with the kept status output; aborted: green scaled to 0 and its HPA deleted\n");
         assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
         assertThat(cluster.deployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
         List<LocalPodExec.Call> calls = project.podExec().calls();
@@ -167,7 +236,8 @@ class PublishAnalysisTest {
         assertThat(project.portForwarder().opened()).anyMatch(tunnel -> tunnel.startsWith("pod/todo-api-green")
                 && tunnel.endsWith(":9090"));
         assertThat(project.run(cluster, "status").out())
-                .contains("last analysis of green: FAIL (post-promotion watch): error rate (metrics) 100.00%");
+                .contains("last analysis of green: FAIL (post-promotion watch): not authorised: target (metrics): ")
+                .contains("error rate (metrics) 100.00%");
     }
 
     @Test
@@ -179,7 +249,7 @@ class PublishAnalysisTest {
         project.portForwarder().route("todo-api-smoke", FLEET.otherHealthy().grpcAddress())
                 .routePods("todo-api-green", FLEET.healthy().metricsAddress(), 4, FLEET.locked().metricsAddress())
                 .routePods("todo-api-blue", FLEET.healthy().metricsAddress());
-        withMetricsPort();
+        project.withMetricsPort();
         Thread autoscaler = new Thread(() -> {
             try {
                 awaitGreenPodTunnels(4);
@@ -204,7 +274,8 @@ class PublishAnalysisTest {
         assertThat(run.out()).contains("service todo-api now selects green")
                 .containsPattern("metrics window: new replica todo-api-green-\\S+, counted from zero")
                 .contains("error rate 100.00% BREACHED").contains("rolled back: service todo-api now selects blue");
-        assertThat(run.err()).startsWith("bg-kube: post-promotion watch of green failed: error rate (metrics) 100.00%");
+        assertThat(run.err()).startsWith("bg-kube: post-promotion watch of green failed: not authorised: target (metrics): ")
+                .contains("error rate (metrics) 100.00%");
         assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
         assertThat(project.portForwarder().closed()).as("every tunnel closed, the added pods' too")
                 .containsAll(project.portForwarder().opened());
@@ -231,20 +302,18 @@ class PublishAnalysisTest {
      * rejects every call, for pods whose metrics tunnels lead there.
      */
     private TestProject.Run publishUnderLiveTrafficThatIsRejected() throws Exception {
-        try (ChildProcess traffic = ChildJvm.jar(ProjectJars.loadtest()).name("live-traffic")
-                .logFile(dir.resolve("live-traffic.log")).args("run", "--host",
-                        FLEET.locked().grpcAddress(), "--users", "2", "--spawn-rate", "2", "--run-time", "60s",
-                        "--wait-time", "constant:50ms").start()) {
+        try (ChildProcess traffic = LiveTraffic.start(dir, FLEET.locked())) {
             return project.run(cluster, "publish", "--tag", "2");
         }
     }
 
+    /**
+     * Waits until {@code count} tunnels to green's pods were opened, however long the steps before
+     * take on a busy machine (the test interrupts it once the publish has ended); a time limit here
+     * let the autoscaler act before the watch opened.
+     */
     private void awaitGreenPodTunnels(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + 60_000_000_000L;
         while (project.portForwarder().opened().stream().filter(t -> t.startsWith("pod/todo-api-green")).count() < count) {
-            if (System.nanoTime() > deadline) {
-                return;
-            }
             Thread.sleep(20);
         }
     }
@@ -260,10 +329,11 @@ class PublishAnalysisTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("# publish registry.example/team/todo-api:2 as green (live: blue)")
                 .contains("analyze green through service todo-api-smoke against blue through service todo-api, the same "
-                        + "load at the same time: 3 users (spawn rate 3/s), tasks GetTodos=1, wait constant:50ms, "
+                        + "load at the same time, each through its load balancer if both have one, else each through "
+                        + "a port-forward to one pod: 3 users (spawn rate 3/s), tasks GetTodos=1, wait constant:50ms, "
                         + "deadline 10s, for 3s after a warm-up of 2s; gates: error rate <= 0.50%, p99 <= 250.0 ms, "
-                        + "p99 <= 1.2 x the baseline's p99 in the same run, throughput >= 100 calls/s; a failed gate "
-                        + "aborts the publish (exit 5)");
+                        + "p99 <= 1.2 x the baseline's p99 in the same run, throughput >= 100 calls/s; calls without a token; "
+                        + "a failed gate aborts the publish (exit 5)");
         assertThat(project.portForwarder().opened()).as("no load sent").isEqualTo(tunnelsBefore);
     }
 
@@ -275,10 +345,12 @@ class PublishAnalysisTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("analyze blue through service todo-api-smoke (first publish: no live color to "
-                + "compare with): 10 users (spawn rate 10/s), tasks GetTodos=1, for 30s; gates: p99 <= 250.0 ms;");
+                + "compare with): 10 users (spawn rate 10/s), tasks GetTodos=1, for 30s after a warm-up of 5s; gates: "
+                + "p99 <= 250.0 ms;");
         project.remove("ANALYSIS_MAX_P99");
         assertThat(project.run(cluster, "publish", "--dry-run").out())
-                .contains("for 30s; gates: none apply (a ratio gate needs a live color), the verdict only reports;");
+                .contains("for 30s after a warm-up of 5s; gates: none apply (a ratio gate needs a live color), the "
+                        + "verdict only reports;");
     }
 
     @Test
@@ -300,13 +372,5 @@ class PublishAnalysisTest {
                 + "analysis reaches the new color through its smoke Service\n");
         assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).isEmpty();
         assertThat(client.services().inNamespace(NS).list().getItems()).isEmpty();
-    }
-
-    /** The test project's Deployment with a container port named metrics, as todo-api's manifests have. */
-    private void withMetricsPort() throws Exception {
-        project.writeFile("deployment-metrics.yaml", Files.readString(Path.of(project.file("deployment.yaml")))
-                .replace("ports: [{containerPort: 8001, name: grpc}]",
-                        "ports: [{containerPort: 8001, name: grpc}, {containerPort: 9090, name: metrics}]"));
-        project.set("DEPLOYMENT_CONFIG", project.file("deployment-metrics.yaml"));
     }
 }

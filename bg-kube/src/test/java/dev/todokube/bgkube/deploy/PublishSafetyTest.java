@@ -4,26 +4,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todokube.bgkube.testing.MockCluster;
 import dev.todokube.bgkube.testing.MockClusterExtension;
+import dev.todokube.bgkube.testing.PausedCommand;
 import dev.todokube.bgkube.testing.TestProject;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.file.Files;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -125,7 +131,7 @@ class PublishSafetyTest {
     }
 
     @Test
-    void scaleDownIntentOutlivesTheProcessAndTheNextCommandCarriesItOut() {
+    void aScaleDownWhoseProcessStoppedStaysRecordedAndNeverTakesARollbacksTarget() {
         project.set("SCALE_DOWN_DELAY", "90s");
         assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
         project.interruptSleeps();
@@ -146,12 +152,11 @@ class PublishSafetyTest {
 
         TestProject.Run rollback = project.run(cluster, "rollback");
 
-        assertThat(rollback.out()).contains("scale-down of blue was due at " + due + " and did not happen");
-        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isZero();
-        assertThat(cluster.hpa("todo-api-blue")).isNull();
+        assertThat(rollback.exitCode()).as("the rollback's target is never scaled down by bg-kube first: " + rollback.err())
+                .isZero();
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
+        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
         assertThat(annotations()).doesNotContainKey(STATE + "scale-down-color");
-        assertThat(rollback.exitCode()).as("blue is gone: nothing to roll back to").isEqualTo(3);
-        assertThat(cluster.selector("todo-api")).containsEntry("color", "green");
     }
 
     @Test
@@ -166,11 +171,78 @@ class PublishSafetyTest {
         assertThat(publish.exitCode()).as(publish.err()).isZero();
         assertThat(rollback.get().exitCode()).as("the publish released its lease for the delay: " + rollback.get().err())
                 .isZero();
-        assertThat(publish.out()).contains("scale-down of blue is no longer recorded (a rollback?): skipped");
+        assertThat(publish.out()).contains("scale-down of blue is no longer recorded (a rollback, or a new release of it): skipped");
         assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
         assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
         assertThat(client.leases().inNamespace(NS).withName("bg-kube-todo-api").get().getSpec().getHolderIdentity())
                 .as("released after the scale-down step").isNull();
+    }
+
+    /**
+     * A preview published onto the color an earlier release is about to scale down: before, the earlier
+     * release's scale-down (after its delay, or a later command's overdue one) took the preview out.
+     */
+    @Test
+    void aPreviewOfTheColorDueForScaleDownIsNeverTakenOutByTheEarlierRelease() {
+        project.set("SCALE_DOWN_DELAY", "90s");
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        AtomicReference<TestProject.Run> preview = new AtomicReference<>();
+        project.duringNextSleep(() -> preview.set(project.run(cluster, "publish", "--tag", "3", "--no-promote")));
+
+        TestProject.Run publish = project.run(cluster, "publish", "--tag", "2");
+
+        assertThat(publish.exitCode()).as(publish.err()).isZero();
+        assertThat(preview.get().exitCode()).as(preview.get().err()).isZero();
+        assertThat(preview.get().out()).contains("dropping the recorded scale-down of blue (due at ");
+        assertThat(publish.out()).contains("scale-down of blue is no longer recorded (a rollback, or a new release of it): skipped");
+        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(cluster.existingDeployment("todo-api-blue").getMetadata().getAnnotations())
+                .containsEntry(STATE + "preview-tag", "3");
+
+        TestProject.Run promote = project.advanceClock(Duration.ofMinutes(10)).run(cluster, "promote");
+
+        assertThat(promote.exitCode()).as(promote.err()).isZero();
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
+        assertThat(cluster.existingDeployment("todo-api-blue").getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    /** Before, a verdict recorded on a Deployment outlived the version it judged (a re-apply keeps patched annotations). */
+    @Test
+    void aRedeployedColorForgetsThePreviousVersionsVerdict() {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        assertThat(project.run(cluster, "publish", "--tag", "2").exitCode()).isZero();
+        client.apps().deployments().inNamespace(NS).withName("todo-api-blue").edit(d -> {
+            d.getMetadata().getAnnotations().put(STATE + "analysis", "FAIL: p99 ratio (load) 3.20 x, limit <= 1.50 x");
+            d.getMetadata().getAnnotations().put(STATE + "analysed-at", Instant.ofEpochSecond(TestProject.NOW).toString());
+            return d;
+        });
+        assertThat(project.run(cluster, "status").out()).contains("last analysis of blue: FAIL: p99 ratio");
+
+        assertThat(project.run(cluster, "publish", "--tag", "3").exitCode()).isZero();
+
+        assertThat(project.run(cluster, "status").out()).doesNotContain("last analysis of blue");
+        assertThat(cluster.existingDeployment("todo-api-blue").getMetadata().getAnnotations())
+                .doesNotContainKeys(STATE + "analysis", STATE + "analysed-at");
+    }
+
+    /** A SIGINT (or SIGTERM) in the middle of the smoke tests: the release is undone before the process ends. */
+    @Test
+    void aStopDuringASmokeTestUndoesTheReleaseAndReleasesTheLease() throws Exception {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        PausedCommand publish = PausedCommand.inSmokeTests(project, cluster, "publish", "--tag", "2");
+
+        project.stopRunningCommand("SIGINT");
+        TestProject.Run run = publish.result();
+
+        assertThat(run.exitCode()).isEqualTo(130);
+        assertThat(run.err()).isEqualTo("bg-kube: stopped by SIGINT during step smoke-test; ran the rollback command "
+                + "'echo rolling-back-to' with the kept status output; aborted: green scaled to 0 and its HPA deleted; "
+                + "service todo-api left unchanged (still selects blue)\n");
+        assertThat(cluster.selector("todo-api")).containsEntry("color", "blue");
+        assertThat(cluster.existingDeployment("todo-api-green").getSpec().getReplicas()).isZero();
+        Lease lease = client.leases().inNamespace(NS).withName("bg-kube-todo-api").get();
+        assertThat(lease.getSpec().getHolderIdentity()).isNull();
+        assertThat(lease.getMetadata().getAnnotations()).doesNotContainKey(STATE + "release");
     }
 
     @Test
@@ -202,55 +274,128 @@ class PublishSafetyTest {
                 + Instant.ofEpochSecond(TestProject.NOW));
     }
 
+    /**
+     * A live holder renews its lease, whatever its clock says: before, a holder whose clock was behind
+     * by more than the lease duration looked expired and its lease was taken.
+     */
+    @ParameterizedTest(name = "holder clock skewed by {0}s")
+    @ValueSource(ints = {-120, 0, 120})
+    void aLeaseItsHolderRenewsIsNeverTakenWhateverTheHoldersClock(int skewSeconds) throws Exception {
+        String holder = "alice@laptop (pid 42, publish 7, id 0a1b2c3d)";
+        Duration skew = Duration.ofSeconds(skewSeconds);
+        client.leases().inNamespace(NS).resource(lease(holder, now().plus(skew), 2)).create();
+        try (RenewingHolder alice = new RenewingHolder(holder, skew)) {
+            TestProject.Run refused = project.run(cluster, "publish", "--tag", "1");
+
+            assertThat(refused.exitCode()).isEqualTo(3);
+            assertThat(refused.err()).contains("another release is running: lease bg-kube-todo-api is held by " + holder);
+            assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).as("nothing deployed").isEmpty();
+            assertThat(alice.failures()).as("alice kept her lease").isZero();
+        }
+    }
+
+    /** Expiry is timed on the taker's clock: a holder that stopped renewing is taken over, even with a clock hours ahead. */
     @Test
-    void publishIsRefusedWhileAnotherHoldsTheLeaseAndTakesOverAnExpiredOne() {
-        ZonedDateTime now = Instant.ofEpochSecond(TestProject.NOW).atZone(ZoneOffset.UTC);
-        client.leases().inNamespace(NS).resource(lease("alice@laptop (pid 42, publish 7)", now)).create();
+    void aLeaseNotRenewedForItsDurationIsTakenOverWhateverItsRenewTimeSays() {
+        String holder = "alice@laptop (pid 42, publish 7, id 0a1b2c3d)";
+        client.leases().inNamespace(NS).resource(lease(holder, now().plus(Duration.ofHours(3)), 2)).create();
 
-        TestProject.Run refused = project.run(cluster, "publish", "--tag", "1");
-
-        assertThat(refused.exitCode()).isEqualTo(3);
-        assertThat(refused.err()).contains("another publish or rollback is running: lease bg-kube-todo-api is held by "
-                + "alice@laptop (pid 42, publish 7)");
-        assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).as("nothing deployed").isEmpty();
-
-        TestProject.Run later = project.advanceClock(Duration.ofSeconds(61)).run(cluster, "publish", "--tag", "1");
+        TestProject.Run later = project.run(cluster, "publish", "--tag", "1");
 
         assertThat(later.exitCode()).as(later.err()).isZero();
-        assertThat(later.out()).contains("took over the expired lock of alice@laptop (pid 42, publish 7)");
+        assertThat(later.out()).contains("lease bg-kube-todo-api is held by " + holder + "; waiting up to 2s")
+                .contains("took over the lock of " + holder + ": not renewed for its 2s lease duration");
         Lease lease = client.leases().inNamespace(NS).withName("bg-kube-todo-api").get();
         assertThat(lease.getSpec().getHolderIdentity()).as("released when done").isNull();
         assertThat(lease.getSpec().getLeaseTransitions()).isEqualTo(1);
     }
 
     @Test
+    void aPublishThatLostItsLeaseStopsBeforeTheSwapAndUndoesNothing() throws Exception {
+        assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
+        PausedCommand publish = PausedCommand.inSmokeTests(project, cluster, "publish", "--tag", "2");
+        // Another bg-kube took the lease over (this one could not renew it in time, e.g. a long GC pause).
+        Lease held = client.leases().inNamespace(NS).withName("bg-kube-todo-api").get();
+        held.getSpec().setHolderIdentity("mallory@ci (pid 7, rollback, id 99999999)");
+        client.leases().inNamespace(NS).resource(held).update();
+
+        TestProject.Run run = publish.proceed();
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("lost lease bg-kube-todo-api: it is now held by mallory@ci (pid 7, rollback, id 99999999)")
+                .contains("undid nothing");
+        assertThat(cluster.selector("todo-api")).as("no swap after the lease was lost").containsEntry("color", "blue");
+        assertThat(cluster.existingDeployment("todo-api-green").getSpec().getReplicas()).as("nothing undone either")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void theLeaseHolderNamesThisMachineAndIsUniquePerProcess() throws Exception {
+        PausedCommand publish = PausedCommand.inSmokeTests(project, cluster, "publish", "--tag", "1");
+
+        String holder = client.leases().inNamespace(NS).withName("bg-kube-todo-api").get().getSpec().getHolderIdentity();
+
+        assertThat(publish.proceed().exitCode()).isZero();
+        assertThat(holder).startsWith(System.getProperty("user.name") + "@" + InetAddress.getLocalHost().getHostName() + " (pid "
+                + ProcessHandle.current().pid() + ", publish 1, id ").matches(".* \\(pid \\d+, publish 1, id [0-9a-f]{8}\\)");
+    }
+
+    @Test
     void twoPublishesCannotInterleave() throws Exception {
         assertThat(project.run(cluster, "publish", "--tag", "1").exitCode()).isZero();
-        Path started = dir.resolve("smoke-started");
-        Path proceed = dir.resolve("smoke-proceed");
         // The first publish's smoke test waits (bounded) until the second publish has been refused.
-        project.set("SMOKE_TESTS_COMMAND", "touch " + started + "; i=0; while [ ! -f " + proceed
-                + " ] && [ $i -lt 400 ]; do sleep 0.1; i=$((i+1)); done");
-        CompletableFuture<TestProject.Run> first = CompletableFuture.supplyAsync(
-                () -> project.run(cluster, "publish", "--tag", "2"));
-        while (!Files.exists(started) && !first.isDone()) {
-            Thread.sleep(50);
-        }
+        PausedCommand first = PausedCommand.inSmokeTests(project, cluster, "publish", "--tag", "2");
 
         TestProject.Run second = project.run(cluster, "rollback");
-        Files.createFile(proceed);
-        TestProject.Run firstRun = first.get(40, TimeUnit.SECONDS);
+        TestProject.Run firstRun = first.proceed();
 
-        assertThat(second.exitCode()).isEqualTo(3);
-        assertThat(second.err()).contains("another publish or rollback is running").contains("publish 2)");
+        assertThat(second.exitCode()).as(second.out() + second.err()).isEqualTo(3);
+        assertThat(second.err()).contains("another release is running").contains("publish 2, id ");
         assertThat(firstRun.exitCode()).as(firstRun.err()).isZero();
         assertThat(cluster.selector("todo-api")).containsEntry("color", "green");
     }
 
-    private static Lease lease(String holder, ZonedDateTime renewed) {
+    private static ZonedDateTime now() {
+        return ZonedDateTime.now(ZoneOffset.UTC);
+    }
+
+    private static Lease lease(String holder, ZonedDateTime renewed, int durationSeconds) {
         return new LeaseBuilder().withNewMetadata().withName("bg-kube-todo-api").endMetadata()
-                .withNewSpec().withHolderIdentity(holder).withLeaseDurationSeconds(60).withAcquireTime(renewed)
+                .withNewSpec().withHolderIdentity(holder).withLeaseDurationSeconds(durationSeconds).withAcquireTime(renewed)
                 .withRenewTime(renewed).withLeaseTransitions(0).endSpec().build();
+    }
+
+    /** Another bg-kube that holds the lease and renews it every 300 ms, with its clock skewed. */
+    private final class RenewingHolder implements AutoCloseable {
+
+        private final ScheduledExecutorService renewal = Executors.newSingleThreadScheduledExecutor();
+        private final AtomicInteger failures = new AtomicInteger();
+
+        RenewingHolder(String holder, Duration skew) {
+            renewal.scheduleAtFixedRate(() -> {
+                Lease lease = client.leases().inNamespace(NS).withName("bg-kube-todo-api").get();
+                if (lease == null || !holder.equals(lease.getSpec().getHolderIdentity())) {
+                    failures.incrementAndGet();
+                    return;
+                }
+                lease.getSpec().setRenewTime(now().plus(skew));
+                try {
+                    client.leases().inNamespace(NS).resource(lease).update();
+                } catch (KubernetesClientException e) {
+                    failures.incrementAndGet();
+                }
+            }, 300, 300, TimeUnit.MILLISECONDS);
+        }
+
+        int failures() {
+            return failures.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            renewal.shutdownNow();
+            renewal.awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     private void awaitReadyReplicas(String name, int replicas) {

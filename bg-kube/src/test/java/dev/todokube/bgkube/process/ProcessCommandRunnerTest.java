@@ -39,6 +39,28 @@ class ProcessCommandRunnerTest {
         assertThat(log).containsExactly("  | (output of sh hidden: it is a credential)");
     }
 
+    /** A CLI warning on standard error (aws prints them) must not become part of a registry password. */
+    @Test
+    void aCredentialIsTheStandardOutputAlone() {
+        CommandRunner.Result result = runner.run(CommandRunner.Command.of(List.of("sh", "-c",
+                "echo 'WARNING: your CLI is out of date' >&2; echo pw-3n-value")).withCredentialOutput());
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.output()).isEqualTo("pw-3n-value\n");
+        assertThat(log).containsExactly("  | (output of sh hidden: it is a credential)");
+    }
+
+    @Test
+    void aFailedCredentialCommandsStandardErrorIsLoggedWithTheCredentialMasked() {
+        CommandRunner.Result result = runner.run(CommandRunner.Command.of(List.of("sh", "-c",
+                "echo pw-3n-value; echo 'error: pw-3n-value expired' >&2; echo 'try again' >&2; exit 255"))
+                .withCredentialOutput());
+
+        assertThat(result.exitCode()).isEqualTo(255);
+        assertThat(log).containsExactly("  | (output of sh hidden: it is a credential)",
+                "  | (standard error of sh, its output masked as ***)", "  | error: *** expired", "  | try again");
+    }
+
     @Test
     void aCommandPastItsTimeoutIsStoppedWithAnErrorNamingIt(@TempDir Path dir) throws Exception {
         Path pidFile = dir.resolve("pid");

@@ -24,6 +24,11 @@ public final class FixedPortForwarder implements PortForwarder {
         this.address = address;
     }
 
+    /** The address tunnels report unless routed otherwise. */
+    public String defaultAddress() {
+        return address;
+    }
+
     /** Tunnels to this Service report {@code serviceAddress} instead of the fixed address. */
     public FixedPortForwarder route(String service, String serviceAddress) {
         routes.put(service, serviceAddress);

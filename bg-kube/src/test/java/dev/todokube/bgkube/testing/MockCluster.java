@@ -7,42 +7,62 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.util.HashMap;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One fabric8 mock API server in CRUD mode (it stores what is created and answers gets, lists,
- * updates, patches, watches and, through {@link ServerSideApplyDispatcher}, server-side applies) plus a {@link ClusterSimulator} playing the controllers' part. Start-up
- * costs seconds, so a test class shares one and calls {@link #reset()} between tests.
+ * A mock Kubernetes cluster: an API server on a real port ({@link MockApiServer}: fabric8's CRUD
+ * store behind the API server's write path, managedFields and server-side apply included, with a
+ * request log, fault injection and outages) plus a {@link ClusterSimulator} per namespace playing
+ * the controllers' part. Start-up costs a second, so a test class shares one and calls
+ * {@link #reset()} between tests; cases running in parallel each take their own namespace
+ * ({@link #namespace(String)}).
  */
 public final class MockCluster implements AutoCloseable {
 
     public static final String NAMESPACE = "bgkube-test";
 
-    private final KubernetesMockServer server;
-    private final ServerSideApplyDispatcher dispatcher = new ServerSideApplyDispatcher();
+    private final Clock clock = Clock.systemUTC();
+    private final ApiServerDispatcher dispatcher = new ApiServerDispatcher(clock);
+    private final MockApiServer api;
     private final KubernetesClient client;
-    private final ClusterSimulator simulator;
+    private final KubernetesClient controllers;
+    private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
 
     public MockCluster() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                dispatcher, false);
-        server.init();
-        client = server.createClient();
-        simulator = new ClusterSimulator(client, NAMESPACE);
+        api = MockApiServer.start(dispatcher, clock);
+        client = new KubernetesClientBuilder().withConfig(config()).build();
+        // The controllers give up on a failed request at once (the next pass tries again), so an
+        // outage does not leave them stuck in retries.
+        controllers = new KubernetesClientBuilder().withConfig(new ConfigBuilder(config())
+                .withUserAgent(ClusterSimulator.USER_AGENT).withRequestRetryBackoffLimit(0).build()).build();
+        namespace(NAMESPACE);
+    }
+
+    /** The API server: its request log, fault injection, outages. */
+    public MockApiServer api() {
+        return api;
     }
 
     public KubernetesClient client() {
         return client;
     }
 
-    /** A new client of the mock server, for code that closes its client when done. */
+    /**
+     * A new client of the mock server, for code that closes its client when done (bg-kube's runs):
+     * configured as bg-kube's production client for a publish is, without fabric8's own retries (bg-kube
+     * repeats what the API server did not answer itself), and with a 2 s request timeout, so an answer
+     * held back longer is a timeout to it.
+     */
     public KubernetesClient newClient() {
-        return server.createClient();
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(config()).withRequestRetryBackoffLimit(0)
+                .withRequestTimeout(2_000).build()).build();
     }
 
     /** A client of an API server that is not there (nothing listens on port 1), as for an unreachable cluster. */
@@ -52,65 +72,159 @@ public final class MockCluster implements AutoCloseable {
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
-    /** Request paths of the server-side applies the API server received (with fieldManager and force), in order. */
+    private Config config() {
+        return new ConfigBuilder(Config.empty()).withMasterUrl(api.url()).withNamespace("test").withHttp2Disable(true)
+                .withUsername("mock-user").withOauthToken("secret").build();
+    }
+
+    /**
+     * Writes a kubeconfig for this cluster (its one context selecting {@code namespace}), for a
+     * bg-kube process that connects as users do: {@code KUBECONFIG=<file>}.
+     */
+    public Path writeKubeconfig(Path file, String namespace) {
+        String kubeconfig = """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                  - name: mock
+                    cluster: {server: "%s"}
+                users:
+                  - name: mock-user
+                    user: {token: secret}
+                contexts:
+                  - name: mock
+                    context: {cluster: mock, user: mock-user, namespace: "%s"}
+                current-context: mock
+                """.formatted(api.url(), namespace);
+        try {
+            return Files.writeString(file, kubeconfig);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Request paths (with query: fieldManager, force) of the server-side applies the API server received, in order. */
     public List<String> serverSideApplies() {
-        return dispatcher.applies();
+        return api.requests(RequestMatcher.method("PATCH")).stream()
+                .filter(r -> r.contentType().startsWith("application/apply-patch"))
+                .map(r -> r.path() + "?" + r.query()).toList();
+    }
+
+    /** One namespace of the cluster: its objects and its simulator. */
+    public Namespace namespace(String name) {
+        return namespaces.computeIfAbsent(name, n -> new Namespace(n, new ClusterSimulator(controllers, n, clock)));
+    }
+
+    /** Looks up objects of one namespace, resets it and gives its simulator. */
+    public final class Namespace {
+        private final String name;
+        private final ClusterSimulator simulator;
+
+        private Namespace(String name, ClusterSimulator simulator) {
+            this.name = name;
+            this.simulator = simulator;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public ClusterSimulator simulator() {
+            return simulator;
+        }
+
+        /** The named Deployment; null when there is none. */
+        public Deployment deployment(String deployment) {
+            return client.apps().deployments().inNamespace(name).withName(deployment).get();
+        }
+
+        /** The named Deployment, which the test expects to exist. */
+        public Deployment existingDeployment(String deployment) {
+            Deployment found = deployment(deployment);
+            if (found == null) {
+                throw new AssertionError("expected deployment " + deployment + " in namespace " + name + ", found none");
+            }
+            return found;
+        }
+
+        /** The named HorizontalPodAutoscaler; null when there is none. */
+        public HorizontalPodAutoscaler hpa(String hpa) {
+            return client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(name).withName(hpa).get();
+        }
+
+        /** The named Service; null when there is none. */
+        public Service service(String service) {
+            return client.services().inNamespace(name).withName(service).get();
+        }
+
+        /** The selector of the named Service: which color the public Service sends traffic to. */
+        public Map<String, String> selector(String service) {
+            return service(service).getSpec().getSelector();
+        }
+
+        /** Deletes every object the tests use and restores the simulator's default behaviour. */
+        public void reset() {
+            simulator.pause();
+            client.apps().deployments().inNamespace(name).delete();
+            client.batch().v1().jobs().inNamespace(name).delete();
+            client.services().inNamespace(name).delete();
+            client.pods().inNamespace(name).delete();
+            client.v1().events().inNamespace(name).delete();
+            client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(name).delete();
+            client.policy().v1().podDisruptionBudget().inNamespace(name).delete();
+            client.configMaps().inNamespace(name).delete();
+            client.leases().inNamespace(name).delete();
+            simulator.resetBehaviour();
+            simulator.resume();
+        }
     }
 
     /** The named Deployment in the test namespace; null when there is none. */
     public Deployment deployment(String name) {
-        return client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
+        return namespace(NAMESPACE).deployment(name);
     }
 
     /** The named Deployment, which the test expects to exist. */
     public Deployment existingDeployment(String name) {
-        Deployment deployment = deployment(name);
-        if (deployment == null) {
-            throw new AssertionError("expected deployment " + name + " in namespace " + NAMESPACE + ", found none");
-        }
-        return deployment;
+        return namespace(NAMESPACE).existingDeployment(name);
     }
 
     /** The named HorizontalPodAutoscaler in the test namespace; null when there is none. */
     public HorizontalPodAutoscaler hpa(String name) {
-        return client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NAMESPACE).withName(name).get();
+        return namespace(NAMESPACE).hpa(name);
     }
 
     /** The named Service in the test namespace; null when there is none. */
     public Service service(String name) {
-        return client.services().inNamespace(NAMESPACE).withName(name).get();
+        return namespace(NAMESPACE).service(name);
     }
 
     /** The selector of the named Service: which color the public Service sends traffic to. */
     public Map<String, String> selector(String service) {
-        return service(service).getSpec().getSelector();
+        return namespace(NAMESPACE).selector(service);
     }
 
     public ClusterSimulator simulator() {
-        return simulator;
+        return namespace(NAMESPACE).simulator();
     }
 
-    /** Deletes every object the tests use and restores the simulator's default behaviour. */
+    /**
+     * Ends any outage, removes every fault (abandoning held requests), forgets the request log,
+     * then empties the test namespace and restores its
+     * simulator's default behaviour.
+     */
     public void reset() {
-        simulator.pause();
-        client.apps().deployments().inNamespace(NAMESPACE).delete();
-        client.batch().v1().jobs().inNamespace(NAMESPACE).delete();
-        client.services().inNamespace(NAMESPACE).delete();
-        client.pods().inNamespace(NAMESPACE).delete();
-        client.v1().events().inNamespace(NAMESPACE).delete();
-        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NAMESPACE).delete();
-        client.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).delete();
-        client.configMaps().inNamespace(NAMESPACE).delete();
-        client.leases().inNamespace(NAMESPACE).delete();
-        simulator.resetBehaviour();
-        dispatcher.clearApplies();
-        simulator.resume();
+        api.clearFaults();
+        api.start();
+        namespace(NAMESPACE).reset();
+        api.clearRequests();
     }
 
     @Override
     public void close() {
-        simulator.close();
+        namespaces.values().forEach(ns -> ns.simulator().close());
+        controllers.close();
         client.close();
-        server.destroy();
+        api.close();
     }
 }

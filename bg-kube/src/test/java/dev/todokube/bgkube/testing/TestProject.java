@@ -3,6 +3,7 @@ package dev.todokube.bgkube.testing;
 import dev.todokube.bgkube.cli.BgKube;
 import dev.todokube.bgkube.cli.Toolbox;
 import dev.todokube.bgkube.process.CommandRunner;
+import dev.todokube.bgkube.process.StopSignal;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +37,13 @@ public final class TestProject {
     /** The fixed clock's epoch second: the tag a build without --tag gets. */
     public static final long NOW = 1_764_000_000L;
 
+    /**
+     * Fast polls; an API server that does not answer is given 3 s (the fault tests' outages are shorter);
+     * a lease of 3 s, so a holder that died is taken over within seconds.
+     */
+    public static final Toolbox.Timing TIMING = new Toolbox.Timing(Duration.ofMillis(100), Duration.ofSeconds(3),
+            Duration.ofSeconds(3));
+
     /** Result of one bg-kube run. */
     public record Run(int exitCode, String out, String err) {}
 
@@ -48,6 +57,9 @@ public final class TestProject {
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.ofEpochSecond(NOW));
     private final AtomicBoolean sleepsInterrupted = new AtomicBoolean();
     private final AtomicReference<Runnable> duringNextSleep = new AtomicReference<>();
+    private final AtomicReference<StopSignal> running = new AtomicReference<>();
+    /** bg-kube's clock: stands still unless the test moves it, also while a command runs. */
+    private final Clock clock = new TestClock(now, ZoneOffset.UTC);
 
     public TestProject(Path dir) {
         this.dir = dir;
@@ -92,6 +104,11 @@ public final class TestProject {
         return this;
     }
 
+    /** A setting as the env file will have it; null when unset. */
+    public String env(String key) {
+        return env.get(key);
+    }
+
     public TestProject remove(String key) {
         env.remove(key);
         return this;
@@ -104,6 +121,56 @@ public final class TestProject {
             throw new UncheckedIOException(e);
         }
         return this;
+    }
+
+    /** The Deployment with a container port named metrics, as todo-api's manifests have (the watch reads it). */
+    public TestProject withMetricsPort() {
+        try {
+            writeFile("deployment-metrics.yaml", Files.readString(dir.resolve("deployment.yaml"))
+                    .replace("ports: [{containerPort: 8001, name: grpc}]",
+                            "ports: [{containerPort: 8001, name: grpc}, {containerPort: 9090, name: metrics}]"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return set("DEPLOYMENT_CONFIG", file("deployment-metrics.yaml"));
+    }
+
+    /** ClusterIP public and smoke Services, as on kind or minikube: both colors are reached through port-forwards. */
+    public TestProject withClusterIpServices() {
+        for (String name : List.of("service", "smoke-service")) {
+            writeFile(name + "-cluster-ip.yaml", """
+                    apiVersion: v1
+                    kind: Service
+                    metadata:
+                      name: $SERVICE_NAME%s
+                    spec:
+                      selector: {app: $SERVICE_NAME, color: $COLOR}
+                      ports: [{port: 8001, targetPort: grpc, name: grpc}]
+                    """.formatted(name.equals("service") ? "" : "-smoke"));
+        }
+        return set("SERVICE_CONFIG", file("service-cluster-ip.yaml"))
+                .set("SMOKE_SERVICE_CONFIG", file("smoke-service-cluster-ip.yaml"));
+    }
+
+    /**
+     * The migration commands append what they do to {@code migrations.log} in the project (also when a
+     * bg-kube child process runs them): "applied", then "rolled-back <status output words>".
+     */
+    public TestProject loggingMigrations() {
+        String log = file("migrations.log");
+        return set("DB_MIGRATIONS_STATUS_COMMAND", "echo migration-status-42")
+                .set("DB_MIGRATIONS_APPLY_COMMAND", "echo applied >> " + log)
+                .set("DB_MIGRATIONS_ROLLBACK_COMMAND", "echo rolled-back \"$@\" >> " + log + "; true");
+    }
+
+    /** The lines {@link #loggingMigrations} wrote so far. */
+    public List<String> migrationsLog() {
+        try {
+            Path log = dir.resolve("migrations.log");
+            return Files.exists(log) ? Files.readAllLines(log) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public LocalPodExec podExec() {
@@ -122,7 +189,15 @@ public final class TestProject {
         return List.copyOf(sleeps);
     }
 
-    /** Moves the clock bg-kube runs with (it starts at {@link #NOW} and stands still otherwise). */
+    /**
+     * Asks the command running now to stop, as a SIGINT or SIGTERM does in the real process (its
+     * thread is interrupted; it undoes its half-done release).
+     */
+    public void stopRunningCommand(String why) {
+        running.get().request(why);
+    }
+
+    /** Moves the clock bg-kube runs with (it starts at {@link #NOW} and stands still otherwise, also mid-command). */
     public TestProject advanceClock(Duration duration) {
         now.updateAndGet(instant -> instant.plus(duration));
         return this;
@@ -180,12 +255,39 @@ public final class TestProject {
         return execute(() -> cluster.map(MockCluster::newClient).orElseGet(MockCluster::unreachableClient), argv);
     }
 
-    private Run execute(Supplier<KubernetesClient> clients, List<String> argv) {
+    /** Writes {@code .env.test} from the current settings; returns its path. */
+    public Path writeEnvFile() {
         StringBuilder text = new StringBuilder();
         env.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         writeFile(".env.test", text.toString());
+        return dir.resolve(".env.test");
+    }
+
+    /**
+     * A bg-kube process for this project and cluster (a kubeconfig for the project's namespace,
+     * port-forwards reporting the address this project's in-process runs report), to start with
+     * {@link #startChild} or, routed further, with {@code child(cluster).start(...)} and
+     * {@code "--env-file", writeEnvFile().toString()} first among the arguments.
+     */
+    public BgKubeChild.Builder child(MockCluster cluster) {
+        Path kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"), env.get("NAMESPACE"));
+        return BgKubeChild.builder(dir, kubeconfig).forward(portForwarder.defaultAddress());
+    }
+
+    /** Starts {@code bg-kube --env-file <the env file written from the current settings> args...} as its own process. */
+    public BgKubeChild startChild(MockCluster cluster, String name, String... args) {
+        List<String> argv = new ArrayList<>(List.of("--env-file", writeEnvFile().toString()));
+        argv.addAll(Arrays.asList(args));
+        return child(cluster).start(name, argv.toArray(String[]::new));
+    }
+
+    private Run execute(Supplier<KubernetesClient> clients, List<String> argv) {
+        writeEnvFile();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        StopSignal stop = new StopSignal();
+        stop.workOn(Thread.currentThread());
+        running.set(stop);
         Toolbox toolbox = new Toolbox(
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8),
@@ -205,9 +307,10 @@ public final class TestProject {
                         throw new IllegalStateException("bg-kube stopped during the delay");
                     }
                 },
-                Clock.fixed(now.get(), ZoneOffset.UTC),
-                Duration.ofMillis(100),
-                Optional.of(dir.resolve("jib-cache")));
+                clock,
+                TIMING,
+                Optional.of(dir.resolve("jib-cache")),
+                stop);
         int exitCode = BgKube.commandLine(toolbox).execute(argv.toArray(String[]::new));
         return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -217,6 +320,33 @@ public final class TestProject {
             Files.write(dir.resolve(name), in.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A clock that reads the test's instant, wherever the test has moved it to. */
+    private static final class TestClock extends Clock {
+
+        private final AtomicReference<Instant> now;
+        private final ZoneId zone;
+
+        TestClock(AtomicReference<Instant> now, ZoneId zone) {
+            this.now = now;
+            this.zone = zone;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return zone;
+        }
+
+        @Override
+        public Clock withZone(ZoneId newZone) {
+            return new TestClock(now, newZone);
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
         }
     }
 }

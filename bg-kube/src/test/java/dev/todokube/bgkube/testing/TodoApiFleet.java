@@ -9,15 +9,20 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Four real todo-api processes for the analysis tests, started once per test run and shared by
+ * Five real todo-api processes for the analysis tests, started once per test run and shared by
  * every class that registers this extension (they are read-only to those tests; each analysis
- * diffs the counters over its own window): two healthy, one whose store takes 3 s per call, and one
- * that rejects every call (AUTH_TOKENS set, no client sends it). Stopped when the run ends.
+ * diffs the counters over its own window): two healthy, one whose store takes 3 s per call, and two
+ * that want a token (AUTH_TOKENS is {@link #TOKEN}): one that no test sends it, so every call it ever
+ * answered was refused (a watch counts a replica it has not seen before from zero, its whole past
+ * included), and one that tests send it. Stopped when the run ends.
  * {@code @RegisterExtension static final TodoApiFleet FLEET = new TodoApiFleet();}
  */
 public final class TodoApiFleet implements BeforeAllCallback {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(TodoApiFleet.class);
+
+    /** The one token {@link #locked()} accepts. */
+    public static final String TOKEN = "fleet-t0ken-4f2a";
 
     private Processes processes;
 
@@ -40,9 +45,14 @@ public final class TodoApiFleet implements BeforeAllCallback {
         return processes.all().get("todo-api-slow");
     }
 
-    /** Every call is UNAUTHENTICATED. */
+    /** Every call without {@link #TOKEN} is UNAUTHENTICATED, and no test sends it: all it answers is refusals. */
     public TodoApiProcess locked() {
         return processes.all().get("todo-api-locked");
+    }
+
+    /** Wants {@link #TOKEN} as {@link #locked()} does; the tests that send the token call this one. */
+    public TodoApiProcess tokened() {
+        return processes.all().get("todo-api-tokened");
     }
 
     /** Closed by JUnit with the root store, at the end of the run. */
@@ -54,7 +64,8 @@ public final class TodoApiFleet implements BeforeAllCallback {
                         "todo-api-healthy", Map.of(),
                         "todo-api-other", Map.of(),
                         "todo-api-slow", Map.of("MEMORY_STORE_DELAY", "3s"),
-                        "todo-api-locked", Map.of("AUTH_TOKENS", "a-token-no-client-sends"))));
+                        "todo-api-locked", Map.of("AUTH_TOKENS", TOKEN),
+                        "todo-api-tokened", Map.of("AUTH_TOKENS", TOKEN))));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while starting todo-api", e);

@@ -5,9 +5,14 @@ import dev.todokube.loadtest.runner.RunResult;
 import dev.todokube.loadtest.stats.StatsAggregate;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
 
 /** Prints the request table every few seconds while a run goes, and the final summary at the end. */
 public final class ConsoleReport implements ProgressListener {
+
+    /** How the line that opens the measured window starts. */
+    public static final String MEASURING = "Measuring from ";
 
     private final PrintStream out;
     private final int everyTicks;
@@ -16,6 +21,19 @@ public final class ConsoleReport implements ProgressListener {
     public ConsoleReport(PrintStream out, Duration interval) {
         this.out = out;
         this.everyTicks = (int) Math.max(1, interval.toSeconds());
+    }
+
+    @Override
+    public void warmedUp(long calls, Duration took) {
+        out.printf(Locale.ROOT, "Warmed up against itself: %,d calls in %.1f s (none to the target)%n", calls,
+                took.toMillis() / 1000.0);
+    }
+
+    /** The line {@value #MEASURING} and the instant: a process that runs this one reads it to line its own window up. */
+    @Override
+    public void measuring(Instant from) {
+        out.println(MEASURING + from);
+        out.flush();
     }
 
     @Override

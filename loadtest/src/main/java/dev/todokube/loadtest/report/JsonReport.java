@@ -11,9 +11,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The {@code --json} summary: {@code {"total":{...},"entries":[{...}],"errors":[{...}]}} with, per
- * row, requests, failures, avg/min/max and percentiles in ms (keys {@code p50_ms}...), req/s and
- * failures/s; plus the run's host, users and duration.
+ * The {@code --json} summary: {@code {"total":{...},"ok":{...},"entries":[{...}],"errors":[{...}]}}
+ * with, per row, requests, failures, avg/min/max and percentiles in ms (keys {@code p50_ms}...),
+ * req/s and failures/s; {@code ok} is the successful calls alone (their latency and rate, which
+ * failed calls, often answered at once, would flatter); plus the run's host, users and duration.
  */
 public final class JsonReport {
 
@@ -32,6 +33,7 @@ public final class JsonReport {
                 .put("users", result.plan().users())
                 .put("run_time_s", rounded(result.elapsed().toMillis() / 1000.0));
         entry(root.putObject("total"), result.total());
+        entry(root.putObject("ok"), result.ok());
         ArrayNode entries = root.putArray("entries");
         result.entries().forEach(entry -> entry(entries.addObject(), entry));
         ArrayNode errors = root.putArray("errors");

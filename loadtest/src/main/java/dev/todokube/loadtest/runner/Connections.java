@@ -10,7 +10,9 @@ import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,8 @@ public final class Connections implements AutoCloseable {
     private final ChannelCredentials credentials;
     private final ChannelMode mode;
     private final List<ManagedChannel> shared = new ArrayList<>();
+    /** Per-user channels opened ahead of their users, handed out first. */
+    private final Deque<ManagedChannel> openedAhead = new ArrayDeque<>();
 
     /**
      * @throws UncheckedIOException when the CA file cannot be read
@@ -54,10 +58,14 @@ public final class Connections implements AutoCloseable {
      * @return true if every shared channel is ready
      */
     public boolean awaitShared(Duration timeout) throws InterruptedException {
+        return awaitReady(shared, timeout);
+    }
+
+    private static boolean awaitReady(List<ManagedChannel> channels, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             boolean ready = true;
-            for (ManagedChannel channel : shared) {
+            for (ManagedChannel channel : channels) {
                 ConnectivityState state = channel.getState(true);
                 if (state == ConnectivityState.TRANSIENT_FAILURE) {
                     return false;
@@ -74,8 +82,25 @@ public final class Connections implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the channels of the next {@code users} users now (per-user mode; the shared pool in
+     * shared mode) and waits until they are connected, at most {@code timeout}: a connection is
+     * the generator's set-up, not a call's latency, so the first users' first calls should not
+     * pay for it. Users spawned later connect when they start, as a Locust user does.
+     *
+     * @return true if every channel is ready
+     */
+    public synchronized boolean connectAhead(int users, Duration timeout) throws InterruptedException {
+        if (mode instanceof ChannelMode.PerUser) {
+            for (int i = 0; i < users; i++) {
+                openedAhead.add(newChannel(target, ROUND_ROBIN));
+            }
+        }
+        return awaitReady(mode instanceof ChannelMode.Shared ? shared : List.copyOf(openedAhead), timeout);
+    }
+
     /** The channel of the user with this index; {@link #release} gives it back when the user stops. */
-    public ManagedChannel acquire(int userIndex) {
+    public synchronized ManagedChannel acquire(int userIndex) {
         if (mode instanceof ChannelMode.Shared) {
             return shared.get(userIndex % shared.size());
         }
@@ -84,7 +109,8 @@ public final class Connections implements AutoCloseable {
                     ? newChannel(fixed.rotatedBy(userIndex), PICK_FIRST)
                     : newChannel(target, SHUFFLED_PICK_FIRST);
         }
-        return newChannel(target, ROUND_ROBIN);
+        ManagedChannel ahead = openedAhead.poll();
+        return ahead != null ? ahead : newChannel(target, ROUND_ROBIN);
     }
 
     /** Closes a per-user channel; shared channels stay open until {@link #close}. */
@@ -95,7 +121,9 @@ public final class Connections implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        openedAhead.forEach(ManagedChannel::shutdownNow);
+        openedAhead.clear();
         shared.forEach(ManagedChannel::shutdownNow);
         for (ManagedChannel channel : shared) {
             try {
@@ -112,9 +140,9 @@ public final class Connections implements AutoCloseable {
     @SuppressWarnings("deprecation")
     private ManagedChannel newChannel(Target to, Map<String, ?> serviceConfig) {
         ManagedChannelBuilder<?> builder;
-        if (to instanceof Target.Static fixed) {
-            builder = Grpc.newChannelBuilder(StaticResolverFactory.SCHEME + ":///" + fixed, credentials)
-                    .nameResolverFactory(new StaticResolverFactory(fixed));
+        if (to instanceof Target.Listed listed) {
+            builder = Grpc.newChannelBuilder(AddressListResolverFactory.channelTarget(), credentials)
+                    .nameResolverFactory(new AddressListResolverFactory(listed));
         } else {
             builder = Grpc.newChannelBuilder(to.toString(), credentials);
         }

@@ -7,9 +7,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** Everything a finished standalone run reports. */
+/**
+ * Everything a finished standalone run reports.
+ *
+ * @param ok the successful calls alone
+ */
 public record RunResult(RunPlan plan, Instant startedAt, Duration elapsed, List<EntrySummary> entries,
-                        EntrySummary total, List<ErrorCount> errors, List<HistoryPoint> history) {
+                        EntrySummary total, EntrySummary ok, List<ErrorCount> errors, List<HistoryPoint> history) {
 
     public RunResult {
         entries = List.copyOf(entries);

@@ -4,6 +4,8 @@ import dev.todokube.loadtest.stats.HistoryPoint;
 import dev.todokube.loadtest.stats.RequestStats;
 import dev.todokube.loadtest.stats.StatsAggregate;
 import dev.todokube.loadtest.stats.StatsInterval;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,9 +17,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A run without a Locust master: spawn the users, let them warm up if asked (their calls are
- * dropped), let them work for the run time, stop them, wait briefly for their last calls, and add
- * up the stats every second on the way.
+ * A run without a Locust master: warm the generator itself up ({@link LoopbackWarmUp}), connect the
+ * first users' channels, spawn the users, let them warm up if asked (their calls are dropped), let
+ * them work for the run time, stop them, wait briefly for their last calls, and add up the stats
+ * every second on the way. Only the run time is measured, whatever the warm-up time: the
+ * generator's own start is never part of it.
  */
 public final class StandaloneRun {
 
@@ -31,7 +35,7 @@ public final class StandaloneRun {
      */
     private static final Duration SHORTEST_LAST_POINT = Duration.ofMillis(500);
 
-    /** How long users wait for a shared channel pool to connect before they start anyway. */
+    /** How long users wait for their channels to connect before they start anyway. */
     private static final Duration CONNECT_WAIT = Duration.ofSeconds(5);
 
     private final RunPlan plan;
@@ -49,6 +53,14 @@ public final class StandaloneRun {
     }
 
     public RunResult execute(ProgressListener progress) throws InterruptedException {
+        LoopbackWarmUp.Outcome warmUp;
+        try {
+            warmUp = LoopbackWarmUp.run(plan.profile(), clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the generator's own warm-up server on the loopback address: "
+                    + e.getMessage(), e);
+        }
+        progress.warmedUp(warmUp.calls(), warmUp.took());
         RequestStats stats = new RequestStats(clock);
         History history = new History(clock);
         ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -66,7 +78,8 @@ public final class StandaloneRun {
                     progress.tick(history.aggregate, runner.userCount());
                 }
             };
-            connections.awaitShared(CONNECT_WAIT);
+            connections.connectAhead((int) Math.min(plan.users(), Math.max(1, Math.ceil(plan.spawnRate()))),
+                    CONNECT_WAIT);
             runner.rampTo(plan.users(), plan.spawnRate(), () -> progress.spawned(plan.users()));
             if (!plan.warmUp().isZero()
                     && !stopRequested.await(plan.warmUp().toNanos(), TimeUnit.NANOSECONDS)) {
@@ -75,6 +88,7 @@ public final class StandaloneRun {
             startedAt = clock.instant();
             startNanos = System.nanoTime();
             history.start(startNanos);
+            progress.measuring(startedAt);
             reporter.scheduleAtFixedRate(tick, 1, 1, TimeUnit.SECONDS);
             stopRequested.await(plan.runTime().toNanos(), TimeUnit.NANOSECONDS);
             int usersAtStop = runner.userCount();
@@ -93,7 +107,7 @@ public final class StandaloneRun {
         }
         StatsAggregate aggregate = history.aggregate;
         return new RunResult(plan, startedAt, Duration.ofNanos(System.nanoTime() - startNanos),
-                aggregate.entries(), aggregate.total(), aggregate.errors(), history.points);
+                aggregate.entries(), aggregate.total(), aggregate.ok(), aggregate.errors(), history.points);
     }
 
     /** The run's totals so far and one history point per reporting interval. */

@@ -22,12 +22,15 @@ public final class RequestStats {
 
     /** The name of the total row, as Locust names it. */
     public static final String TOTAL_NAME = "Aggregated";
+    /** The name of the row of successful calls alone. */
+    public static final String OK_NAME = "OK";
     /** The request type shown in Locust's "Type" column for every call. */
     public static final String METHOD = "grpc";
 
     private final Clock clock;
     private final Map<String, StatsEntry> entries = new ConcurrentHashMap<>();
     private final StatsEntry total;
+    private final StatsEntry ok;
     private final Map<ErrorKey, AtomicLong> errors = new ConcurrentHashMap<>();
 
     private record ErrorKey(String name, String error) {
@@ -36,6 +39,7 @@ public final class RequestStats {
     public RequestStats(Clock clock) {
         this.clock = clock;
         this.total = new StatsEntry(TOTAL_NAME, "", now());
+        this.ok = new StatsEntry(OK_NAME, "", now());
     }
 
     /** Records a successful call. */
@@ -43,6 +47,7 @@ public final class RequestStats {
         double now = now();
         entry(name, now).record(now, responseTimeNanos, contentLength, false);
         total.record(now, responseTimeNanos, contentLength, false);
+        ok.record(now, responseTimeNanos, contentLength, false);
     }
 
     /** Records a failed call: it counts as a request and as a failure, as in Locust. */
@@ -69,7 +74,7 @@ public final class RequestStats {
             }
         }
         errorCounts.sort(Comparator.comparing(ErrorCount::name).thenComparing(ErrorCount::error));
-        return new StatsInterval(snapshots, total.drain(now), errorCounts);
+        return new StatsInterval(snapshots, total.drain(now), ok.drain(now), errorCounts);
     }
 
     private StatsEntry entry(String name, double now) {

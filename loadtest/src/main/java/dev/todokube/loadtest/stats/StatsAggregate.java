@@ -15,6 +15,7 @@ public final class StatsAggregate {
 
     private final Map<String, Accumulated> entries = new TreeMap<>();
     private final Accumulated total = new Accumulated("", RequestStats.TOTAL_NAME);
+    private final Accumulated ok = new Accumulated("", RequestStats.OK_NAME);
     private final Map<List<String>, Long> errors = new LinkedHashMap<>();
 
     /** Adds one interval to the totals. */
@@ -23,6 +24,7 @@ public final class StatsAggregate {
             entries.computeIfAbsent(snapshot.name(), n -> new Accumulated(snapshot.method(), n)).add(snapshot);
         }
         total.add(interval.total());
+        ok.add(interval.ok());
         for (ErrorCount error : interval.errors()) {
             errors.merge(List.of(error.method(), error.name(), error.error()), error.occurrences(), Long::sum);
         }
@@ -41,6 +43,11 @@ public final class StatsAggregate {
     /** The row of all requests. */
     public EntrySummary total() {
         return total.summary(total.span());
+    }
+
+    /** The row of the successful calls alone, its rates per second of the whole run as the others'. */
+    public EntrySummary ok() {
+        return ok.summary(total.span());
     }
 
     /** Every distinct (name, error) with its occurrences, sorted by name then error. */

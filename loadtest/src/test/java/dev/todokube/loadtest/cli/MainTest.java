@@ -6,12 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.todokube.loadtest.fixtures.Csv;
 import dev.todokube.loadtest.fixtures.TodosTestServer;
+import dev.todokube.testkit.process.ChildJvm;
+import dev.todokube.testkit.process.ChildProcess;
 import io.grpc.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,6 +48,8 @@ class MainTest {
             "--warm-up-time later          | --warm-up-time: 'later' is not a duration",
             "--deadline 0s                 | deadline must be positive",
             "--channels shared:0           | at least 1 channel",
+            "--token s3cr3t                | --token would show the token to every user of this machine (ps, /proc): put it in the LOADTEST_TOKEN environment variable or in a file given with --token-file",
+            "--token-file /nonexistent/tok | --token-file /nonexistent/tok: no such readable file",
             "--users many                  | Invalid value for option '--users'"})
     void invalidRunOptionsGiveOneClearErrorAndExitCode2(String badOption, String message) {
         String[] bad = badOption.trim().split(" ");
@@ -57,7 +63,7 @@ class MainTest {
         Outcome outcome = execute(args.toArray(String[]::new));
 
         assertThat(outcome.exitCode()).isEqualTo(2);
-        assertThat(outcome.err()).contains(message.trim()).contains("loadtest run --help");
+        assertThat(outcome.err()).contains(message.trim()).contains("loadtest run --help").doesNotContain("s3cr3t");
         assertThat(outcome.err().lines().count()).isEqualTo(2);
         assertThat(outcome.out()).isEmpty();
     }
@@ -114,6 +120,12 @@ class MainTest {
                 assertThat(entry.get("p50_ms").isNumber()).isTrue();
                 assertThat(entry.get("p99_ms").asDouble()).isGreaterThanOrEqualTo(entry.get("p50_ms").asDouble());
             }
+            JsonNode total = summary.get("total");
+            JsonNode ok = summary.get("ok");
+            assertThat(ok.get("requests").asLong()).as("the OK calls' own row")
+                    .isEqualTo(total.get("requests").asLong() - total.get("failures").asLong()).isPositive();
+            assertThat(ok.get("failures").asLong()).isZero();
+            assertThat(ok.get("p99_ms").asDouble()).isPositive();
             assertThat(summary.get("errors")).as("errors").isNotEmpty().allSatisfy(error -> {
                 assertThat(error.get("error").asText()).isEqualTo("UNAVAILABLE");
                 assertThat(error.get("occurrences").asLong()).isPositive();
@@ -140,5 +152,73 @@ class MainTest {
                     "id=\"users-chart\"");
             assertThat(page.split("<table ", -1)).as("tables").hasSize(4);
         }
+    }
+
+    /**
+     * Whatever the warm-up time (none here), the generator warms itself up against itself and
+     * connects its first users before the measured window: the target accepts every user's
+     * connection before the window opens and gets no call before it, and every call it gets is
+     * in the report.
+     */
+    @Test
+    @Timeout(60)
+    void theGeneratorsOwnStartUpStaysOutOfTheWindow() throws Exception {
+        try (TodosTestServer server = TodosTestServer.start()) {
+            String out = runCapturingOutput("run", "--host", server.address(), "--users", "4", "--spawn-rate", "10",
+                    "--run-time", "1s", "--wait-time", "constant:20ms", "--deadline", "20s");
+
+            assertThat(out).containsPattern("Warmed up against itself: [1-9][0-9,]* calls in [0-9.]+ s \\(none to the target\\)");
+            Instant opened = Instant.parse(out.lines().filter(line -> line.startsWith("Measuring from "))
+                    .findFirst().orElseThrow(() -> new AssertionError("no 'Measuring from' line in:\n" + out))
+                    .substring("Measuring from ".length()));
+            assertThat(server.connectionsAccepted()).as("each user's connection, accepted before the window opened")
+                    .hasSize(4).allSatisfy(accepted -> assertThat(accepted).isBefore(opened));
+            assertThat(server.firstCall()).hasValueSatisfying(first -> assertThat(first).isAfterOrEqualTo(opened));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aTokenFromAFileIsSentAsBearerMetadataAndInGetTodos(@TempDir Path dir) throws Exception {
+        Path tokenFile = dir.resolve("token");
+        Files.writeString(tokenFile, "file-token\n");
+        try (TodosTestServer server = TodosTestServer.start()) {
+            runCapturingOutput("run", "--host", server.address(), "--users", "2", "--run-time", "1s",
+                    "--wait-time", "constant:50ms", "--token-file", tokenFile.toString());
+
+            assertThat(server.credentials()).containsExactlyInAnyOrder("Bearer file-token", "file-token");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aTokenFromTheEnvironmentIsSentAndAnEmptyTokenFileIsRefused(@TempDir Path dir) throws Exception {
+        try (TodosTestServer server = TodosTestServer.start();
+             ChildProcess child = ChildJvm.mainClassOnCurrentClasspath(Main.class.getName()).name("loadtest-token")
+                     .env("LOADTEST_TOKEN", "environment-token").logFile(dir.resolve("loadtest.log"))
+                     .args("run", "--host", server.address(), "--users", "2", "--run-time", "1s",
+                             "--wait-time", "constant:50ms")
+                     .start()) {
+            assertThat(child.waitFor(Duration.ofSeconds(50))).as(child.tail()).isZero();
+            assertThat(server.credentials()).containsExactlyInAnyOrder("Bearer environment-token", "environment-token");
+        }
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        Outcome refused = execute("run", "--host", "127.0.0.1:8001", "--token-file", empty.toString());
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).startsWith("loadtest: --token-file " + empty + ": its first line is empty");
+    }
+
+    /** Runs the command line in this JVM and returns what it printed (the run prints to System.out). */
+    private static String runCapturingOutput(String... args) {
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+            int code = Main.execute(args, System.out, System.err);
+            assertThat(code).as(console.toString(StandardCharsets.UTF_8)).isZero();
+        } finally {
+            System.setOut(stdout);
+        }
+        return console.toString(StandardCharsets.UTF_8);
     }
 }

@@ -19,8 +19,8 @@ class ConnectionsTest {
         try (TodosTestServer a = TodosTestServer.start(); TodosTestServer b = TodosTestServer.start()) {
             callOncePerUser(4, "connection-per-user", a, b);
 
-            assertThat(a.connections()).isEqualTo(2);
-            assertThat(b.connections()).isEqualTo(2);
+            assertThat(a.connectionsAccepted().size()).isEqualTo(2);
+            assertThat(b.connectionsAccepted().size()).isEqualTo(2);
             assertThat(a.calls("GetTodos")).isEqualTo(2);
             assertThat(b.calls("GetTodos")).isEqualTo(2);
         }
@@ -31,8 +31,8 @@ class ConnectionsTest {
         try (TodosTestServer a = TodosTestServer.start(); TodosTestServer b = TodosTestServer.start()) {
             callOncePerUser(4, "per-user", a, b);
 
-            assertThat(a.connections()).isEqualTo(4);
-            assertThat(b.connections()).isEqualTo(4);
+            assertThat(a.connectionsAccepted().size()).isEqualTo(4);
+            assertThat(b.connectionsAccepted().size()).isEqualTo(4);
         }
     }
 
@@ -49,7 +49,7 @@ class ConnectionsTest {
             if (mode.equals("per-user")) {
                 // round_robin connects to every address; wait until each server has seen each user.
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while ((a.connections() < users || b.connections() < users) && System.nanoTime() < deadline) {
+                while ((a.connectionsAccepted().size() < users || b.connectionsAccepted().size() < users) && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
             }

@@ -6,7 +6,6 @@ import dev.todokube.loadtest.fixtures.TodosTestServer;
 import dev.todokube.loadtest.stats.EntrySummary;
 import dev.todokube.loadtest.stats.ErrorCount;
 import dev.todokube.loadtest.stats.HistoryPoint;
-import dev.todokube.loadtest.stats.StatsAggregate;
 import dev.todokube.loadtest.user.TaskSet;
 import dev.todokube.loadtest.user.UserProfile;
 import dev.todokube.loadtest.user.WaitTime;
@@ -147,16 +146,12 @@ class StandaloneRunTest {
             RunPlan plan = new RunPlan(Target.parse(server.address()), Transport.plaintext(), new ChannelMode.Shared(4),
                     10_000, 10_000, Duration.ZERO, Duration.ofSeconds(5),
                     UserProfile.defaults().withWaitTime(WaitTime.parse("constant:5s")).withDeadline(Duration.ofSeconds(10)));
-            RunResult result = new StandaloneRun(plan, Clock.systemUTC()).execute(new ProgressListener() {
+            RunResult result = new StandaloneRun(plan, Clock.systemUTC()).execute(new SilentProgress() {
                 @Override
                 public void spawned(int users) {
                     spawned.set(users);
                     threadsWhenSpawned.set((int) Thread.getAllStackTraces().keySet().stream()
                             .filter(thread -> !before.contains(thread)).count());
-                }
-
-                @Override
-                public void tick(StatsAggregate soFar, int users) {
                 }
             });
 
@@ -175,14 +170,6 @@ class StandaloneRunTest {
     private static RunResult run(String host, int users, ChannelMode channels, UserProfile profile, Duration warmUp,
                                  Duration runTime) throws InterruptedException {
         RunPlan plan = new RunPlan(Target.parse(host), Transport.plaintext(), channels, users, 100, warmUp, runTime, profile);
-        return new StandaloneRun(plan, Clock.systemUTC()).execute(new ProgressListener() {
-            @Override
-            public void spawned(int count) {
-            }
-
-            @Override
-            public void tick(StatsAggregate soFar, int count) {
-            }
-        });
+        return new StandaloneRun(plan, Clock.systemUTC()).execute(new SilentProgress());
     }
 }

@@ -3,8 +3,11 @@ package dev.todokube.loadtest.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TargetTest {
 
@@ -18,6 +21,23 @@ class TargetTest {
                 .isEqualTo(new Target.Dns(new Target.HostAndPort("todo-api-headless", 8001)));
         assertThat(Target.parse("[::1]:8001").toString()).isEqualTo("[::1]:8001");
         assertThat(Target.parse("grpc://localhost:8001")).isEqualTo(Target.parse("localhost:8001"));
+        assertThat(Target.parse("file:/run/endpoints")).isEqualTo(new Target.AddressFile(Path.of("/run/endpoints")));
+        assertThat(Target.parse("file:///run/endpoints")).isEqualTo(new Target.AddressFile(Path.of("/run/endpoints")));
+        assertThat(Target.parse("file:endpoints").toString()).isEqualTo("file:endpoints");
+    }
+
+    @Test
+    void readsAnAddressFileAtEachResolutionNamingItsBadLines(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("endpoints");
+        Target.AddressFile target = new Target.AddressFile(file);
+        assertThatThrownBy(target::resolve).hasMessage("no file " + file);
+        Files.writeString(file, "# ready\n127.0.0.1:8001\n\n[::1]:8002\n");
+        assertThat(target.resolve()).containsExactly(new Target.HostAndPort("127.0.0.1", 8001),
+                new Target.HostAndPort("::1", 8002));
+        Files.writeString(file, "127.0.0.1:8001\nlocalhost\n");
+        assertThatThrownBy(target::resolve).hasMessageContaining(file + " line 2: 'localhost' is not HOST:PORT");
+        Files.writeString(file, "# none\n");
+        assertThatThrownBy(target::resolve).hasMessage("no address in " + file);
     }
 
     @Test
@@ -27,6 +47,7 @@ class TargetTest {
         assertThatThrownBy(() -> Target.parse("a:70000")).hasMessageContaining("out of range");
         assertThatThrownBy(() -> Target.parse("http://a:1")).hasMessageContaining("expected HOST:PORT");
         assertThatThrownBy(() -> Target.parse("dns:///x")).hasMessageContaining("'x' is not HOST:PORT");
+        assertThatThrownBy(() -> Target.parse("file:")).hasMessageContaining("no file after 'file:'");
     }
 
     @Test

@@ -15,14 +15,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * Prometheus text exposition at {@code GET /metrics} on its own port, served by the JDK's HTTP
- * server (one thread: scrapes are rare). The JVM and process metrics are bound at the first scrape:
- * their management beans cost a sixth of a second of CPU on JDK 17, which in a 100m pod is more than
- * a second of a new pod's first calls, and nothing reads them before a scrape.
+ * server (one thread: scrapes are rare). The JVM and process metrics, and whatever else is handed
+ * to {@link #atFirstScrape}, are bound at the first scrape: the JVM's management beans cost a sixth
+ * of a second of CPU on JDK 17, which in a 100m pod is more than a second of a new pod's first calls,
+ * and nothing reads any of it before a scrape.
  */
 public final class MetricsServer implements AutoCloseable {
 
@@ -32,8 +35,8 @@ public final class MetricsServer implements AutoCloseable {
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final HttpServer http;
     private final ExecutorService executor;
-    // Only the single metrics-http thread reads and writes it.
-    private boolean jvmMetricsBound;
+    /** Bindings still to run, at the next scrape (on the single metrics-http thread). */
+    private final Queue<Runnable> pendingBindings = new ConcurrentLinkedQueue<>();
 
     private MetricsServer(PrometheusMeterRegistry registry, HttpServer http, ExecutorService executor) {
         this.registry = registry;
@@ -51,9 +54,15 @@ public final class MetricsServer implements AutoCloseable {
         });
         http.setExecutor(executor);
         MetricsServer server = new MetricsServer(registry, http, executor);
+        server.atFirstScrape(server::bindJvmMetrics);
         http.createContext("/metrics", server::scrape);
         http.start();
         return server;
+    }
+
+    /** Runs {@code binding} before the next scrape is answered (the first, unless one was answered already). */
+    public void atFirstScrape(Runnable binding) {
+        pendingBindings.add(binding);
     }
 
     /** Adds the JVM and process metrics (memory, GC, threads, classes, CPU, uptime, file descriptors). */
@@ -68,9 +77,8 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     private void scrape(HttpExchange exchange) throws IOException {
-        if (!jvmMetricsBound) {
-            bindJvmMetrics();
-            jvmMetricsBound = true;
+        for (Runnable binding = pendingBindings.poll(); binding != null; binding = pendingBindings.poll()) {
+            binding.run();
         }
         try (exchange) {
             if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {

@@ -110,8 +110,11 @@ public final class TodoApiServer implements AutoCloseable {
     private static Server buildGrpc(ApiConfig config, TodoStore store, EventLoops eventLoops,
                                     ShutdownClosableStreams healthStreams, HealthStatusManager health,
                                     MetricsServer metrics) {
-        MetricsInterceptor metricsInterceptor = new MetricsInterceptor(metrics.registry());
         ServerServiceDefinition todos = new TodosService(store, config.dbPoolSize() + config.storeQueueSize()).bindService();
+        MetricsInterceptor metricsInterceptor = new MetricsInterceptor(metrics.registry(),
+                List.of(todos.getServiceDescriptor()));
+        // Every code's counter of the service's methods, in every scrape; health's start with their first call.
+        metrics.atFirstScrape(metricsInterceptor::registerEveryCode);
         if (config.authEnabled()) {
             todos = ServerInterceptors.intercept(todos, new AuthInterceptor(config.authTokens()));
         }

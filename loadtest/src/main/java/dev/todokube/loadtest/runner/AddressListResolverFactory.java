@@ -4,23 +4,30 @@ import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
 import io.grpc.Status;
 import io.grpc.StatusOr;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Resolves a {@link Target.Static} into all of its addresses, so the channel's round_robin policy
- * balances calls over them. Given to one channel builder only, so nothing is registered globally.
+ * Resolves a {@link Target.Listed} into all of its addresses, so the channel's round_robin policy
+ * balances calls over them; the list is asked again at every resolution (a file may have changed).
+ * Given to one channel builder only, so nothing is registered globally.
  */
-final class StaticResolverFactory extends NameResolver.Factory {
+final class AddressListResolverFactory extends NameResolver.Factory {
 
-    static final String SCHEME = "loadtest-static";
+    static final String SCHEME = "loadtest-addresses";
 
-    private final Target.Static target;
+    private final Target.Listed target;
 
-    StaticResolverFactory(Target.Static target) {
+    AddressListResolverFactory(Target.Listed target) {
         this.target = target;
+    }
+
+    /** The channel target naming this factory's scheme; the factory ignores the rest. */
+    static String channelTarget() {
+        return SCHEME + ":///target";
     }
 
     @Override
@@ -33,7 +40,7 @@ final class StaticResolverFactory extends NameResolver.Factory {
 
             @Override
             public String getServiceAuthority() {
-                return target.addresses().get(0).toString();
+                return target instanceof Target.Static fixed ? fixed.addresses().get(0).toString() : "localhost";
             }
 
             @Override
@@ -51,8 +58,15 @@ final class StaticResolverFactory extends NameResolver.Factory {
                 if (listener == null) {
                     return;
                 }
+                List<Target.HostAndPort> addresses;
+                try {
+                    addresses = target.resolve();
+                } catch (IOException e) {
+                    listener.onError(Status.UNAVAILABLE.withDescription(e.getMessage()));
+                    return;
+                }
                 List<EquivalentAddressGroup> groups = new ArrayList<>();
-                for (Target.HostAndPort address : target.addresses()) {
+                for (Target.HostAndPort address : addresses) {
                     InetSocketAddress socketAddress = new InetSocketAddress(address.host(), address.port());
                     if (socketAddress.isUnresolved()) {
                         listener.onError(Status.UNAVAILABLE.withDescription("cannot resolve " + address));
