@@ -5,8 +5,11 @@ requests are built byte by byte and responses decoded only as far as the benchma
 
     python3 grpc_raw.py seed 127.0.0.1:8001 100   # create todos until GetTodos returns exactly 100
     python3 grpc_raw.py count 127.0.0.1:8001      # how many todos GetTodos returns
+    python3 grpc_raw.py wait 127.0.0.1:8001 60    # call GetTodos until one is OK (exit 0) or 60 s pass (exit 1)
 """
+import socket
 import sys
+import time
 
 GET_TODOS = "/grpc.Todos/GetTodos"
 CREATE_TODO = "/grpc.Todos/CreateTodo"
@@ -71,6 +74,43 @@ def count_todos(response):
     return count
 
 
+def listening(address):
+    """True when something accepts TCP connections at host:port."""
+    host, port = address.rsplit(":", 1)
+    try:
+        with socket.create_connection((host, int(port)), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def first_ok(address, deadline, keep_trying=lambda: True):
+    """Calls GetTodos until one returns OK; returns the time it did, or None at the deadline (epoch
+    seconds) or once keep_trying() is false.
+
+    It waits for the port to accept connections first (polled every 2 ms): a gRPC channel that
+    starts before the server listens can hold its first call for seconds. Then short reconnect
+    backoff, but the default minimum connect timeout (20 s): gRPC core also uses
+    grpc.min_reconnect_backoff_ms as each connection attempt's deadline, which a throttled server
+    cannot meet."""
+    import grpc
+
+    while not listening(address):
+        if time.time() >= deadline or not keep_trying():
+            return None
+        time.sleep(0.002)
+    options = [("grpc.initial_reconnect_backoff_ms", 10), ("grpc.max_reconnect_backoff_ms", 50)]
+    with grpc.insecure_channel(address, options=options) as channel:
+        call = channel.unary_unary(GET_TODOS)
+        while time.time() < deadline and keep_trying():
+            try:
+                call(get_todos_request(), timeout=max(0.1, min(5.0, deadline - time.time())))
+                return time.time()
+            except grpc.RpcError:
+                time.sleep(0.005)
+    return None
+
+
 def unary(channel, method):
     # No serializers: the call sends and returns raw bytes.
     return channel.unary_unary(method)
@@ -79,9 +119,11 @@ def unary(channel, method):
 def main(argv):
     import grpc
 
-    if len(argv) < 3 or argv[1] not in ("seed", "count"):
+    if len(argv) < 3 or argv[1] not in ("seed", "count", "wait"):
         print(__doc__, file=sys.stderr)
         return 2
+    if argv[1] == "wait":
+        return 0 if first_ok(argv[2], time.time() + float(argv[3] if len(argv) > 3 else 60)) else 1
     with grpc.insecure_channel(argv[2]) as channel:
         get_todos = unary(channel, GET_TODOS)
         have = count_todos(get_todos(get_todos_request(), timeout=10))

@@ -91,6 +91,73 @@ start_todo_api() {
   SERVER_PID="$STARTED_PID"
 }
 
+free_port() { # a TCP port nothing listens on now, on 127.0.0.1
+  "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_server NAME COMMAND [ENV=VALUE...]: starts any Todos gRPC server, pinned to SERVER_CPU: todo-api
+# through its launcher, an older build's launcher, the Go original (a command that runs it in its
+# directory). COMMAND is split on spaces. Every one of them reads its address from SERVER_HOST and
+# SERVER_PORT and MongoDB's from DB_URI (todo-api) or DB_HOST/DB_PORT (the original), which
+# mongo_env gives. Waits (60 s at most) for its first OK GetTodos; sets PORT, METRICS_URL (todo-api's;
+# a server without one makes grpc_errors report "n/a"), SERVER_PID.
+start_server() {
+  local name="$1" metrics_port
+  server_words "$2"
+  shift 2
+  PORT="$(free_port)"
+  metrics_port="$(free_port)"
+  taskset -c "$SERVER_CPU" env SERVER_HOST=127.0.0.1 SERVER_PORT="$PORT" METRICS_HOST=127.0.0.1 \
+    METRICS_PORT="$metrics_port" "$@" "${SERVER_WORDS[@]}" >"$OUT/$name.log" 2>&1 &
+  SERVER_PID=$!
+  STARTED+=("$SERVER_PID")
+  METRICS_URL="http://127.0.0.1:$metrics_port/metrics"
+  "$PY" "$BENCH_DIR/grpc_raw.py" wait "127.0.0.1:$PORT" 60 \
+    || { echo "$name: no OK GetTodos within 60 s: ${SERVER_WORDS[*]}" >&2; tail -20 "$OUT/$name.log" >&2; exit 1; }
+}
+
+# server_words COMMAND: sets SERVER_WORDS to COMMAND split on spaces, its first word made absolute when
+# it is a relative path (the pod scripts run servers in a working directory of their own).
+server_words() {
+  read -r -a SERVER_WORDS <<<"$1"
+  if [[ "${SERVER_WORDS[0]}" == */* && "${SERVER_WORDS[0]}" != /* && -e "${SERVER_WORDS[0]}" ]]; then
+    SERVER_WORDS[0]="$(cd "$(dirname "${SERVER_WORDS[0]}")" && pwd)/$(basename "${SERVER_WORDS[0]}")"
+  fi
+}
+
+# servers_from_args NAME=COMMAND...: sets VARIANTS to the arguments (default: launcher=todo-api's
+# launcher), or exits 2 naming one that is not NAME=COMMAND.
+servers_from_args() {
+  local variant
+  VARIANTS=("$@")
+  ((${#VARIANTS[@]})) || VARIANTS=("launcher=$TODO_API_LAUNCHER")
+  for variant in "${VARIANTS[@]}"; do
+    [[ "$variant" =~ ^[A-Za-z0-9_.-]+=. ]] || { echo "$(basename "$0"): '$variant' is not NAME=COMMAND" >&2; exit 2; }
+  done
+}
+
+# alternate_runs FUNCTION LEGEND: runs FUNCTION NAME RUN COMMAND for every server of VARIANTS, RUNS
+# rounds of them in turn (A B C A B C ...), so the machine's drift hits them alike; collects the
+# line each prints in RESULTS[NAME] (one line a run) and reports it with LEGEND and the load.
+declare -A RESULTS
+alternate_runs() {
+  local run_one="$1" legend="$2" r variant name line
+  echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  for r in $(seq 1 "$RUNS"); do
+    for variant in "${VARIANTS[@]}"; do
+      name="${variant%%=*}"
+      line="$("$run_one" "$name" "$r" "${variant#*=}")"
+      RESULTS[$name]+="$line"$'\n'
+      echo "  $name run $r: $line ($legend; load $(cut -d' ' -f1 /proc/loadavg))" >&2
+    done
+  done
+}
+
+# The MongoDB stand-in's address in the environment variables both todo-api and the original read.
+mongo_env() {
+  echo "DB_TYPE=mongo DB_URI=$MONGO_URI DB_HOST=127.0.0.1 DB_PORT=${MONGO_URI##*:}"
+}
+
 start_ceiling() { # start_ceiling NAME EXECUTOR TODOS; sets PORT (the ceiling server has no metrics)
   METRICS_URL=""
   start_pinned "$SERVER_CPU" "$OUT/$1.log" 'ceiling-server ready:' \
@@ -120,21 +187,26 @@ H2LOAD_STREAMS="${H2LOAD_STREAMS:-16}"
 JAVA_USERS="${JAVA_USERS:-128}"
 JAVA_CHANNELS="${JAVA_CHANNELS:-shared:8}"
 
-grpc_errors() { # non-OK calls todo-api counted so far (0 for a server without metrics)
-  if [[ -n "${METRICS_URL:-}" ]]; then "$PY" "$BENCH_DIR/stats.py" grpc-errors "$METRICS_URL"; else echo 0; fi
+grpc_errors() { # non-OK calls todo-api counted so far (0 for a server without metrics: the ceiling; n/a when a scrape fails)
+  if [[ -n "${METRICS_URL:-}" ]]; then "$PY" "$BENCH_DIR/stats.py" grpc-errors "$METRICS_URL" 2>/dev/null || echo n/a; else echo 0; fi
 }
 
 # h2load_once PORT TAG -> "<req/s> <p50_ms> <p99_ms> <failed>", failed = HTTP failures + gRPC statuses
 # other than OK (h2load only sees HTTP; a gRPC error travels in the trailers of an HTTP 200).
 h2load_once() {
-  local port="$1" tag="$2" log="$OUT/h2load-$2.log" out="$OUT/h2load-$2.txt" rps failed errors_before
+  local port="$1" tag="$2" log="$OUT/h2load-$2.log" out="$OUT/h2load-$2.txt" rps failed errors_before errors_after
   errors_before="$(grpc_errors)"
   taskset -c "$LOAD_CPU" h2load -c "$H2LOAD_CONNECTIONS" -m "$H2LOAD_STREAMS" -D "$DURATION" --warm-up-time "$WARMUP" \
     -d "$GRPC_BODY" -H 'content-type: application/grpc' -H 'te: trailers' --log-file "$log" \
     "http://127.0.0.1:$port/grpc.Todos/GetTodos" >"$out" 2>&1 || true
   rps="$(sed -nE 's/^finished in [^,]+, ([0-9.]+) req\/s.*/\1/p' "$out")"
   failed="$(sed -nE 's/^requests: .* ([0-9]+) failed.*/\1/p' "$out")"
-  failed=$((${failed:-0} + $(grpc_errors) - errors_before))
+  errors_after="$(grpc_errors)"
+  if [[ "$errors_before" == n/a || "$errors_after" == n/a ]]; then
+    failed="${failed:-0}(http)"
+  else
+    failed=$((${failed:-0} + errors_after - errors_before))
+  fi
   echo "${rps:-nan} $("$PY" "$BENCH_DIR/stats.py" h2load-log "$log") $failed"
   rm -f "$log"
 }
@@ -175,7 +247,7 @@ locust_once() {
 locust_worker_once() {
   local port="$1" tag="$2" users="$3" prefix="$OUT/locust-worker-$2" master_port master worker first n i
   local t1 n1 e1 c1 t2 n2 e2 c2
-  master_port="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  master_port="$(free_port)"
   taskset -c "$LOAD_CPU" "$PY" -m locust -f "$ROOT/loadtest/locustfile.py" --master --master-bind-host 127.0.0.1 \
     --master-bind-port "$master_port" --headless --expect-workers 1 -u "$users" -r "$users" \
     -t "$((WARMUP + DURATION + 5))s" --host "127.0.0.1:$port" --csv "$prefix" --only-summary \

@@ -1,13 +1,16 @@
-"""One cold start of todo-api under load, timed from exec (used by pod-budget.sh).
+"""One cold start of a Todos server under load, timed from exec (used by pod-budget.sh).
 
     python3 pod_run.py --out PREFIX --seconds 60 --load-cpu 1 -- COMMAND...
 
-Starts COMMAND (todo-api, usually inside in-pod-budget) with SERVER_PORT=0, reads its gRPC port
-from the ready line, calls GetTodos until one returns OK, then runs h2load (16 connections x 16
-streams of GetTodos, pinned to --load-cpu) until --seconds after exec, and stops the service with
-SIGTERM. Writes PREFIX.json: seconds to the first OK call, req/s over the first 30 s and over each
-15 s window (all counted from exec), p50/p99 over the whole run, and failed calls (HTTP failures
-plus non-OK gRPC statuses from the service's own counters).
+Starts COMMAND (todo-api, an older build or the Go original, usually inside in-pod-budget) with
+SERVER_HOST/SERVER_PORT (and METRICS_HOST/METRICS_PORT) on free loopback ports, calls GetTodos
+until one returns OK, then runs h2load (16 connections x 16 streams of GetTodos, pinned to
+--load-cpu) until --seconds after exec, and stops the server with SIGTERM. Writes PREFIX.json:
+seconds to the first OK call and the CPU the server had used by then, req/s over the first 30 s and
+over each 15 s window (all counted from exec), p50/p99 over the whole run, and failed calls (HTTP
+failures, plus non-OK gRPC statuses from todo-api's own counters; a server without them, such as
+the original, reports HTTP failures only: "grpc_errors": null). todo-api's ready line, when there
+is one, adds the time and CPU at it.
 """
 import argparse
 import json
@@ -15,44 +18,45 @@ import math
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 
-import grpc
-
+from grpc_raw import first_ok
 from stats import grpc_errors, percentile
 
-READY = re.compile(r"todo-api ready: grpc=[^ ]*:(\d+) metrics=([^ ]+)")
+READY = re.compile(r"todo-api ready: ")
 WINDOW = 15
 
 
-def wait_ready(log_path, process, deadline):
-    while time.time() < deadline:
-        with open(log_path, errors="replace") as log:
-            match = READY.search(log.read())
-        if match:
-            return int(match.group(1)), match.group(2)
-        if process.poll() is not None:
-            raise SystemExit(f"todo-api exited with {process.returncode} before ready; see {log_path}")
-        time.sleep(0.002)
-    raise SystemExit(f"todo-api not ready within its deadline; see {log_path}")
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
-def first_ok(port, deadline):
-    # Short reconnect backoff, but the default minimum connect timeout (20 s): gRPC core also uses
-    # grpc.min_reconnect_backoff_ms as each connection attempt's deadline, which a throttled server
-    # cannot meet.
-    options = [("grpc.initial_reconnect_backoff_ms", 10), ("grpc.max_reconnect_backoff_ms", 50)]
-    with grpc.insecure_channel(f"127.0.0.1:{port}", options=options) as channel:
-        call = channel.unary_unary("/grpc.Todos/GetTodos")
-        while time.time() < deadline:
-            try:
-                call(b"", timeout=max(0.1, min(5.0, deadline - time.time())))
-                return time.time()
-            except grpc.RpcError:
-                time.sleep(0.005)
-    raise SystemExit("no OK GetTodos before the deadline")
+class ReadyLine(threading.Thread):
+    """Watches the log for todo-api's ready line (every 2 ms): seen = (time, CPU seconds used) then."""
+
+    def __init__(self, log_path, pid):
+        super().__init__(daemon=True)
+        self.log_path, self.pid, self.seen = log_path, pid, None
+        self.stopped = threading.Event()
+
+    def run(self):
+        while not self.stopped.is_set():
+            with open(self.log_path, errors="replace") as log:
+                if READY.search(log.read()):
+                    self.seen = (time.time(), cpu_seconds(self.pid))
+                    return
+            time.sleep(0.002)
+
+    def stop(self):
+        self.stopped.set()
+        self.join()
+
 
 
 def h2load(port, t_end, load_cpu, log_path, body_path):
@@ -132,27 +136,37 @@ def main():
     with open(body, "wb") as f:
         f.write(b"\x00\x00\x00\x00\x00")  # an uncompressed gRPC frame holding the empty grpc.Request
     log_path = args.out + ".log"
-    env = dict(os.environ, SERVER_HOST="127.0.0.1", SERVER_PORT="0", METRICS_HOST="127.0.0.1", METRICS_PORT="0")
+    port, metrics_port = free_port(), free_port()
+    env = dict(os.environ, SERVER_HOST="127.0.0.1", SERVER_PORT=str(port),
+               METRICS_HOST="127.0.0.1", METRICS_PORT=str(metrics_port))
     with open(log_path, "w") as log:
         t0 = time.time()
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+    result = {}
     try:
-        port, metrics = wait_ready(log_path, process, t0 + args.seconds)
-        t_ready, cpu_ready = time.time(), cpu_seconds(process.pid)
-        t_ok = first_ok(port, t0 + args.seconds)
+        ready = ReadyLine(log_path, process.pid)
+        ready.start()
+        t_ok = first_ok(f"127.0.0.1:{port}", t0 + args.seconds, keep_trying=lambda: process.poll() is None)
         cpu_ok = cpu_seconds(process.pid)
+        ready.stop()
+        if t_ok is None:
+            raise SystemExit(f"no OK GetTodos within {args.seconds} s (exit {process.poll()}); see {log_path}")
+        t_ready, cpu_ready = ready.seen if ready.seen else (None, None)
         h2load_log = args.out + ".h2load"
         h2load_out = h2load(port, t0 + args.seconds, args.load_cpu, h2load_log, body)
         with open(args.out + ".h2load.txt", "w") as f:
             f.write(h2load_out)
         result = summarize(t0, t_ok, args.seconds, h2load_log)
-        # Where the time to the first call goes: CPU seconds the service had used at its ready
-        # line and at the first OK call.
-        result.update(ready_s=round(t_ready - t0, 3), cpu_at_ready_s=round(cpu_ready, 3), cpu_at_first_ok_s=round(cpu_ok, 3))
+        # Where the time to the first call goes: CPU seconds the server had used at the first OK
+        # call (and at todo-api's ready line).
+        result.update(cpu_at_first_ok_s=round(cpu_ok, 3))
+        if t_ready is not None:
+            result.update(ready_s=round(t_ready - t0, 3), cpu_at_ready_s=round(cpu_ready, 3))
         try:
-            result["grpc_errors"] = int(grpc_errors(f"http://{metrics}/metrics"))
+            result["grpc_errors"] = int(grpc_errors(f"http://127.0.0.1:{metrics_port}/metrics"))
         except OSError:
-            result["grpc_errors"] = 0  # the service died (see exit); h2load counted what it saw
+            # No metrics endpoint (the original), or the server died (see exit): HTTP failures only.
+            result["grpc_errors"] = None
         os.remove(h2load_log)
     finally:
         if process.poll() is None:

@@ -1,7 +1,10 @@
-"""One markdown row per budget from pod_run.py's JSON and in-pod-budget's stats (used by pod-budget.sh).
+"""One markdown row per budget and server from pod_run.py's JSON and in-pod-budget's stats (used by pod-budget.sh).
 
     python3 pod_summary.py --header
     python3 pod_summary.py BUDGET LABEL PREFIX     (reads PREFIX-1.json, PREFIX-1.cgroup, PREFIX-2.json, ...)
+
+Medians over the runs; "failed" is HTTP failures plus todo-api's own non-OK counters, marked
+"(HTTP)" when a server has no such counters (the original).
 """
 import glob
 import json
@@ -9,8 +12,8 @@ import sys
 
 from stats import median
 
-COLUMNS = ["budget", "server", "runs", "first OK s", "req/s 0-30 s", "0-15 s", "15-30 s", "30-45 s", "45-60 s",
-           "p50 / p99 ms", "peak MiB", "OOM kills", "throttled periods", "failed"]
+COLUMNS = ["budget", "server", "runs", "first OK s", "CPU at first OK s", "req/s 0-30 s", "0-15 s", "15-30 s",
+           "30-45 s", "45-60 s", "p50 / p99 ms", "peak MiB", "OOM kills", "throttled periods", "failed"]
 
 
 def cgroup_stats(path):
@@ -56,11 +59,13 @@ def main(argv):
     peak = median([number(r.get("peak_bytes")) / 1048576 for r in runs])
     ooms = sum(int(number(r.get("oom_kills", 0)) or 0) for r in runs)
     throttled = med("throttled_periods") if all("throttled_periods" in r for r in runs) else float("nan")
-    failed = median([r["http_failed"] + r["grpc_errors"] for r in runs])
-    print(f"| {budget} | {label} | {len(runs)} | {fmt(med('first_ok_s'), 2)} | {fmt(med('rps_first_30s'))} | "
+    failed = median([r["http_failed"] + (r["grpc_errors"] or 0) for r in runs])
+    http_only = " (HTTP)" if any(r["grpc_errors"] is None for r in runs) else ""
+    print(f"| {budget} | {label} | {len(runs)} | {fmt(med('first_ok_s'), 2)} | {fmt(med('cpu_at_first_ok_s'), 2)} | "
+          + f"{fmt(med('rps_first_30s'))} | "
           + " | ".join(windows)
           + f" | {fmt(med('p50_ms'), 1)} / {fmt(med('p99_ms'), 1)} | {fmt(peak)} | {ooms} | {fmt(throttled)} | "
-          + f"{fmt(failed)} |")
+          + f"{fmt(failed)}{http_only} |")
     return 0
 
 

@@ -7,6 +7,7 @@
     python3 stats.py grpc-errors METRICS_URL       -> calls todo-api answered with neither OK nor CANCELLED
     python3 stats.py locust-csv FILE               -> "<p50_ms> <p99_ms>" of the Aggregated row of a Locust *_stats.csv
     python3 stats.py grpc-handled METRICS_URL      -> "<epoch_s> <calls> <errors>": grpc.Todos calls answered so far
+    python3 stats.py loadtest-totals FILE          -> "<req/s> <requests> <failures> <avg_ms> <p50_ms> <p99_ms> <max_ms> <errors>"
 """
 import csv
 import json
@@ -100,6 +101,13 @@ def main(argv):
         with open(argv[2], newline="") as file:
             row = next(r for r in csv.DictReader(file) if r["Name"] == "Aggregated")
         print("%s %s" % (row["50%"], row["99%"]))
+    elif command == "loadtest-totals":
+        with open(argv[2]) as file:
+            data = json.load(file)
+        t = data["total"]
+        errors = ",".join(f"{e['error']}:{e['occurrences']}" for e in data.get("errors", [])) or "-"
+        print("%.1f %d %d %.1f %.1f %.1f %.1f %s" % (t["requests_per_s"], t["requests"], t["failures"], t["avg_ms"],
+                                                    t["p50_ms"], t["p99_ms"], t["max_ms"], errors))
     elif command == "grpc-handled":
         print("%.3f %d %d" % grpc_handled(argv[2]))
     else:

@@ -20,6 +20,9 @@ import dev.todokube.bgkube.ConfigurationException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -34,11 +37,16 @@ import java.util.stream.Stream;
  * with {@code java -jar}) or a classes directory plus dependency jars and a main class, on a base
  * image. {@link #build} writes an image tarball (loadable with {@code docker load},
  * {@code kind load image-archive} or {@code minikube image load}); {@link #push} sends the image to
- * its registry.
+ * its registry. A jar started by a launcher gets the class/AOT cache its build trained beside it
+ * ({@link TrainedCache}), with the JVM that wrote the cache under {@code /app/jvm}: Jib runs nothing,
+ * so it cannot train one with the base image's JVM, and a cache maps only in the JVM that wrote it.
  */
 public final class JibBuilder implements ImageBuilder {
 
     private static final String APP_DIR = "/app";
+    private static final String JVM_DIR = APP_DIR + "/jvm";
+    /** Parts of a JDK that no running JVM reads: sources, C headers, manual pages, samples. */
+    private static final List<String> NOT_FOR_RUNNING = List.of("lib/src.zip", "include", "man", "demo", "sample", "jmods");
     /** How long the build steps still running after a failure may take to finish before they are cancelled. */
     private static final long STEPS_FINISH_TIMEOUT_SECONDS = 60;
 
@@ -125,7 +133,17 @@ public final class JibBuilder implements ImageBuilder {
 
     @Override
     public String describeBuild(ImageRef image) {
-        return "jib: " + app + " on " + baseImage + " -> " + tarball(image);
+        String cache = "";
+        if (launcher.isPresent()) {
+            try {
+                cache = TrainedCache.beside(app, new ArrayList<>())
+                        .map(trained -> " with its trained cache and the JVM that wrote it (" + trained.javaHome() + ")")
+                        .orElse(" without a trained cache");
+            } catch (IOException e) {
+                cache = " (its trained cache unreadable: " + e.getMessage() + ")";
+            }
+        }
+        return "jib: " + app + cache + " on " + baseImage + " -> " + tarball(image);
     }
 
     @Override
@@ -141,8 +159,10 @@ public final class JibBuilder implements ImageBuilder {
                 .setExecutorService(steps);
         cacheDirectory.ifPresent(dir -> containerizer.setBaseImageLayersCache(dir.resolve("base"))
                 .setApplicationLayersCache(dir.resolve("application")));
+        Path scratch = null;
         try {
-            containerBuilder().containerize(containerizer);
+            scratch = Files.createTempDirectory("bg-kube-jib");
+            containerBuilder(scratch).containerize(containerizer);
         } catch (RegistryException | ExecutionException e) {
             throw new ClusterException("jib: cannot build or push " + image + ": " + rootMessage(e), e);
         } catch (IOException | CacheDirectoryCreationException | InvalidImageReferenceException e) {
@@ -152,6 +172,20 @@ public final class JibBuilder implements ImageBuilder {
             throw new ClusterException("jib: interrupted while building " + image, e);
         } finally {
             finish(steps, image);
+            deleteQuietly(scratch);
+        }
+    }
+
+    private static void deleteQuietly(Path scratch) {
+        if (scratch == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(scratch)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            // A temporary directory left behind; nothing depends on it.
         }
     }
 
@@ -169,14 +203,19 @@ public final class JibBuilder implements ImageBuilder {
         }
     }
 
-    private JibContainerBuilder containerBuilder() throws IOException, InvalidImageReferenceException {
+    /** @param scratch a directory for files made for the image only (the cache descriptor) */
+    private JibContainerBuilder containerBuilder(Path scratch) throws IOException, InvalidImageReferenceException {
         ImageReference base = "scratch".equals(baseImage) ? ImageReference.scratch() : ImageReference.parse(baseImage);
         if (Files.isRegularFile(app)) {
             String jarInImage = APP_DIR + "/" + app.getFileName();
-            JibContainerBuilder container = Jib.from(base).addLayer(List.of(app), APP_DIR);
             if (launcher.isEmpty()) {
-                return container.setEntrypoint("java", "-jar", jarInImage);
+                return Jib.from(base).addLayer(List.of(app), APP_DIR).setEntrypoint("java", "-jar", jarInImage);
             }
+            // The jar keeps its modification time: a trained cache maps only beside the very jar it was trained with.
+            JibContainerBuilder container = Jib.from(base).addFileEntriesLayer(FileEntriesLayer.builder().setName("app")
+                    .addEntry(app, AbsoluteUnixPath.get(jarInImage), FilePermissions.DEFAULT_FILE_PERMISSIONS, modified(app))
+                    .build());
+            addTrainedCache(container, scratch);
             // The launcher finds the jar as ../<jar> from its own directory.
             AbsoluteUnixPath script = AbsoluteUnixPath.get(APP_DIR + "/bin/" + launcher.get().getFileName());
             return container.addFileEntriesLayer(FileEntriesLayer.builder().setName("launcher")
@@ -190,6 +229,56 @@ public final class JibBuilder implements ImageBuilder {
             }
         }
         return java.setMainClass(mainClass.orElseThrow()).toContainerBuilder();
+    }
+
+    /**
+     * The cache, its descriptor (naming the JVM and the cache at their image paths) and the JVM
+     * that wrote it, as the launcher expects them beside the jar; or, without one, a line saying
+     * the image starts without a cache.
+     */
+    private void addTrainedCache(JibContainerBuilder container, Path scratch) throws IOException {
+        List<String> why = new ArrayList<>();
+        Optional<TrainedCache> found = TrainedCache.beside(app, why);
+        if (found.isEmpty()) {
+            log.accept("jib: the image has no class/AOT cache: " + String.join("; ", why)
+                    + "; it starts as with TODO_API_CACHE=off (bench/README.md, \"Pod budget\")");
+            return;
+        }
+        TrainedCache cache = found.get();
+        FileEntriesLayer.Builder jvm = FileEntriesLayer.builder().setName("jvm");
+        try (Stream<Path> files = Files.walk(cache.javaHome())) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                Path relative = cache.javaHome().relativize(file);
+                if (NOT_FOR_RUNNING.stream().noneMatch(part -> relative.startsWith(part))) {
+                    jvm.addEntry(file, AbsoluteUnixPath.get(JVM_DIR + "/" + relative.toString().replace('\\', '/')),
+                            permissions(file), modified(file));
+                }
+            }
+        }
+        String cacheInImage = APP_DIR + "/" + cache.cacheFile().getFileName();
+        Path descriptor = Files.writeString(scratch.resolve(cache.descriptor().getFileName()),
+                cache.descriptorIn(JVM_DIR + "/bin/java", cacheInImage));
+        container.addFileEntriesLayer(jvm.build())
+                .addFileEntriesLayer(FileEntriesLayer.builder().setName("cache")
+                        .addEntry(cache.cacheFile(), AbsoluteUnixPath.get(cacheInImage),
+                                FilePermissions.DEFAULT_FILE_PERMISSIONS, modified(cache.cacheFile()))
+                        .addEntry(descriptor, AbsoluteUnixPath.get(APP_DIR + "/" + cache.descriptor().getFileName()),
+                                FilePermissions.DEFAULT_FILE_PERMISSIONS, modified(cache.descriptor()))
+                        .build());
+        log.accept("jib: the image gets the trained cache " + cache.cacheFile() + " and the JVM that wrote it ("
+                + cache.javaHome() + ") under " + JVM_DIR);
+    }
+
+    private static Instant modified(Path file) throws IOException {
+        return Files.getLastModifiedTime(file).toInstant();
+    }
+
+    private static FilePermissions permissions(Path file) throws IOException {
+        try {
+            return FilePermissions.fromPosixFilePermissions(Files.getPosixFilePermissions(file));
+        } catch (UnsupportedOperationException e) {
+            return Files.isExecutable(file) ? FilePermissions.fromOctalString("755") : FilePermissions.DEFAULT_FILE_PERMISSIONS;
+        }
     }
 
     private void jibLog(LogEvent event) {

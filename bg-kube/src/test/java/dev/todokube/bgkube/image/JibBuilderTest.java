@@ -6,12 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.todokube.bgkube.ClusterException;
 import dev.todokube.bgkube.ConfigurationException;
 import dev.todokube.bgkube.testing.LocalRegistry;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.jar.Attributes;
@@ -20,6 +27,9 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,10 +83,7 @@ class JibBuilderTest {
 
     @Test
     void aLauncherBesideTheJarBecomesTheEntrypoint() throws Exception {
-        Path jar = runnableJar(dir.resolve("todo-api.jar"));
-        Path script = Files.writeString(dir.resolve("todo-api"), "#!/bin/sh\nexec java -jar \"$(dirname \"$0\")/../todo-api.jar\"\n");
-        JibBuilder builder = new JibBuilder(jar, Optional.empty(), Optional.empty(), Optional.of(script), "scratch",
-                Registries.resolve("any"), true, dir.resolve("out"), Optional.of(dir.resolve("cache")), log::add);
+        JibBuilder builder = launched(runnableJar(dir.resolve("todo-api.jar")));
         ImageRef image = new ImageRef(registry.host() + "/team/launched", "1764000001");
 
         builder.push(image);
@@ -86,6 +93,76 @@ class JibBuilderTest {
         String config = blob("team/launched", configDigest(manifest.body()));
         assertThat(config).contains("\"Entrypoint\":[\"/app/bin/todo-api\"]");
         assertThat(manifest.body()).as("the jar's layer and the launcher's").containsPattern("(?s)layers.*digest.*digest");
+    }
+
+    /**
+     * The cache todo-api's build trains beside its jar goes into the image with the JVM that wrote
+     * it, at the paths the launcher looks for, and the jar keeps its modification time: a cache maps
+     * only in that JVM and beside that very jar (bench/README.md: the image without it starts like
+     * TODO_API_CACHE=off).
+     */
+    @Test
+    void aTrainedCacheBesideTheJarGoesInWithTheJvmThatWroteIt() throws Exception {
+        Path jar = runnableJar(dir.resolve("todo-api.jar"));
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.parse("2026-12-01T10:00:00Z")));
+        Path java = Files.writeString(Files.createDirectories(dir.resolve("jdk/bin")).resolve("java"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(Files.createDirectories(dir.resolve("jdk/lib")).resolve("modules"), "the JDK's classes");
+        Files.writeString(dir.resolve("jdk/lib/src.zip"), "sources no JVM reads");
+        Path aot = Files.writeString(dir.resolve("todo-api.aot"), "classes and profiles");
+        Files.writeString(dir.resolve("todo-api.cache"), java + "\n-XX:AOTCache=" + aot
+                + " --enable-native-access=ALL-UNNAMED -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0\n");
+        JibBuilder builder = launched(jar);
+        ImageRef image = new ImageRef(registry.host() + "/team/cached", "1");
+
+        builder.build(image);
+
+        Map<String, TarArchiveEntry> files = new HashMap<>();
+        Map<String, String> texts = new HashMap<>();
+        imageFiles(builder.tarball(image), files, texts);
+        assertThat(files).containsKeys("app/todo-api.jar", "app/todo-api.aot", "app/jvm/bin/java", "app/jvm/lib/modules",
+                "app/bin/todo-api").doesNotContainKey("app/jvm/lib/src.zip");
+        assertThat(files.get("app/jvm/bin/java").getMode() & 0777).isEqualTo(0755);
+        assertThat(files.get("app/todo-api.jar").getModTime().toInstant()).isEqualTo(Instant.parse("2026-12-01T10:00:00Z"));
+        assertThat(texts.get("app/todo-api.cache")).isEqualTo("/app/jvm/bin/java\n-XX:AOTCache=/app/todo-api.aot"
+                + " --enable-native-access=ALL-UNNAMED -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0\n");
+        assertThat(files.get("app/todo-api.cache").getModTime()).as("newer than the jar, as the launcher wants it")
+                .isAfter(files.get("app/todo-api.jar").getModTime());
+        assertThat(log).anyMatch(line -> line.startsWith("jib: the image gets the trained cache " + aot));
+    }
+
+    @Test
+    void withoutATrainedCacheTheImageSaysItStartsWithoutOne() throws Exception {
+        JibBuilder builder = launched(runnableJar(dir.resolve("todo-api.jar")));
+        ImageRef image = new ImageRef(registry.host() + "/team/uncached", "1");
+
+        builder.build(image);
+
+        Map<String, TarArchiveEntry> files = new HashMap<>();
+        imageFiles(builder.tarball(image), files, new HashMap<>());
+        assertThat(files).containsKeys("app/todo-api.jar", "app/bin/todo-api").doesNotContainKey("app/jvm/bin/java");
+        assertThat(log).anyMatch(line -> line.startsWith("jib: the image has no class/AOT cache: no trained cache beside the jar"));
+    }
+
+    /** Every file of every layer of an image tarball (Jib's docker-load format), and the text of the small ones. */
+    private static void imageFiles(Path tarball, Map<String, TarArchiveEntry> files, Map<String, String> texts) throws IOException {
+        try (TarArchiveInputStream image = new TarArchiveInputStream(Files.newInputStream(tarball))) {
+            for (TarArchiveEntry blob = image.getNextEntry(); blob != null; blob = image.getNextEntry()) {
+                if (!blob.getName().endsWith(".tar.gz")) {
+                    continue;
+                }
+                TarArchiveInputStream layer = new TarArchiveInputStream(new GZIPInputStream(new ByteArrayInputStream(image.readAllBytes())));
+                for (TarArchiveEntry file = layer.getNextEntry(); file != null; file = layer.getNextEntry()) {
+                    if (file.isFile()) {
+                        String name = file.getName().replaceFirst("^/", "");
+                        files.put(name, file);
+                        if (file.getSize() < 4096) {
+                            texts.put(name, new String(layer.readAllBytes(), StandardCharsets.UTF_8));
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Test
@@ -156,6 +233,13 @@ class JibBuilderTest {
         assertThatThrownBy(() -> builder(dir.resolve("classes"), Optional.empty(), Optional.empty(), "scratch"))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("give --jib-main-class");
+    }
+
+    /** A builder of {@code jar} started by a launcher script named todo-api, from scratch. */
+    private JibBuilder launched(Path jar) throws IOException {
+        Path script = Files.writeString(dir.resolve("todo-api"), "#!/bin/sh\nexec java -jar \"$(dirname \"$0\")/../todo-api.jar\"\n");
+        return new JibBuilder(jar, Optional.empty(), Optional.empty(), Optional.of(script), "scratch",
+                Registries.resolve("any"), true, dir.resolve("out"), Optional.of(dir.resolve("cache")), log::add);
     }
 
     private JibBuilder builder(Path app, Optional<Path> libs, Optional<String> mainClass, String base) {

@@ -4,23 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.todokube.testkit.process.ChildProcess;
 import dev.todokube.testkit.process.ProjectJars;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * todo-api/bin/todo-api, the launcher the images and the experiment use: it maps the class/AOT
- * cache the build trained beside the jar, sizes the JVM to the pod budget it finds in its cgroup,
- * and fails clearly without a jar; and bin/train-cache rejects bad arguments.
+ * cache the build trained beside the jar, sizes the JVM to the pod budget it finds in its cgroup
+ * (and says why it cannot when a controller is missing), passes JAVA_OPTS on word for word, and
+ * fails clearly without a jar; and bin/train-cache rejects bad arguments.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LauncherTest {
@@ -47,7 +51,52 @@ class LauncherTest {
             assertThat(server.output())
                     .as("the service's and Netty's classes come from the cache")
                     .containsPattern("dev\\.todokube\\.api\\.server\\.TodoApiServer source: shared objects file")
-                    .containsPattern("io\\.grpc\\.netty\\.shaded\\.io\\.netty\\.channel\\.\\S+ source: shared objects file");
+                    .containsPattern("io\\.netty\\.channel\\.\\S+ source: shared objects file")
+                    .as("the cache holds what serving loads, not the training client's classes (it loads them all at start)")
+                    .doesNotContain("dev.todokube.api.training.CallMix source: shared objects file")
+                    .doesNotContain("io.grpc.netty.NettyChannelBuilder source: shared objects file");
+        }
+    }
+
+    /**
+     * The layout of bg-kube's Jib image: the jar, the cache and the JVM that trained it under other
+     * directories (here hard links, or copies across file systems), the jar's modification time
+     * kept. The JVM must map the cache there, or refuse to start (AOTMode=on).
+     */
+    @Test
+    void theCacheMapsWithTheJarAndItsJvmMovedAsTheJibImageLaysThemOut() throws Exception {
+        Path built = ProjectJars.todoApi();
+        List<String> descriptor = Files.readAllLines(built.resolveSibling("todo-api.cache"));
+        Path javaHome = Path.of(descriptor.get(0)).getParent().getParent();
+        Path app = Files.createDirectories(dir.resolve("app/bin"));
+        linkOrCopy(built, dir.resolve("app/todo-api.jar"));
+        linkOrCopy(built.resolveSibling("todo-api.aot"), dir.resolve("app/todo-api.aot"));
+        Files.copy(ProjectJars.todoApiLauncher(), app.resolve("todo-api"), StandardCopyOption.COPY_ATTRIBUTES);
+        try (Stream<Path> files = Files.walk(javaHome)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path target = dir.resolve("app/jvm").resolve(javaHome.relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                linkOrCopy(file, target);
+            }
+        }
+        Files.writeString(dir.resolve("app/todo-api.cache"), dir.resolve("app/jvm/bin/java") + "\n"
+                + descriptor.get(1).replaceAll("-XX:AOTCache=\\S+", "-XX:AOTCache=" + dir.resolve("app/todo-api.aot")) + "\n");
+
+        ProcessResult result = run(List.of(app.resolve("todo-api").toString(), "--version"),
+                Map.of("JAVA_OPTS", "-XX:AOTMode=on"), dir);
+
+        assertThat(result.exit()).as(result.output()).isZero();
+        assertThat(result.output()).contains("todo-api ");
+        assertThat(run(List.of(app.resolve("todo-api").toString()), Map.of("TODO_API_PRINT_COMMAND", "1"), dir).output())
+                .as("the launcher runs the moved JVM with the moved cache")
+                .contains("'" + dir.resolve("app/jvm/bin/java") + "'", "'-XX:AOTCache=" + dir.resolve("app/todo-api.aot") + "'");
+    }
+
+    private static void linkOrCopy(Path source, Path target) throws IOException {
+        try {
+            Files.createLink(target, source);
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
         }
     }
 
@@ -57,7 +106,9 @@ class LauncherTest {
         assertThat(small).contains("-XX:TieredStopAtLevel=1", "-XX:MaxRAMPercentage=30", "-XX:+UseSerialGC",
                 "-XX:+ExitOnOutOfMemoryError");
         String large = launcherCommand(List.of("--cpu", "2", "--memory", "1Gi"));
-        assertThat(large).contains("-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC").doesNotContain("TieredStopAtLevel");
+        assertThat(large).contains("-XX:MaxRAMPercentage=65", "-XX:+UseSerialGC").doesNotContain("TieredStopAtLevel");
+        assertThat(large).as("direct buffers capped at a tenth of the limit above 256Mi too, so the heap and they fit it")
+                .contains("'-XX:MaxDirectMemorySize=107374182'");
         assertThat(launcherCommand(List.of("--cpu", "2", "--memory", "128Mi"))).as("C2's memory does not fit 128Mi")
                 .contains("-XX:TieredStopAtLevel=1", "-XX:MaxRAMPercentage=30");
         assertThat(launcherCommand(List.of("--cpu", "2", "--memory", "256Mi"))).contains("-XX:MaxRAMPercentage=30")
@@ -86,6 +137,42 @@ class LauncherTest {
         return printed.output();
     }
 
+    /**
+     * A cgroup without the cpu controller (rootless Podman, a systemd user slice): the launcher used
+     * to exit 1 without a word. Simulated with a private mount namespace (as root) whose cgroup
+     * filesystem holds only a memory hierarchy with a 1Gi limit.
+     */
+    @Test
+    void startsWithTheJvmsDefaultsAndSaysWhyWhenTheCgroupHasNoCpuController() throws Exception {
+        String onlyMemory = "mount -t tmpfs todo-api-test /sys/fs/cgroup && mkdir /sys/fs/cgroup/memory"
+                + " && echo 1073741824 > /sys/fs/cgroup/memory/memory.limit_in_bytes && exec \"$0\"";
+        ProcessResult result = run(List.of("unshare", "--mount", "sh", "-c", onlyMemory,
+                ProjectJars.todoApiLauncher().toString()), Map.of("TODO_API_PRINT_COMMAND", "1"));
+
+        assertThat(result.exit()).as(result.output()).isZero();
+        assertThat(result.output()).contains("todo-api: no CPU quota applied: this process's cgroup has no cpu controller"
+                        + " (cpu.cfs_quota_us not found); the JVM's defaults apply")
+                .as("the memory limit still applies").contains("'-XX:MaxRAMPercentage=65'")
+                .as("no quota, so not the small-quota compiler choice").doesNotContain("TieredStopAtLevel");
+    }
+
+    /** JAVA_OPTS used to be split on every space and glob-expanded against the working directory. */
+    @Test
+    void javaOptsAreSplitLikeAShellCommandLineAndNeverGlobbed() throws Exception {
+        Files.writeString(dir.resolve("a-file-a-glob-would-match"), "");
+        ProcessResult result = run(List.of(ProjectJars.todoApiLauncher().toString()),
+                Map.of("JAVA_OPTS", "'-Dtodo.words=two words' -Dtodo.glob=* \"-Dtodo.quote=it's\" -XshowSettings:properties -version"),
+                dir);
+
+        assertThat(result.exit()).as(result.output()).isZero();
+        assertThat(result.output()).contains("todo.words = two words", "todo.glob = *", "todo.quote = it's");
+
+        ProcessResult unmatched = run(List.of(ProjectJars.todoApiLauncher().toString()),
+                Map.of("JAVA_OPTS", "-Dtodo.words='two words"), dir);
+        assertThat(unmatched.exit()).isEqualTo(2);
+        assertThat(unmatched.output().strip()).isEqualTo("todo-api: JAVA_OPTS has an unmatched quote: -Dtodo.words='two words");
+    }
+
     @Test
     void missingJarIsOneClearErrorWithExitCode2() throws Exception {
         ProcessResult result = run(List.of(ProjectJars.todoApiLauncher().toString()),
@@ -111,7 +198,11 @@ class LauncherTest {
     }
 
     private static ProcessResult run(List<String> command, Map<String, String> env) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        return run(command, env, Path.of("").toAbsolutePath());
+    }
+
+    private static ProcessResult run(List<String> command, Map<String, String> env, Path workingDirectory) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(workingDirectory.toFile());
         builder.environment().putAll(env);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -48,7 +48,7 @@ final class UserOptions {
     Path caFile;
 
     @Option(names = "--channels", paramLabel = "MODE", defaultValue = "per-user",
-            description = "per-user (one channel per user) or shared:N (a pool of N channels) (default: ${DEFAULT-VALUE}).")
+            description = "per-user (one channel per user, to every server), connection-per-user (one connection per user, to one server) or shared:N (a pool of N channels) (default: ${DEFAULT-VALUE}).")
     String channels;
 
     UserProfile profile() {

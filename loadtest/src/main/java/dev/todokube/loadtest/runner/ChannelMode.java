@@ -1,13 +1,28 @@
 package dev.todokube.loadtest.runner;
 
-/** How users share connections: each its own channel, or a fixed pool assigned round-robin. */
+/**
+ * How users share connections: each its own channel (to every address, or to one), or a fixed pool
+ * assigned round-robin.
+ */
 public sealed interface ChannelMode {
 
-    /** One channel (so at least one connection per address) per user, as the original's Python client. */
+    /** One channel per user, connected to every address (so one connection per user and address). */
     record PerUser() implements ChannelMode {
         @Override
         public String toString() {
             return "per-user";
+        }
+    }
+
+    /**
+     * One channel per user holding one connection to one server, as the original's Python clients
+     * behind a Kubernetes Service had: user i connects to address i mod N of a static list (the next
+     * ones only while it is down); on a DNS name each user picks one address at random.
+     */
+    record ConnectionPerUser() implements ChannelMode {
+        @Override
+        public String toString() {
+            return "connection-per-user";
         }
     }
 
@@ -26,7 +41,7 @@ public sealed interface ChannelMode {
     }
 
     /**
-     * Parses {@code per-user} or {@code shared:N}.
+     * Parses {@code per-user}, {@code connection-per-user} or {@code shared:N}.
      *
      * @throws IllegalArgumentException naming the value
      */
@@ -35,6 +50,9 @@ public sealed interface ChannelMode {
         if (spec.equals("per-user")) {
             return new PerUser();
         }
+        if (spec.equals("connection-per-user")) {
+            return new ConnectionPerUser();
+        }
         if (spec.startsWith("shared:")) {
             try {
                 return new Shared(Integer.parseInt(spec.substring("shared:".length())));
@@ -42,6 +60,6 @@ public sealed interface ChannelMode {
                 throw new IllegalArgumentException("channels '" + text + "': the pool size is not a whole number");
             }
         }
-        throw new IllegalArgumentException("channels '" + text + "' is not per-user or shared:N");
+        throw new IllegalArgumentException("channels '" + text + "' is not per-user, connection-per-user or shared:N");
     }
 }

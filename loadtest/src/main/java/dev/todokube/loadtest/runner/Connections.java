@@ -14,13 +14,19 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Channels to the target for the users: one per user, or a shared pool. Every channel resolves
- * all addresses of the target and balances calls round-robin over them.
+ * Channels to the target for the users: one per user, or a shared pool. A channel resolves all
+ * addresses of the target and balances calls round-robin over them, except in connection-per-user
+ * mode, where each user's channel keeps one connection to one of them (pick_first).
  */
 public final class Connections implements AutoCloseable {
+
+    private static final Map<String, ?> ROUND_ROBIN = policy("round_robin", Map.of());
+    private static final Map<String, ?> PICK_FIRST = policy("pick_first", Map.of());
+    private static final Map<String, ?> SHUFFLED_PICK_FIRST = policy("pick_first", Map.of("shuffleAddressList", true));
 
     private final Target target;
     private final ChannelCredentials credentials;
@@ -38,7 +44,7 @@ public final class Connections implements AutoCloseable {
         this.credentials = credentials(transport);
         if (mode instanceof ChannelMode.Shared pool) {
             for (int i = 0; i < pool.size(); i++) {
-                shared.add(newChannel());
+                shared.add(newChannel(target, ROUND_ROBIN));
             }
         }
     }
@@ -87,7 +93,7 @@ public final class Connections implements AutoCloseable {
     public synchronized boolean connectAhead(int users, Duration timeout) throws InterruptedException {
         if (mode instanceof ChannelMode.PerUser) {
             for (int i = 0; i < users; i++) {
-                openedAhead.add(newChannel());
+                openedAhead.add(newChannel(target, ROUND_ROBIN));
             }
         }
         return awaitReady(mode instanceof ChannelMode.Shared ? shared : List.copyOf(openedAhead), timeout);
@@ -98,8 +104,13 @@ public final class Connections implements AutoCloseable {
         if (mode instanceof ChannelMode.Shared) {
             return shared.get(userIndex % shared.size());
         }
+        if (mode instanceof ChannelMode.ConnectionPerUser) {
+            return target instanceof Target.Static fixed
+                    ? newChannel(fixed.rotatedBy(userIndex), PICK_FIRST)
+                    : newChannel(target, SHUFFLED_PICK_FIRST);
+        }
         ManagedChannel ahead = openedAhead.poll();
-        return ahead != null ? ahead : newChannel();
+        return ahead != null ? ahead : newChannel(target, ROUND_ROBIN);
     }
 
     /** Closes a per-user channel; shared channels stay open until {@link #close}. */
@@ -127,19 +138,25 @@ public final class Connections implements AutoCloseable {
     // nameResolverFactory is deprecated in favour of a global NameResolverRegistry; a per-channel
     // factory keeps this tool free of process-wide state.
     @SuppressWarnings("deprecation")
-    private ManagedChannel newChannel() {
+    private ManagedChannel newChannel(Target to, Map<String, ?> serviceConfig) {
         ManagedChannelBuilder<?> builder;
-        if (target instanceof Target.Listed listed) {
+        if (to instanceof Target.Listed listed) {
             builder = Grpc.newChannelBuilder(AddressListResolverFactory.channelTarget(), credentials)
                     .nameResolverFactory(new AddressListResolverFactory(listed));
         } else {
-            builder = Grpc.newChannelBuilder(target.toString(), credentials);
+            builder = Grpc.newChannelBuilder(to.toString(), credentials);
         }
         return builder
-                .defaultLoadBalancingPolicy("round_robin")
+                .defaultServiceConfig(serviceConfig)
                 .directExecutor()
                 .userAgent("todokube-loadtest")
                 .build();
+    }
+
+    // A service config that names the load balancing policy (and its settings): the one way to give
+    // pick_first its address shuffling.
+    private static Map<String, ?> policy(String name, Map<String, ?> settings) {
+        return Map.of("loadBalancingConfig", List.of(Map.of(name, settings)));
     }
 
     private static ChannelCredentials credentials(Transport transport) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +36,13 @@ public sealed interface Target {
             if (addresses.isEmpty()) {
                 throw new IllegalArgumentException("no address");
             }
+        }
+
+        /** The same addresses starting at index {@code first} mod their count: user i's first choice is address i. */
+        public Static rotatedBy(int first) {
+            List<HostAndPort> rotated = new ArrayList<>(addresses);
+            Collections.rotate(rotated, -Math.floorMod(first, addresses.size()));
+            return new Static(rotated);
         }
 
         @Override

@@ -53,8 +53,17 @@ class TargetTest {
     @Test
     void parsesChannelModes() {
         assertThat(ChannelMode.parse("per-user")).isEqualTo(new ChannelMode.PerUser());
+        assertThat(ChannelMode.parse("connection-per-user")).isEqualTo(new ChannelMode.ConnectionPerUser());
         assertThat(ChannelMode.parse("shared:4")).isEqualTo(new ChannelMode.Shared(4));
         assertThatThrownBy(() -> ChannelMode.parse("shared:0")).hasMessageContaining("at least 1");
-        assertThatThrownBy(() -> ChannelMode.parse("pooled")).hasMessageContaining("per-user or shared:N");
+        assertThatThrownBy(() -> ChannelMode.parse("pooled")).hasMessageContaining("per-user, connection-per-user or shared:N");
+    }
+
+    @Test
+    void rotatesAStaticListSoUserIStartsAtAddressI() {
+        Target.Static three = (Target.Static) Target.parse("a:1,b:2,c:3");
+        assertThat(three.rotatedBy(0)).isEqualTo(three);
+        assertThat(three.rotatedBy(1).toString()).isEqualTo("b:2,c:3,a:1");
+        assertThat(three.rotatedBy(5).toString()).isEqualTo("c:3,a:1,b:2");
     }
 }

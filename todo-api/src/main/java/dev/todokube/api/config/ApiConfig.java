@@ -16,7 +16,7 @@ public record ApiConfig(
         String mongoUri,
         String dbName,
         Duration dbTimeout,
-        int storeThreads,
+        int dbPoolSize,
         int storeQueueSize,
         List<String> authTokens,
         Optional<TlsFiles> tls,

@@ -211,7 +211,7 @@ public final class ConfigLoader {
                 mongoUri,
                 dbName,
                 dbTimeout,
-                storeThreads(v.get(ConfigKey.STORE_THREADS)),
+                dbPoolSize(v.get(ConfigKey.DB_POOL_SIZE)),
                 positiveInt(v.get(ConfigKey.STORE_QUEUE_SIZE), "a queue size"),
                 tokens(v.get(ConfigKey.AUTH_TOKENS)),
                 tls(v.get(ConfigKey.TLS_CERT_FILE), v.get(ConfigKey.TLS_KEY_FILE), workingDirectory),
@@ -256,15 +256,15 @@ public final class ConfigLoader {
     }
 
     /**
-     * {@code auto}: 4 per processor the JVM sees (it follows the container's CPU quota). More
-     * threads than that only compete with the JIT compiler under a small quota: in a 100m pod, 32
-     * store threads cut the first minute's throughput by a quarter (bench/README.md, "Pod budget").
+     * {@code auto}: 8 per processor the JVM sees (it follows the container's CPU quota). Each
+     * connection costs a handshake (and with credentials an authentication) when it opens, which a
+     * small CPU quota feels, and memory on the MongoDB server.
      */
-    private static int storeThreads(SourcedValue value) {
+    private static int dbPoolSize(SourcedValue value) {
         if (value.raw().trim().equalsIgnoreCase("auto")) {
-            return 4 * Runtime.getRuntime().availableProcessors();
+            return 8 * Runtime.getRuntime().availableProcessors();
         }
-        return positiveInt(value, "a thread count (or auto)");
+        return positiveInt(value, "a connection count (or auto)");
     }
 
     private static int positiveInt(SourcedValue value, String what) {

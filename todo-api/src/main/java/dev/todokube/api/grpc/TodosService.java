@@ -1,6 +1,5 @@
 package dev.todokube.api.grpc;
 
-import dev.todokube.api.store.Page;
 import dev.todokube.api.store.PageRequest;
 import dev.todokube.api.store.Todo;
 import dev.todokube.api.store.TodoFields;
@@ -29,26 +28,27 @@ public final class TodosService extends TodosGrpc.TodosImplBase {
     // The memory store returns the same list until it changes; so does GetTodos' Response then.
     private volatile AllTodos lastAll = new AllTodos(List.of(), Response.getDefaultInstance());
 
-    public TodosService(TodoStore store, StoreExecutor executor) {
+    /** @param maxInFlight store calls that may run at once; beyond: UNAVAILABLE "server overloaded" */
+    public TodosService(TodoStore store, int maxInFlight) {
         this.store = store;
-        this.calls = new StoreCalls(executor);
+        this.calls = new StoreCalls(maxInFlight);
     }
 
     @Override
     public void getTodos(Request request, StreamObserver<Response> observer) {
-        calls.run(observer, () -> request, r -> allTodos());
+        calls.run(observer, () -> request, r -> store.all(), this::allTodos);
     }
 
     @Override
     public void createTodo(CreateTodoRequest request, StreamObserver<Response.Todo> observer) {
         calls.run(observer,
                 () -> new TodoFields(request.getTitle(), request.getTag(), request.getPriority()),
-                fields -> toProto(store.create(fields)));
+                store::create, TodosService::toProto);
     }
 
     @Override
     public void getTodo(GetTodoRequest request, StreamObserver<Response.Todo> observer) {
-        calls.run(observer, () -> TodoId.parse("id", request.getId()), id -> toProto(store.get(id)));
+        calls.run(observer, () -> TodoId.parse("id", request.getId()), store::get, TodosService::toProto);
     }
 
     @Override
@@ -57,32 +57,27 @@ public final class TodosService extends TodosGrpc.TodosImplBase {
                         request.hasTitle() ? Optional.of(request.getTitle()) : Optional.empty(),
                         request.hasTag() ? Optional.of(request.getTag()) : Optional.empty(),
                         request.hasPriority() ? Optional.of(request.getPriority()) : Optional.empty())),
-                update -> toProto(store.update(update.id(), update.patch())));
+                update -> store.update(update.id(), update.patch()), TodosService::toProto);
     }
 
     @Override
     public void deleteTodo(DeleteTodoRequest request, StreamObserver<DeleteTodoResponse> observer) {
-        calls.run(observer, () -> TodoId.parse("id", request.getId()), id -> {
-            store.delete(id);
-            return DeleteTodoResponse.getDefaultInstance();
-        });
+        calls.run(observer, () -> TodoId.parse("id", request.getId()), store::delete,
+                deleted -> DeleteTodoResponse.getDefaultInstance());
     }
 
     @Override
     public void listTodos(ListTodosRequest request, StreamObserver<ListTodosResponse> observer) {
         calls.run(observer,
                 () -> PageRequest.parse(request.getTag(), request.getPageSize(), request.getPageToken()),
-                pageRequest -> {
-                    Page page = store.list(pageRequest);
-                    return ListTodosResponse.newBuilder()
-                            .addAllTodos(toProto(page.todos()))
-                            .setNextPageToken(page.nextPageToken().orElse(""))
-                            .build();
-                });
+                store::list,
+                page -> ListTodosResponse.newBuilder()
+                        .addAllTodos(toProto(page.todos()))
+                        .setNextPageToken(page.nextPageToken().orElse(""))
+                        .build());
     }
 
-    private Response allTodos() {
-        List<Todo> todos = store.all();
+    private Response allTodos(List<Todo> todos) {
         AllTodos last = lastAll;
         if (last.todos() == todos) {
             return last.response();

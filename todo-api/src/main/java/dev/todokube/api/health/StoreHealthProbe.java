@@ -6,9 +6,12 @@ import dev.todokube.proto.TodosGrpc;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * whole server ("") and for grpc.Todos: SERVING only while the store answers (readiness). The ping
  * is bounded by the store's own timeout (DB_TIMEOUT). The {@value #LIVENESS} service reports the
  * process alone and never follows the store: a database outage must not make the kubelet restart
- * every pod. {@link #shutdown()} makes everything NOT_SERVING for good.
+ * every pod. {@link #shutdown()} makes everything NOT_SERVING for good. Once the store answers and
+ * {@code prepareAfter} has passed since start, the probe runs the store's one-time set-up
+ * ({@link TodoStore#prepare()}, MongoDB's list index): a new pod's first calls get its CPU first.
  */
 public final class StoreHealthProbe implements AutoCloseable {
 
@@ -29,15 +34,27 @@ public final class StoreHealthProbe implements AutoCloseable {
     private final TodoStore store;
     private final HealthStatusManager health;
     private final Duration interval;
+    private final Duration answerWithin;
+    private final long prepareAt;
     private final ScheduledExecutorService scheduler;
     private volatile ServingStatus last;
-    // Only the probe's single thread (and start(), before it is scheduled) touch it.
+    // Only the probe's single thread (and start(), before it is scheduled) touch these.
     private String lastRefusal;
+    private boolean prepared;
 
-    public StoreHealthProbe(TodoStore store, HealthStatusManager health, Duration interval) {
+    /**
+     * @param storeTimeout the store's own bound on a call (DB_TIMEOUT); a ping gets twice that, since
+     *     finding the server and the command's reply each get it, then counts as unreachable
+     * @param prepareAfter how long after it is built the probe may run the store's set-up
+     */
+    public StoreHealthProbe(TodoStore store, HealthStatusManager health, Duration interval, Duration storeTimeout,
+                            Duration prepareAfter) {
         this.store = store;
         this.health = health;
         this.interval = interval;
+        this.prepareAt = System.nanoTime() + prepareAfter.toNanos();
+        // Not multipliedBy: its BigDecimal arithmetic initialises BigDecimal's tables at start-up.
+        this.answerWithin = storeTimeout.plus(storeTimeout);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "health-probe");
             thread.setDaemon(true);
@@ -73,7 +90,7 @@ public final class StoreHealthProbe implements AutoCloseable {
 
     private void probe() {
         try {
-            store.ping();
+            await(store.ping(), "a ping");
             publish(ServingStatus.SERVING);
         } catch (TodoException.StoreUnavailable e) {
             if (last != ServingStatus.NOT_SERVING) {
@@ -91,6 +108,41 @@ public final class StoreHealthProbe implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("store health probe failed, health NOT_SERVING", e);
             publish(ServingStatus.NOT_SERVING);
+        }
+        if (last == ServingStatus.SERVING && !prepared && System.nanoTime() - prepareAt >= 0) {
+            prepare();
+        }
+    }
+
+    private void prepare() {
+        try {
+            await(store.prepare(), "the store's set-up");
+            prepared = true;
+        } catch (TodoException.StoreUnavailable e) {
+            log.warn("store set-up failed, retried at the next probe: {}", e.getMessage());
+        } catch (TodoException e) {
+            // A refusal (rights, an index the database will not build) does not go away on retry.
+            log.warn("store refused its set-up (not retried; the service works without it): {}", e.getMessage());
+            prepared = true;
+        }
+    }
+
+    // The probe's own thread waits; nothing else does.
+    private void await(CompletableFuture<Void> call, String what) {
+        try {
+            call.get(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            call.cancel(false);
+            throw new TodoException.StoreUnavailable("no answer to " + what + " within " + answerWithin.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            call.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new TodoException.StoreUnavailable("health probe interrupted", e);
         }
     }
 

@@ -51,11 +51,11 @@ public final class SeedCommand implements Callable<Integer> {
         String target = config.dbName() + "." + MongoTodoStore.COLLECTION + " at " + config.maskedMongoUri();
         try (MongoTodoStore store = MongoTodoStore.connect(config.mongoUri(), config.maskedMongoUri(),
                 config.dbName(), config.dbTimeout(), 2)) {
-            store.ensureIndex();
-            Seeder.SeedResult result = new Seeder(store.collection()).seed(items);
+            Seeder.join(store.ensureIndex());
+            Seeder.SeedResult result = new Seeder(store).seed(items);
             out.printf("seed: %d inserted, %d already present (%s)%n", result.inserted(), result.alreadyPresent(), target);
             return 0;
-        } catch (TodoException.StoreUnavailable e) {
+        } catch (TodoException e) {
             err.println("todo-api seed: " + e.getMessage());
             return 1;
         }

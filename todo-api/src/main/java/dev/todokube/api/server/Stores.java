@@ -12,11 +12,11 @@ final class Stores {
     private Stores() {
     }
 
-    static TodoStore open(ApiConfig config) {
+    static TodoStore open(ApiConfig config, EventLoops eventLoops) {
         switch (config.storeType()) {
             case MONGO:
                 return MongoTodoStore.connect(config.mongoUri(), config.maskedMongoUri(), config.dbName(),
-                        config.dbTimeout(), config.storeThreads());
+                        config.dbTimeout(), config.dbPoolSize(), eventLoops.group(), eventLoops.channelType());
             case MEMORY:
             default:
                 TodoStore memory = MemoryTodoStore.seeded();

@@ -19,12 +19,15 @@ import sun.misc.Signal;
 
 /**
  * {@code java -jar todo-api.jar} serves; {@code java -jar todo-api.jar seed [--file F]} seeds MongoDB;
- * {@code java -jar todo-api.jar train} is the training run of a class/AOT cache.
+ * {@code java -jar todo-api.jar train --target H:P --metrics-port M} is the client side of a
+ * class/AOT cache's training run.
  * Exit codes: 0 success (also after a graceful SIGTERM drain), 1 runtime failure, 2 bad configuration.
  */
 @Command(name = "todo-api", mixinStandardHelpOptions = true, versionProvider = TodoApiMain.Version.class,
         description = "The gRPC Todo service. With no command it serves; configuration comes from the environment, .env and config.yml.")
 public final class TodoApiMain implements Callable<Integer> {
+
+    private static final String SLF4J_PROVIDER = "slf4j.provider";
 
     private final Map<String, String> environment;
     private final Path workingDirectory;
@@ -37,6 +40,12 @@ public final class TodoApiMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // SLF4J finds its provider by ServiceLoader, a scan of the jar, unless it is named (then it
+        // says so on stderr, unless its own messages are limited to warnings).
+        if (System.getProperty(SLF4J_PROVIDER) == null) {
+            System.setProperty(SLF4J_PROVIDER, "ch.qos.logback.classic.spi.LogbackServiceProvider");
+            System.setProperty("slf4j.internal.verbosity", "WARN");
+        }
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         System.exit(run(args, System.getenv(), Path.of("").toAbsolutePath(), System.out, System.err));
@@ -56,7 +65,7 @@ public final class TodoApiMain implements Callable<Integer> {
         }
         CommandLine commandLine = new CommandLine(new TodoApiMain(environment, workingDirectory, err))
                 .addSubcommand("seed", new SeedCommand(environment, workingDirectory, out, err))
-                .addSubcommand("train", new TrainCommand(environment, workingDirectory, out, err));
+                .addSubcommand("train", new TrainCommand(out, err));
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         return commandLine.execute(args);

@@ -6,7 +6,6 @@ import dev.todokube.api.grpc.AuthInterceptor;
 import dev.todokube.api.grpc.MetricsInterceptor;
 import dev.todokube.api.grpc.RequestParseGuard;
 import dev.todokube.api.grpc.ShutdownClosableStreams;
-import dev.todokube.api.grpc.StoreExecutor;
 import dev.todokube.api.grpc.TodosService;
 import dev.todokube.api.health.StoreHealthProbe;
 import dev.todokube.api.metrics.MetricsServer;
@@ -15,7 +14,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -34,23 +33,26 @@ public final class TodoApiServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TodoApiServer.class);
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+    // The store's one-time set-up (MongoDB's list index) waits this long: a new pod's CPU goes to
+    // its first calls first (in a 100m pod, start-up takes seconds).
+    private static final Duration PREPARE_AFTER = Duration.ofSeconds(30);
 
     private final ApiConfig config;
     private final Server grpc;
     private final TodoStore store;
-    private final StoreExecutor storeExecutor;
+    private final EventLoops eventLoops;
     private final StoreHealthProbe probe;
     private final MetricsServer metrics;
     private final ShutdownClosableStreams healthStreams;
     private boolean stopped;
 
     private TodoApiServer(ApiConfig config, Server grpc, ShutdownClosableStreams healthStreams, TodoStore store,
-                          StoreExecutor storeExecutor, StoreHealthProbe probe, MetricsServer metrics) {
+                          EventLoops eventLoops, StoreHealthProbe probe, MetricsServer metrics) {
         this.config = config;
         this.grpc = grpc;
         this.healthStreams = healthStreams;
         this.store = store;
-        this.storeExecutor = storeExecutor;
+        this.eventLoops = eventLoops;
         this.probe = probe;
         this.metrics = metrics;
     }
@@ -66,22 +68,20 @@ public final class TodoApiServer implements AutoCloseable {
         MetricsServer metrics = MetricsServer.start(config.metricsHost(), config.metricsPort());
         // Whatever fails from here on, what was opened is closed (the metrics port first of all).
         Deque<AutoCloseable> opened = new ArrayDeque<>(List.of(metrics));
+        EventLoops eventLoops;
         TodoStore store;
-        StoreExecutor storeExecutor;
         StoreHealthProbe probe;
         ShutdownClosableStreams healthStreams = new ShutdownClosableStreams();
         Server grpc;
         try {
-            store = Stores.open(config);
+            eventLoops = EventLoops.start();
+            opened.push(eventLoops);
+            store = Stores.open(config, eventLoops);
             opened.push(store);
-            storeExecutor = store.blocking()
-                    ? StoreExecutor.bounded(config.storeThreads(), config.storeQueueSize())
-                    : StoreExecutor.inline();
-            opened.push(storeExecutor);
             HealthStatusManager health = new HealthStatusManager();
-            probe = new StoreHealthProbe(store, health, PROBE_INTERVAL);
+            probe = new StoreHealthProbe(store, health, PROBE_INTERVAL, config.dbTimeout(), PREPARE_AFTER);
             opened.push(probe);
-            grpc = buildGrpc(config, store, storeExecutor, healthStreams, health, metrics).start();
+            grpc = buildGrpc(config, store, eventLoops, healthStreams, health, metrics).start();
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable resource : opened) {
                 try {
@@ -93,7 +93,7 @@ public final class TodoApiServer implements AutoCloseable {
             throw e;
         }
         probe.start();
-        TodoApiServer server = new TodoApiServer(config, grpc, healthStreams, store, storeExecutor, probe, metrics);
+        TodoApiServer server = new TodoApiServer(config, grpc, healthStreams, store, eventLoops, probe, metrics);
         if (probe.storeReachable()) {
             log.info("todo-api ready: grpc={}:{} metrics={}:{} store={}", config.serverHost(), server.grpcPort(),
                     config.metricsHost(), server.metricsPort(), config.storeType().label());
@@ -107,10 +107,10 @@ public final class TodoApiServer implements AutoCloseable {
 
     // ProtoReflectionService (v1alpha) is deprecated but kept next to v1 for older grpcurl and IDE clients.
     @SuppressWarnings("deprecation")
-    private static Server buildGrpc(ApiConfig config, TodoStore store, StoreExecutor storeExecutor,
+    private static Server buildGrpc(ApiConfig config, TodoStore store, EventLoops eventLoops,
                                     ShutdownClosableStreams healthStreams, HealthStatusManager health,
                                     MetricsServer metrics) {
-        ServerServiceDefinition todos = new TodosService(store, storeExecutor).bindService();
+        ServerServiceDefinition todos = new TodosService(store, config.dbPoolSize() + config.storeQueueSize()).bindService();
         MetricsInterceptor metricsInterceptor = new MetricsInterceptor(metrics.registry(),
                 List.of(todos.getServiceDescriptor()));
         // Every code's counter of the service's methods, in every scrape; health's start with their first call.
@@ -125,8 +125,11 @@ public final class TodoApiServer implements AutoCloseable {
 
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.serverHost(), config.serverPort()))
-                // Store work is either non-blocking (inline) or handed to the bounded store executor,
-                // so no call blocks a transport thread and the per-call thread hop is avoided.
+                .bossEventLoopGroup(eventLoops.group())
+                .workerEventLoopGroup(eventLoops.group())
+                .channelType(eventLoops.serverChannelType())
+                // Handlers run on the event loop that read the call: store calls never block (they
+                // return futures), so there is no thread hop per call.
                 .directExecutor()
                 .maxInboundMessageSize(config.maxInboundMessageSize())
                 .addService(guardedTodos)
@@ -176,8 +179,8 @@ public final class TodoApiServer implements AutoCloseable {
             grpc.shutdownNow();
             grpc.awaitTermination(5, TimeUnit.SECONDS);
         }
-        storeExecutor.shutdown(Duration.ofSeconds(1));
         store.close();
+        eventLoops.close();
         metrics.close();
         log.info("stopped");
     }

@@ -2,79 +2,85 @@ package dev.todokube.api.store;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * A test and benchmark knob (MEMORY_STORE_DELAY): adds a fixed latency to every call of another
- * store, to model a remote database with the memory store, e.g. to hold calls in flight while the
- * server drains on SIGTERM. It blocks, so it reports itself as blocking and runs off the transport.
+ * A test and benchmark knob (MEMORY_STORE_DELAY): answers every call of another store after a fixed
+ * delay, to model a remote database with the memory store, e.g. to hold calls in flight while the
+ * server drains on SIGTERM. Nothing waits on a thread meanwhile: a timer completes the call, and a
+ * cancelled call's timer is dropped.
  */
 public final class DelayedTodoStore implements TodoStore {
 
     private final TodoStore delegate;
     private final Duration delay;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "memory-store-delay");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public DelayedTodoStore(TodoStore delegate, Duration delay) {
         this.delegate = delegate;
         this.delay = delay;
     }
 
-    private void pause() {
-        try {
-            Thread.sleep(delay.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TodoException.StoreUnavailable("interrupted", e);
-        }
+    private <T> CompletableFuture<T> later(Supplier<CompletableFuture<T>> call) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        ScheduledFuture<?> pending = timer.schedule(() -> call.get().whenComplete((value, failure) -> {
+            if (failure == null) {
+                result.complete(value);
+            } else {
+                result.completeExceptionally(failure);
+            }
+        }), delay.toNanos(), TimeUnit.NANOSECONDS);
+        result.whenComplete((value, failure) -> pending.cancel(false));
+        return result;
     }
 
     @Override
-    public Todo create(TodoFields fields) {
-        pause();
-        return delegate.create(fields);
+    public CompletableFuture<Todo> create(TodoFields fields) {
+        return later(() -> delegate.create(fields));
     }
 
     @Override
-    public Todo get(TodoId id) {
-        pause();
-        return delegate.get(id);
+    public CompletableFuture<Todo> get(TodoId id) {
+        return later(() -> delegate.get(id));
     }
 
     @Override
-    public Todo update(TodoId id, TodoPatch patch) {
-        pause();
-        return delegate.update(id, patch);
+    public CompletableFuture<Todo> update(TodoId id, TodoPatch patch) {
+        return later(() -> delegate.update(id, patch));
     }
 
     @Override
-    public void delete(TodoId id) {
-        pause();
-        delegate.delete(id);
+    public CompletableFuture<Void> delete(TodoId id) {
+        return later(() -> delegate.delete(id));
     }
 
     @Override
-    public List<Todo> all() {
-        pause();
-        return delegate.all();
+    public CompletableFuture<List<Todo>> all() {
+        return later(delegate::all);
     }
 
     @Override
-    public Page list(PageRequest request) {
-        pause();
-        return delegate.list(request);
+    public CompletableFuture<Page> list(PageRequest request) {
+        return later(() -> delegate.list(request));
     }
 
     @Override
-    public void ping() {
-        delegate.ping();
-    }
-
-    @Override
-    public boolean blocking() {
-        return true;
+    public CompletableFuture<Void> ping() {
+        return delegate.ping();
     }
 
     @Override
     public void close() {
+        timer.shutdownNow();
         delegate.close();
     }
 }

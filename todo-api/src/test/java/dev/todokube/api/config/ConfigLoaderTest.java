@@ -34,8 +34,8 @@ class ConfigLoaderTest {
         assertThat(config.maxConnectionAge()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.maxConnectionAgeGrace()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.maxInboundMessageSize()).isEqualTo(1024 * 1024);
-        assertThat(config.storeThreads()).isEqualTo(4 * Runtime.getRuntime().availableProcessors());
-        assertThat(config.render()).contains("SERVER_PORT=8001 (default)", "STORE_THREADS=auto (default)");
+        assertThat(config.dbPoolSize()).isEqualTo(8 * Runtime.getRuntime().availableProcessors());
+        assertThat(config.render()).contains("SERVER_PORT=8001 (default)", "DB_POOL_SIZE=auto (default)");
     }
 
     @Test
@@ -132,7 +132,7 @@ class ConfigLoaderTest {
                 + "not a duration: it is longer than the most allowed, 2562047h (about 292 years)");
         assertBad(Map.of("MAX_INBOUND_MESSAGE_SIZE", "1MB"),
                 "MAX_INBOUND_MESSAGE_SIZE=\"1MB\" (from environment): not a size in bytes (a positive integer)");
-        assertBad(Map.of("STORE_THREADS", "0"), "STORE_THREADS=\"0\" (from environment): not a thread count (or auto) (a positive integer)");
+        assertBad(Map.of("DB_POOL_SIZE", "0"), "DB_POOL_SIZE=\"0\" (from environment): not a connection count (or auto) (a positive integer)");
         assertBad(Map.of("SERVER_HOST", ""), "SERVER_HOST=\"\" (from environment): not a host name or address");
         assertBad(Map.of("SERVER_TYPE", "http"), "SERVER_TYPE=\"http\" (from environment): unsupported server type; only grpc");
         assertBad(Map.of("DB_NAME", "a/b"), "DB_NAME=\"a/b\" (from environment): not a valid MongoDB database name");

@@ -15,14 +15,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** A full store queue rejects at once with UNAVAILABLE instead of queueing without bound. */
+/** Store calls beyond the pool and its queue are rejected at once with UNAVAILABLE instead of piling up. */
 class OverloadTest {
 
     @Test
-    void callsBeyondThreadsPlusQueueAreRejected() throws Exception {
-        // One store thread, one queue slot, each call held 2 s: of three concurrent calls one is rejected.
+    void callsBeyondPoolPlusQueueAreRejected() throws Exception {
+        // A pool of one, one queue slot, each call held 2 s: of three concurrent calls one is rejected.
         try (TestServer server = TestServer.start(Map.of(
-                "MEMORY_STORE_DELAY", "2s", "STORE_THREADS", "1", "STORE_QUEUE_SIZE", "1"))) {
+                "MEMORY_STORE_DELAY", "2s", "DB_POOL_SIZE", "1", "STORE_QUEUE_SIZE", "1"))) {
             TodosGrpc.TodosFutureStub stub = TodosGrpc.newFutureStub(server.channel()).withDeadlineAfter(20, TimeUnit.SECONDS);
             List<Future<Response>> calls = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -43,7 +43,7 @@ class OverloadTest {
             assertThat(ok).isEqualTo(2);
             assertThat(rejected).singleElement().satisfies(status -> {
                 assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-                assertThat(status.getDescription()).isEqualTo("server overloaded: 1 store calls queued; retry later");
+                assertThat(status.getDescription()).isEqualTo("server overloaded: 2 store calls in flight; retry later");
             });
         }
     }

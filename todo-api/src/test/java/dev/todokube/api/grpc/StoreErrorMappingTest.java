@@ -29,11 +29,12 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -76,8 +77,7 @@ class StoreErrorMappingTest {
         Logger storeCalls = (Logger) LoggerFactory.getLogger(StoreCalls.class);
         storeCalls.addAppender(logs);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new TodosService(new RefusingStore("not authorized on TodosDB to execute command { find }"),
-                        StoreExecutor.inline()))
+                .addService(new TodosService(new RefusingStore("not authorized on TodosDB to execute command { find }"), 16))
                 .build().start();
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
         try {
@@ -108,47 +108,43 @@ class StoreErrorMappingTest {
     /** A store whose every operation the database refuses (its user lacks the role). */
     private record RefusingStore(String refusal) implements TodoStore {
 
-        private TodoException.NotPermitted refused() {
-            return new TodoException.NotPermitted(refusal, null);
+        private <T> CompletableFuture<T> refused() {
+            return CompletableFuture.failedFuture(new TodoException.NotPermitted(refusal, null));
         }
 
         @Override
-        public Todo create(TodoFields fields) {
-            throw refused();
+        public CompletableFuture<Todo> create(TodoFields fields) {
+            return refused();
         }
 
         @Override
-        public Todo get(TodoId id) {
-            throw refused();
+        public CompletableFuture<Todo> get(TodoId id) {
+            return refused();
         }
 
         @Override
-        public Todo update(TodoId id, TodoPatch patch) {
-            throw refused();
+        public CompletableFuture<Todo> update(TodoId id, TodoPatch patch) {
+            return refused();
         }
 
         @Override
-        public void delete(TodoId id) {
-            throw refused();
+        public CompletableFuture<Void> delete(TodoId id) {
+            return refused();
         }
 
         @Override
-        public List<Todo> all() {
-            throw refused();
+        public CompletableFuture<List<Todo>> all() {
+            return refused();
         }
 
         @Override
-        public Page list(PageRequest request) {
-            throw refused();
+        public CompletableFuture<Page> list(PageRequest request) {
+            return refused();
         }
 
         @Override
-        public void ping() {
-        }
-
-        @Override
-        public boolean blocking() {
-            return false;
+        public CompletableFuture<Void> ping() {
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.todokube.api.store;
 
+import static dev.todokube.api.fixtures.StoreAnswers.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,33 +15,33 @@ class MemoryTodoStoreTest {
 
     @Test
     void seededStoreHoldsTheOriginalItem() {
-        assertThat(MemoryTodoStore.seeded().all()).singleElement()
+        assertThat(answer(MemoryTodoStore.seeded().all())).singleElement()
                 .satisfies(todo -> assertThat(todo.title()).isEqualTo("Add my todos"));
     }
 
     @Test
     void allIsReusedUntilAWriteAndThenShowsEveryWrite() {
-        Todo kept = store.create(new TodoFields("kept", "a", 1));
-        Todo removed = store.create(new TodoFields("removed", "a", 1));
-        List<Todo> before = store.all();
-        assertThat(store.all()).isSameAs(before);
+        Todo kept = answer(store.create(new TodoFields("kept", "a", 1)));
+        Todo removed = answer(store.create(new TodoFields("removed", "a", 1)));
+        List<Todo> before = answer(store.all());
+        assertThat(store.all()).as("the same answer until a write").isSameAs(store.all());
 
-        Todo added = store.create(new TodoFields("added", "b", 2));
-        assertThat(store.all()).containsExactlyInAnyOrder(kept, removed, added);
+        Todo added = answer(store.create(new TodoFields("added", "b", 2)));
+        assertThat(answer(store.all())).containsExactlyInAnyOrder(kept, removed, added);
 
-        Todo updated = store.update(kept.id(), new TodoPatch(Optional.of("renamed"), Optional.empty(), Optional.empty()));
-        store.delete(removed.id());
-        assertThat(store.all()).containsExactlyInAnyOrder(updated, added).isNotSameAs(before);
+        Todo updated = answer(store.update(kept.id(), new TodoPatch(Optional.of("renamed"), Optional.empty(), Optional.empty())));
+        answer(store.delete(removed.id()));
+        assertThat(answer(store.all())).containsExactlyInAnyOrder(updated, added).isNotSameAs(before);
     }
 
     @Test
     void lastFullPageHasNoNextToken() {
         for (int i = 0; i < 4; i++) {
-            store.create(new TodoFields("t" + i, "", 0));
+            answer(store.create(new TodoFields("t" + i, "", 0)));
         }
 
-        Page first = store.list(PageRequest.parse("", 2, ""));
-        Page second = store.list(PageRequest.parse("", 2, first.nextPageToken().orElseThrow()));
+        Page first = answer(store.list(PageRequest.parse("", 2, "")));
+        Page second = answer(store.list(PageRequest.parse("", 2, first.nextPageToken().orElseThrow())));
 
         assertThat(first.todos()).hasSize(2);
         assertThat(second.todos()).hasSize(2);
@@ -51,24 +52,24 @@ class MemoryTodoStoreTest {
     void cursorStillWorksAfterItsTodoIsDeleted() {
         List<Todo> todos = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            todos.add(store.create(new TodoFields("t" + i, "", 0)));
+            todos.add(answer(store.create(new TodoFields("t" + i, "", 0))));
         }
-        Page first = store.list(PageRequest.parse("", 1, ""));
-        store.delete(todos.get(0).id());
+        Page first = answer(store.list(PageRequest.parse("", 1, "")));
+        answer(store.delete(todos.get(0).id()));
 
-        Page rest = store.list(PageRequest.parse("", 10, first.nextPageToken().orElseThrow()));
+        Page rest = answer(store.list(PageRequest.parse("", 10, first.nextPageToken().orElseThrow())));
 
         assertThat(rest.todos()).containsExactly(todos.get(1), todos.get(2));
     }
 
     @Test
     void updateChangesOnlyPresentFields() {
-        Todo todo = store.create(new TodoFields("title", "tag", 4));
+        Todo todo = answer(store.create(new TodoFields("title", "tag", 4)));
 
-        Todo updated = store.update(todo.id(), new TodoPatch(Optional.empty(), Optional.of("new"), Optional.empty()));
+        Todo updated = answer(store.update(todo.id(), new TodoPatch(Optional.empty(), Optional.of("new"), Optional.empty())));
 
         assertThat(updated).isEqualTo(new Todo(todo.id(), "title", "new", 4));
-        assertThat(store.get(todo.id())).isEqualTo(updated);
+        assertThat(answer(store.get(todo.id()))).isEqualTo(updated);
     }
 
     @Test

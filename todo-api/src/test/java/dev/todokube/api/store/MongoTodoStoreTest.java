@@ -1,5 +1,6 @@
 package dev.todokube.api.store;
 
+import static dev.todokube.api.fixtures.StoreAnswers.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +9,7 @@ import com.mongodb.ServerAddress;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import dev.todokube.api.fixtures.StoreOnEventLoop;
 import dev.todokube.testkit.mongo.InProcessMongo;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,17 +26,19 @@ import org.junit.jupiter.api.Test;
 class MongoTodoStoreTest {
 
     private InProcessMongo mongo;
+    private StoreOnEventLoop onEventLoop;
     private MongoTodoStore store;
 
     @BeforeEach
     void start() {
         mongo = InProcessMongo.start();
-        store = MongoTodoStore.connect(mongo.uri(), mongo.uri(), "TodosDB", Duration.ofSeconds(2), 4);
+        onEventLoop = new StoreOnEventLoop(mongo.uri(), Duration.ofSeconds(2));
+        store = onEventLoop.store();
     }
 
     @AfterEach
     void stop() {
-        store.close();
+        onEventLoop.close();
         mongo.close();
     }
 
@@ -48,7 +52,7 @@ class MongoTodoStoreTest {
                             .append("priority", 1L));
         }
 
-        assertThat(store.all()).containsExactly(new Todo(TodoId.of(id), "Add my todos", "default", 1));
+        assertThat(answer(store.all())).containsExactly(new Todo(TodoId.of(id), "Add my todos", "default", 1));
     }
 
     @Test
@@ -64,11 +68,11 @@ class MongoTodoStoreTest {
                     new Document("_id", odd).append("title", 42).append("tag", null).append("priority", "high")));
         }
 
-        assertThat(store.all()).containsExactly(
+        assertThat(answer(store.all())).containsExactly(
                 new Todo(TodoId.of(doubled), "doubled", "t", 3),
                 new Todo(TodoId.of(sparse), "", "", 0),
                 new Todo(TodoId.of(odd), "42", "", 0));
-        assertThat(store.get(TodoId.of(doubled)).priority()).isEqualTo(3);
+        assertThat(answer(store.get(TodoId.of(doubled))).priority()).isEqualTo(3);
     }
 
     /** Server error documents with the codes MongoDB sends, through the driver's own exception type. */
@@ -90,7 +94,7 @@ class MongoTodoStoreTest {
 
     @Test
     void writesDocumentsInTheOriginalShape() {
-        Todo created = store.create(new TodoFields("Buy milk", "home", 2));
+        Todo created = answer(store.create(new TodoFields("Buy milk", "home", 2)));
 
         try (MongoClient client = MongoClients.create(mongo.uri())) {
             Document document = client.getDatabase("TodosDB").getCollection("todos").find().first();
@@ -105,17 +109,17 @@ class MongoTodoStoreTest {
 
     @Test
     void crud() {
-        Todo created = store.create(new TodoFields("Buy milk", "home", 2));
+        Todo created = answer(store.create(new TodoFields("Buy milk", "home", 2)));
 
-        assertThat(store.get(created.id())).isEqualTo(created);
-        Todo updated = store.update(created.id(), new TodoPatch(Optional.empty(), Optional.of("shop"), Optional.of(5)));
+        assertThat(answer(store.get(created.id()))).isEqualTo(created);
+        Todo updated = answer(store.update(created.id(), new TodoPatch(Optional.empty(), Optional.of("shop"), Optional.of(5))));
         assertThat(updated).isEqualTo(new Todo(created.id(), "Buy milk", "shop", 5));
-        assertThat(store.update(created.id(), new TodoPatch(Optional.empty(), Optional.empty(), Optional.empty())))
+        assertThat(answer(store.update(created.id(), new TodoPatch(Optional.empty(), Optional.empty(), Optional.empty()))))
                 .isEqualTo(updated);
-        store.delete(created.id());
-        assertThatThrownBy(() -> store.get(created.id())).isInstanceOf(TodoException.NotFound.class);
-        assertThatThrownBy(() -> store.delete(created.id())).isInstanceOf(TodoException.NotFound.class);
-        assertThatThrownBy(() -> store.update(created.id(), new TodoPatch(Optional.of("x"), Optional.empty(), Optional.empty())))
+        answer(store.delete(created.id()));
+        assertThatThrownBy(() -> answer(store.get(created.id()))).isInstanceOf(TodoException.NotFound.class);
+        assertThatThrownBy(() -> answer(store.delete(created.id()))).isInstanceOf(TodoException.NotFound.class);
+        assertThatThrownBy(() -> answer(store.update(created.id(), new TodoPatch(Optional.of("x"), Optional.empty(), Optional.empty()))))
                 .isInstanceOf(TodoException.NotFound.class);
     }
 
@@ -123,13 +127,13 @@ class MongoTodoStoreTest {
     void listPagesByTagInIdOrder() {
         List<TodoId> tagged = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            tagged.add(store.create(new TodoFields("t" + i, "x", 0)).id());
-            store.create(new TodoFields("u" + i, "y", 0));
+            tagged.add(answer(store.create(new TodoFields("t" + i, "x", 0))).id());
+            answer(store.create(new TodoFields("u" + i, "y", 0)));
         }
 
-        Page first = store.list(PageRequest.parse("x", 2, ""));
-        Page second = store.list(PageRequest.parse("x", 2, first.nextPageToken().orElseThrow()));
-        Page third = store.list(PageRequest.parse("x", 2, second.nextPageToken().orElseThrow()));
+        Page first = answer(store.list(PageRequest.parse("x", 2, "")));
+        Page second = answer(store.list(PageRequest.parse("x", 2, first.nextPageToken().orElseThrow())));
+        Page third = answer(store.list(PageRequest.parse("x", 2, second.nextPageToken().orElseThrow())));
 
         List<TodoId> seen = new ArrayList<>();
         for (Page page : List.of(first, second, third)) {
@@ -137,12 +141,12 @@ class MongoTodoStoreTest {
         }
         assertThat(seen).containsExactlyElementsOf(tagged);
         assertThat(third.nextPageToken()).isEmpty();
-        assertThat(store.list(PageRequest.parse("", 0, "")).todos()).hasSize(10);
+        assertThat(answer(store.list(PageRequest.parse("", 0, ""))).todos()).hasSize(10);
     }
 
     @Test
-    void pingCreatesTheListIndex() {
-        store.ping();
+    void prepareCreatesTheListIndex() {
+        answer(store.prepare());
 
         try (MongoClient client = MongoClients.create(mongo.uri())) {
             MongoCollection<Document> todos = client.getDatabase("TodosDB").getCollection("todos");
@@ -154,18 +158,18 @@ class MongoTodoStoreTest {
 
     @Test
     void outageFailsFastAsUnavailableAndRecoversWithoutANewClient() {
-        Todo created = store.create(new TodoFields("survives", "outage", 1));
+        Todo created = answer(store.create(new TodoFields("survives", "outage", 1)));
 
         mongo.stop();
         long start = System.nanoTime();
-        assertThatThrownBy(() -> store.get(created.id()))
+        assertThatThrownBy(() -> answer(store.get(created.id())))
                 .isInstanceOf(TodoException.StoreUnavailable.class)
                 .hasMessageContaining("MongoDB " + mongo.uri() + "/TodosDB unavailable");
         // Upper bound only: DB_TIMEOUT (2 s) plus generous slack, never a hang.
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
-        assertThatThrownBy(store::ping).isInstanceOf(TodoException.StoreUnavailable.class);
+        assertThatThrownBy(() -> answer(store.ping())).isInstanceOf(TodoException.StoreUnavailable.class);
 
         mongo.restart();
-        assertThat(store.get(created.id())).isEqualTo(created);
+        assertThat(answer(store.get(created.id()))).isEqualTo(created);
     }
 }
