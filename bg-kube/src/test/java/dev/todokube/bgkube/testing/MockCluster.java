@@ -165,6 +165,22 @@ public final class MockCluster implements AutoCloseable {
         /** Deletes every object the tests use and restores the simulator's default behaviour. */
         public void reset() {
             simulator.pause();
+            deleteObjects();
+            simulator.resetBehaviour();
+            simulator.resume();
+        }
+
+        /**
+         * Stops the namespace's simulator and deletes its objects: a test done with its namespace
+         * leaves nothing polling the API server and nothing for other namespaces' lists to scan.
+         */
+        public void close() {
+            simulator.close();
+            namespaces.remove(name, this);
+            deleteObjects();
+        }
+
+        private void deleteObjects() {
             client.apps().deployments().inNamespace(name).delete();
             client.batch().v1().jobs().inNamespace(name).delete();
             client.services().inNamespace(name).delete();
@@ -174,8 +190,6 @@ public final class MockCluster implements AutoCloseable {
             client.policy().v1().podDisruptionBudget().inNamespace(name).delete();
             client.configMaps().inNamespace(name).delete();
             client.leases().inNamespace(name).delete();
-            simulator.resetBehaviour();
-            simulator.resume();
         }
     }
 
