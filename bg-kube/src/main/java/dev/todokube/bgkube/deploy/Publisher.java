@@ -324,9 +324,21 @@ public final class Publisher {
         }
     }
 
-    /** Undoes the reached steps, newest first. */
+    /**
+     * Undoes the reached steps, newest first. An API server that stops answering meanwhile (its
+     * retries spent) ends the undo where it is, with the record as last written: the next
+     * {@code abort} reads it and goes on from there.
+     */
     private Undone undoReached(Release release) {
-        release.update(record -> record.withPhase(ReleaseRecord.Phase.UNDOING, Optional.empty()));
+        try {
+            release.update(record -> record.withPhase(ReleaseRecord.Phase.UNDOING, Optional.empty()));
+        } catch (RuntimeException e) {
+            if (stop.requested().isPresent()) {
+                throw e;
+            }
+            return new Undone(List.of(), Optional.of("the undo could not start: " + ApiFailures.asBgKube(e).getMessage()
+                    + "; nothing was undone and the record of the release is kept: bg-kube abort undoes it"));
+        }
         ReleaseRecord record = release.record();
         List<Step> steps = releaseSteps(record.tag(), record.previous(), true);
         List<String> done = new ArrayList<>();
@@ -343,7 +355,17 @@ public final class Publisher {
                 swappedBack |= step.get() instanceof SwapService && note.isPresent();
             } catch (RuntimeException e) {
                 String problem = ApiFailures.asBgKube(e).getMessage();
-                release.update(r -> r.withPhase(ReleaseRecord.Phase.UNDO_INCOMPLETE, Optional.of(problem)));
+                try {
+                    release.update(r -> r.withPhase(ReleaseRecord.Phase.UNDO_INCOMPLETE, Optional.of(problem)));
+                } catch (RuntimeException recordNotWritten) {
+                    if (stop.requested().isPresent()) {
+                        throw recordNotWritten;
+                    }
+                    // The record stays as last written (undoing, this step still reached), which the
+                    // next abort reads the same way.
+                    tools.log().accept("could not mark the undo as stopped in the release's record: "
+                            + ApiFailures.asBgKube(recordNotWritten).getMessage());
+                }
                 return new Undone(done, Optional.of("undo stopped at step " + name + ": " + problem
                         + "; the record of the release is kept: bg-kube abort finishes undoing it"));
             }
