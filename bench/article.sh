@@ -19,6 +19,8 @@
 # Environment: REPLICAS (4), POD_CPU (100m), POD_MEMORY (100Mi), USERS (700), RATE (1), SPAWN_RATE
 # (100 users/s), WARMUP (30 s), RUN (60 s), DEADLINE (10s), TODOS (10), RUNS (3), and lib.sh's
 # SERVER_CPU (the replicas and the stand-in), LOAD_CPU (the load generator), OUT.
+# Read before lib.sh, which gives WARMUP the other scripts' shorter default.
+ARTICLE_WARMUP="${WARMUP:-30}"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_jars "$TODO_API_JAR" "$EXPERIMENT_JAR" "$LOADTEST_JAR"
 REPLICAS="${REPLICAS:-4}"
@@ -27,7 +29,7 @@ POD_MEMORY="${POD_MEMORY:-100Mi}"
 USERS="${USERS:-700}"
 RATE="${RATE:-1}"
 SPAWN_RATE="${SPAWN_RATE:-100}"
-WARMUP="${WARMUP:-30}"
+WARMUP="$ARTICLE_WARMUP"
 RUN="${RUN:-60}"
 DEADLINE="${DEADLINE:-10s}"
 TODOS="${TODOS:-10}"

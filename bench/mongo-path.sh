@@ -16,10 +16,13 @@
 # /proc, over the calls h2load completed in the window), its RSS at the end, and failed calls.
 # Medians of RUNS runs, and each server's CPU per call as a ratio to the first server's (the median
 # of the per-round ratios).
+# Read before lib.sh, which gives both the other scripts' shorter defaults.
+MONGO_WARMUP="${WARMUP:-40}"
+MONGO_DURATION="${DURATION:-15}"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_jars "$TODO_API_JAR" "$EXPERIMENT_JAR"
-WARMUP="${WARMUP:-40}"
-DURATION="${DURATION:-15}"
+WARMUP="$MONGO_WARMUP"
+DURATION="$MONGO_DURATION"
 servers_from_args "$@"
 
 SERVER_CPU_SAVED="$SERVER_CPU"
