@@ -75,10 +75,21 @@ public final class FaultTable {
             String current = Files.exists(committed) ? Files.readString(committed, StandardCharsets.UTF_8) : "";
             return current.equals(table) ? null : "the fault table the suite wrote (" + written + ") differs from "
                     + committed + ": bg-kube behaves differently under a fault than the README says; compare them, and "
-                    + "if the new behaviour is right, write the table again with -Dbgkube.faultTable=write";
+                    + "if the new behaviour is right, write the table again with -Dbgkube.faultTable=write\n"
+                    + difference(current, table);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The lines only one of the two tables has, so a CI log shows which cases changed. */
+    private static String difference(String committedTable, String writtenTable) {
+        List<String> before = committedTable.lines().toList();
+        List<String> after = writtenTable.lines().toList();
+        StringBuilder text = new StringBuilder();
+        before.stream().filter(line -> !after.contains(line)).forEach(line -> text.append("- ").append(line).append('\n'));
+        after.stream().filter(line -> !before.contains(line)).forEach(line -> text.append("+ ").append(line).append('\n'));
+        return text.toString();
     }
 
     private String render() {
