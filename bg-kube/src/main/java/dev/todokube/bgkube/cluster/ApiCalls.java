@@ -36,6 +36,11 @@ final class ApiCalls {
         return window;
     }
 
+    /** The same calls made once: for work that is repeated anyway, such as a lease's renewal. */
+    ApiCalls once() {
+        return new ApiCalls(Duration.ZERO, log);
+    }
+
     <T> T call(String what, Supplier<T> call) {
         long deadline = System.nanoTime() + window.toNanos();
         long pause = FIRST_PAUSE.toMillis();
@@ -48,8 +53,8 @@ final class ApiCalls {
                     throw e;
                 }
                 if (System.nanoTime() + pause * 1_000_000 >= deadline) {
-                    throw new ClusterException("the Kubernetes API server did not answer " + what + " for "
-                            + window.toSeconds() + "s: " + describe(e) + (e.getCode() > 0 ? ""
+                    throw new ClusterException("the Kubernetes API server did not answer " + what
+                            + (window.isZero() ? "" : " for " + window.toSeconds() + "s") + ": " + describe(e) + (e.getCode() > 0 ? ""
                             : " (cannot reach it: check KUBECONFIG or ~/.kube/config, and --kube-context)"), e);
                 }
                 if (!announced) {

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -36,6 +37,10 @@ import java.util.function.Consumer;
  * (a holder whose clock is minutes ahead or behind would otherwise look dead or alive wrongly). A
  * taker that finds the lease held watches it: a renewal within the holder's lease duration means the
  * holder lives (refused); no change for that long means it stopped, and the lease is taken over.
+ *
+ * <p>A renewal is one attempt, made only when no step is writing the lease (a step's write renews it
+ * too): a renewal that retried through an API server outage while holding the lease would keep a
+ * step's write, the record of an undo above all, waiting until the outage ended.
  */
 public final class ClusterLock implements AutoCloseable {
 
@@ -50,7 +55,10 @@ public final class ClusterLock implements AutoCloseable {
     private final Clock clock;
     private final Consumer<String> log;
     private final ApiCalls api;
+    private final ApiCalls once;
     private final ScheduledExecutorService renewal;
+    /** Fair, so a step's write waiting for it goes before the next renewal. */
+    private final ReentrantLock writing = new ReentrantLock(true);
     private Lease current;
     private String lostTo;
     private boolean closed;
@@ -64,6 +72,7 @@ public final class ClusterLock implements AutoCloseable {
         this.clock = clock;
         this.log = log;
         this.api = api;
+        this.once = api.once();
         this.current = current;
         this.renewal = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "bg-kube-lease-renewal");
@@ -190,8 +199,13 @@ public final class ClusterLock implements AutoCloseable {
     }
 
     /** The release record and other annotations on the lease, as last written. */
-    public synchronized Map<String, String> annotations() {
-        return current.getMetadata().getAnnotations() == null ? Map.of() : Map.copyOf(current.getMetadata().getAnnotations());
+    public Map<String, String> annotations() {
+        writing.lock();
+        try {
+            return current.getMetadata().getAnnotations() == null ? Map.of() : Map.copyOf(current.getMetadata().getAnnotations());
+        } finally {
+            writing.unlock();
+        }
     }
 
     /**
@@ -200,25 +214,30 @@ public final class ClusterLock implements AutoCloseable {
      *
      * @throws LeaseLostException another process took it (this one stopped renewing for too long)
      */
-    public synchronized void ensureHeld() {
-        write(Map.of());
+    public void ensureHeld() {
+        annotate(Map.of());
     }
 
     /**
      * Sets (or, with an empty value, removes) annotations on the lease in the same write as a renewal:
      * the record of what this holder does, which no other process can overwrite while it holds it.
      */
-    public synchronized void annotate(Map<String, Optional<String>> changes) {
-        write(changes);
+    public void annotate(Map<String, Optional<String>> changes) {
+        writing.lock();
+        try {
+            write(changes, api);
+        } finally {
+            writing.unlock();
+        }
     }
 
-    private void write(Map<String, Optional<String>> changes) {
+    private void write(Map<String, Optional<String>> changes, ApiCalls calls) {
         if (lostTo != null) {
             throw lost();
         }
         Lease next = withChanges(current, changes);
         try {
-            current = api.call("renew lease " + name, () -> {
+            current = calls.call("renew lease " + name, () -> {
                 try {
                     return client.leases().inNamespace(namespace).resource(next).update();
                 } catch (KubernetesClientException e) {
@@ -235,7 +254,7 @@ public final class ClusterLock implements AutoCloseable {
             });
         } catch (KubernetesClientException e) {
             if (e.getCode() == CONFLICT) {
-                Lease seen = api.call("read lease " + name, () -> client.leases().inNamespace(namespace).withName(name).get());
+                Lease seen = calls.call("read lease " + name, () -> client.leases().inNamespace(namespace).withName(name).get());
                 lostTo = seen == null || seen.getSpec() == null || seen.getSpec().getHolderIdentity() == null
                         ? "nobody (it was released or deleted)" : seen.getSpec().getHolderIdentity();
                 throw lost();
@@ -268,22 +287,37 @@ public final class ClusterLock implements AutoCloseable {
                 + " (this bg-kube could not renew it in time, and another took it over)");
     }
 
-    private synchronized void renew() {
-        if (closed || lostTo != null) {
+    private void renew() {
+        if (!writing.tryLock()) {
             return;
         }
         try {
-            write(Map.of());
+            if (closed || lostTo != null) {
+                return;
+            }
+            write(Map.of(), once);
         } catch (LeaseLostException e) {
             log.accept("warning: " + e.getMessage() + "; stopping before the next step");
         } catch (RuntimeException e) {
-            log.accept("warning: could not renew lease " + name + ": " + e.getMessage());
+            log.accept("warning: could not renew lease " + name + " (trying again in a third of its duration): "
+                    + e.getMessage());
+        } finally {
+            writing.unlock();
         }
     }
 
     /** Stops renewing and releases the lease, if this process still holds it. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        writing.lock();
+        try {
+            release();
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    private void release() {
         if (closed) {
             return;
         }

@@ -122,6 +122,11 @@ public final class MockApiServer implements AutoCloseable {
             start();
         }
 
+        /** Whether the server listens again. */
+        public boolean isOver() {
+            return over.isDone();
+        }
+
         /** Waits until the server listens again; fails the test after the timeout. */
         public void awaitOver(Duration timeout) throws InterruptedException {
             try {
