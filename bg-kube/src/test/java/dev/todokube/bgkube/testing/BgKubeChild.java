@@ -5,6 +5,7 @@ import dev.todokube.testkit.process.ChildProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,9 +125,19 @@ public final class BgKubeChild implements AutoCloseable {
         return process.awaitLine(pattern, timeout);
     }
 
-    /** SIGINT, as Ctrl-C in a terminal. */
+    /**
+     * SIGINT, as Ctrl-C in a terminal. Refused when the process ignores SIGINT: a JVM keeps a signal
+     * ignored that it was started with, and a build started as a background job of a shell without
+     * job control (nohup, {@code cmd &} in a script) passes SIGINT ignored down to every process it
+     * starts, so the signal would silently change nothing.
+     */
     public void interrupt() {
         try {
+            if (ignoresSigint()) {
+                throw new IllegalStateException("bg-kube's process " + process.pid() + " ignores SIGINT: it inherited "
+                        + "the ignored signal from the shell that started the build (a background job of a shell "
+                        + "without job control); run the build in the foreground, or after set -m");
+            }
             Process kill = new ProcessBuilder("kill", "-s", "INT", String.valueOf(process.pid()))
                     .redirectErrorStream(true).start();
             String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -139,6 +150,17 @@ public final class BgKubeChild implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Bit 2 (SIGINT) of the ignored-signals mask in /proc/PID/status; false where there is no /proc. */
+    private boolean ignoresSigint() throws IOException {
+        Path status = Path.of("/proc", String.valueOf(process.pid()), "status");
+        if (!Files.exists(status)) {
+            return false;
+        }
+        return Files.readAllLines(status).stream().filter(line -> line.startsWith("SigIgn:"))
+                .map(line -> Long.parseUnsignedLong(line.substring("SigIgn:".length()).strip(), 16))
+                .anyMatch(mask -> (mask & (1L << 1)) != 0);
     }
 
     /** SIGTERM, as a CI runner or a container runtime stops a job. */
