@@ -26,9 +26,9 @@ public enum Option {
     SMOKE_TESTS_COMMAND("COMMAND", "Shell command run locally with TEST_HOST=<scheme>://<host>:<port> of the smoke Service (scheme: its first port's name, else http) and TEST_ADDRESS=<host>:<port>.", null, false),
     DB_MIGRATIONS_JOB_CONFIG_SEED("FILE", "Template of the Job(s) that seed the database on the first publish.", null, false),
     DB_MIGRATIONS_JOB_TIMEOUT("DURATION", "How long to wait for each seed Job to complete.", "120s", false),
-    DB_MIGRATIONS_STATUS_COMMAND("COMMAND", "Shell command run in a new pod before migrating; its output is kept for a rollback.", null, false),
-    DB_MIGRATIONS_APPLY_COMMAND("COMMAND", "Shell command run in a new pod to migrate the database.", null, false),
-    DB_MIGRATIONS_ROLLBACK_COMMAND("COMMAND", "Shell command run in a new pod when smoke tests fail, with the kept status output as its argument.", null, false),
+    DB_MIGRATIONS_STATUS_COMMAND("COMMAND", "Shell command run in a ready pod of the new color before migrating; its output is kept for a rollback.", null, false),
+    DB_MIGRATIONS_APPLY_COMMAND("COMMAND", "Shell command run in a ready pod of the new color to migrate the database.", null, false),
+    DB_MIGRATIONS_ROLLBACK_COMMAND("COMMAND", "Shell command run in a ready pod of the new color when a release that migrated is undone (failed smoke tests, a failed gate, an abort), with the kept status output as its arguments.", null, false),
     KOPS_STATE_STORE("URL", "kops state store (kept for compatibility; exported as KOPS_STATE_STORE to the smoke-tests command).", null, false),
     CONTAINER_REGISTRY("KIND", "gcr, ecr, local (docker builds into minikube's daemon; nothing to push), any (any registry docker or Jib can push to), or the class name of your own ContainerRegistry.", "any", false),
 
