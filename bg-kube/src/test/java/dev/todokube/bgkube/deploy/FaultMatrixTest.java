@@ -74,7 +74,13 @@ class FaultMatrixTest {
     private static final String LEASE = "bg-kube-todo-api";
     /** What the outage cases take for themselves alone. */
     private static final String API_SERVER = "the mock API server";
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    /**
+     * How long a case waits for bg-kube to reach its point or end: a guard against a hang, not a
+     * speed check. A watched publish runs a pre-promotion analysis (two load-generator JVMs) before
+     * its watch, and beside five other cases, the analysis classes and a busy second core that took
+     * more than 60 s.
+     */
+    private static final Duration WAIT = Duration.ofSeconds(150);
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
     private static final FaultTable TABLE = new FaultTable(
             Path.of(System.getProperty("project.root", "..")).resolve("bg-kube/docs/fault-table.md").normalize(),
