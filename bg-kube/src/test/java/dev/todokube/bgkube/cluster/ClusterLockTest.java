@@ -8,6 +8,7 @@ import dev.todokube.bgkube.testing.FixedPortForwarder;
 import dev.todokube.bgkube.testing.LocalPodExec;
 import dev.todokube.bgkube.testing.MockApiServer;
 import dev.todokube.bgkube.testing.MockCluster;
+import dev.todokube.bgkube.testing.MockClusterExtension;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,26 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(60)
 class ClusterLockTest {
 
-    private static MockCluster mock;
+    @RegisterExtension
+    static final MockClusterExtension CLUSTER = new MockClusterExtension();
+
     private final List<String> log = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void start() {
-        mock = new MockCluster();
-    }
-
-    @AfterAll
-    static void stop() {
-        mock.close();
-    }
 
     /**
      * The record of an undo is written while the API server is away: the write must give up after its
@@ -43,6 +35,7 @@ class ClusterLockTest {
      */
     @Test
     void aWriteDuringAnOutageEndsAfterItsOwnRetriesNotWithTheOutage() throws Exception {
+        MockCluster mock = CLUSTER.cluster();
         KubernetesClient client = mock.newClient();
         KubeCluster cluster = new KubeCluster(client, MockCluster.NAMESPACE, new LocalPodExec(),
                 new FixedPortForwarder("127.0.0.1:1"), log::add, Duration.ofMillis(100), Duration.ofSeconds(2),
