@@ -41,6 +41,7 @@ public final class StoreHealthProbe implements AutoCloseable {
     // Only the probe's single thread (and start(), before it is scheduled) touch these.
     private String lastRefusal;
     private boolean prepared;
+    private Runnable onFirstServing = () -> { };
 
     /**
      * @param storeTimeout the store's own bound on a call (DB_TIMEOUT); a ping gets twice that, since
@@ -68,7 +69,20 @@ public final class StoreHealthProbe implements AutoCloseable {
 
     /** Probes once now (so a healthy server is SERVING when this returns), then periodically. */
     public void start() {
+        start(() -> { }, () -> { });
+    }
+
+    /**
+     * As {@link #start()}; {@code ready} runs once, when a probe first finds the store reachable: in
+     * this call, or later on the probe's thread. {@code notReady} runs in this call, before any later
+     * probe, when the first one does not.
+     */
+    public void start(Runnable ready, Runnable notReady) {
+        onFirstServing = ready;
         probe();
+        if (!storeReachable()) {
+            notReady.run();
+        }
         scheduler.scheduleWithFixedDelay(this::probe, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -148,12 +162,18 @@ public final class StoreHealthProbe implements AutoCloseable {
 
     private void publish(ServingStatus status) {
         // The first probe's outcome is always logged, a failure with its cause.
-        if (status == ServingStatus.SERVING && last != ServingStatus.SERVING) {
+        boolean nowServing = status == ServingStatus.SERVING && last != ServingStatus.SERVING;
+        if (nowServing) {
             log.info("store reachable, health SERVING");
         }
         last = status;
         for (String service : SERVICES) {
             health.setStatus(service, status);
+        }
+        if (nowServing) {
+            Runnable first = onFirstServing;
+            onFirstServing = () -> { };
+            first.run();
         }
     }
 }

@@ -84,6 +84,13 @@ class MongoOutageTest {
 
                 Await.until(Duration.ofSeconds(30), "health SERVING once MongoDB answers",
                         () -> server.health("") == ServingStatus.SERVING);
+                // Launchers and tests wait for the ready line: it comes once the store answers.
+                Await.until(Duration.ofSeconds(10), "the ready line once MongoDB answers", () -> {
+                    synchronized (logs) {
+                        return logs.list.stream().map(ILoggingEvent::getFormattedMessage)
+                                .filter(line -> line.startsWith("todo-api ready: grpc=")).count() == 1;
+                    }
+                });
             }
         } finally {
             root.detachAppender(logs);
