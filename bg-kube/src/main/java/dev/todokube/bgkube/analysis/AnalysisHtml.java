@@ -1,30 +1,25 @@
 package dev.todokube.bgkube.analysis;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.todokube.charts.ChartScripts;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.function.ToDoubleFunction;
 
 /**
  * A self-contained HTML page: the verdict, the plan and the verdict table, then both sides'
  * latency over time on one chart and their throughput on another, drawn by ECharts (tooltips,
- * zoom, gridlines). The chart library (the {@code org.webjars:echarts} artifact, found through its
- * own version), the drawing script and the figures are inlined: nothing is fetched, so the file
- * opens offline.
+ * zoom, gridlines), through report-charts, which inlines the chart library, the drawing script and
+ * the figures: nothing is fetched, so the file opens offline.
  */
 public final class AnalysisHtml {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String WEBJAR_PROPERTIES = "/META-INF/maven/org.webjars/echarts/pom.properties";
     private static final String TARGET_COLOR = "#d9480f";
     private static final String BASELINE_COLOR = "#1c7ed6";
 
@@ -41,7 +36,7 @@ public final class AnalysisHtml {
         charts.add(chart("throughput-chart", "calls/s", 1, sides, List.of(
                 new Line(" calls/s", false, HistorySample::requestsPerSecond),
                 new Line(" failures/s", true, HistorySample::failuresPerSecond))));
-        ObjectNode data = JSON.createObjectNode();
+        ObjectNode data = JSON.createObjectNode().put("axis", "seconds");
         data.set("charts", charts);
         String verdict = result.verdict().passed() ? "PASS" : "FAIL";
         return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>bg-kube analysis: "
@@ -57,9 +52,7 @@ public final class AnalysisHtml {
                 + "one axis of seconds since the first sample.</p>\n<div class=\"chart\" id=\"latency-chart\"></div>\n"
                 + "<h2>Throughput over time</h2>\n<p>Calls completed per second; failed calls per second dashed.</p>\n"
                 + "<div class=\"chart\" id=\"throughput-chart\"></div>\n"
-                + "<script type=\"application/json\" id=\"analysis-data\">" + json(data) + "</script>\n"
-                + "<script>\n" + script(echartsPath()) + "\n</script>\n<script>\n" + script("analysis-charts.js")
-                + "\n</script>\n</body>\n</html>\n";
+                + scripts(data) + "</body>\n</html>\n";
     }
 
     /** One series of a chart per side: its name is the side's plus {@code suffix}. */
@@ -87,44 +80,12 @@ public final class AnalysisHtml {
         return chart;
     }
 
-    /** JSON inside a script element, which the first {@code </} would end. */
-    private static String json(ObjectNode data) {
+    private static String scripts(ObjectNode data) {
         try {
-            return JSON.writeValueAsString(data).replace("</", "<\\/");
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String echartsPath() {
-        Properties webjar = new Properties();
-        try (InputStream in = open(WEBJAR_PROPERTIES)) {
-            webjar.load(in);
+            return ChartScripts.inline(JSON.writeValueAsString(data));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return "/META-INF/resources/webjars/echarts/" + webjar.getProperty("version") + "/echarts.min.js";
-    }
-
-    private static String script(String resource) {
-        try (InputStream in = open(resource)) {
-            String script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            if (script.toLowerCase(Locale.ROOT).contains("</script")) {
-                throw new IOException("script " + resource + " cannot be inlined: it contains </script");
-            }
-            return script;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static InputStream open(String resource) throws IOException {
-        InputStream in = AnalysisHtml.class.getResourceAsStream(resource);
-        if (in == null) {
-            throw new IOException("the HTML report's script " + resource + " is not on the classpath "
-                    + "(it comes with bg-kube's jar and its org.webjars:echarts dependency)");
-        }
-        return in;
     }
 
     private static String escape(String text) {

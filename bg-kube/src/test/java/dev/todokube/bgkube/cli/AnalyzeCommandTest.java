@@ -84,8 +84,8 @@ class AnalyzeCommandTest {
 
         // Both sides' latency and throughput over time; drawn in a real browser by AnalysisHtmlBrowserTest.
         String page = Files.readString(html);
-        String data = page.substring(page.indexOf("id=\"analysis-data\">") + "id=\"analysis-data\">".length(),
-                page.indexOf("</script>", page.indexOf("id=\"analysis-data\">")));
+        String data = page.substring(page.indexOf("id=\"chart-data\">") + "id=\"chart-data\">".length(),
+                page.indexOf("</script>", page.indexOf("id=\"chart-data\">")));
         List<String> series = new ArrayList<>();
         new ObjectMapper().readTree(data).path("charts").forEach(chart -> chart.path("series").forEach(line -> {
             assertThat(line.path("points").size()).as(line.path("name").asText()).isPositive();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.todokube.charts.ChartScripts;
 import dev.todokube.experiment.autoscale.Decision;
 import dev.todokube.experiment.rehearsal.PodSummary;
 import dev.todokube.experiment.rehearsal.RehearsalRecord;
@@ -82,11 +83,8 @@ public final class AutoscalingReport {
         pods(html, record.pods(), start);
         html.append("<p>What the rehearsal models and what it does not (scheduling, image pulls, node capacity, "
                         + "kube-proxy): experiment/README.md, \"Autoscaling rehearsal\".</p>\n")
-                .append("<script type=\"application/json\" id=\"rehearsal-data\">")
-                .append(JSON.writeValueAsString(chartData(record, load)).replace("<", "\\u003c"))
-                .append("</script>\n<script>\n").append(Scripts.echarts())
-                .append("\n</script>\n<script>\n").append(Scripts.drawing())
-                .append("\n</script>\n</body>\n</html>\n");
+                .append(ChartScripts.inline(JSON.writeValueAsString(chartData(record, load))))
+                .append("</body>\n</html>\n");
         return html.toString();
     }
 
@@ -141,11 +139,12 @@ public final class AutoscalingReport {
     }
 
     /**
-     * {@code {"start","end","target","charts":[{"id","title","unit","step","series":[{"name","color","points"}],
-     * "events":[{"at","label"}],"threshold"}]}}, times in epoch milliseconds.
+     * {@code {"axis":"time","linked":true,"start","end","charts":[{"id","title","unit","step",
+     * "series":[{"name","color","dots","points"}],"events":[{"at","label"}],"threshold","thresholdLabel"}]}},
+     * times in epoch milliseconds: every chart on the autoscaling period's axis, linked.
      */
     private static ObjectNode chartData(RehearsalRecord record, Optional<LoadHistory> load) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = JSON.createObjectNode().put("axis", "time").put("linked", true);
         List<TimelinePoint> timeline = record.timeline();
         Instant start = record.autoscalingSince().orElse(timeline.isEmpty() ? Instant.EPOCH : timeline.get(0).at());
         Instant end = timeline.isEmpty() ? start : timeline.get(timeline.size() - 1).at();

@@ -83,7 +83,7 @@ class AutoscalingReportBrowserTest {
             assertThat(charts).hasSize(4);
             for (JsonNode chart : charts) {
                 String id = chart.get("id").asText();
-                assertThat(chart.get("group").asText()).as(id + ": linked to the others").isEqualTo("rehearsal");
+                assertThat(chart.get("group").asText()).as(id + ": linked to the others").isEqualTo("linked");
                 assertThat(chart.get("xMin").asLong()).as(id + ": one time axis").isEqualTo(START.toEpochMilli());
                 assertThat(chart.get("xMax").asLong()).as(id).isEqualTo(START.plusSeconds(SECONDS - 1).toEpochMilli());
                 assertThat(chart.get("paths").asInt()).as(id + ": drawn").isPositive();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.todokube.charts.ChartScripts;
 import dev.todokube.loadtest.runner.RunResult;
 import dev.todokube.loadtest.stats.EntrySummary;
 import dev.todokube.loadtest.stats.ErrorCount;
@@ -72,10 +73,7 @@ public final class HtmlReport {
             html.append("<h3>").append(escape(chart.title())).append("</h3>\n<div class=\"chart\" id=\"")
                     .append(chart.id()).append("\"></div>\n");
         }
-        html.append("<script type=\"application/json\" id=\"run-data\">").append(chartData(result.history()))
-                .append("</script>\n<script>\n").append(ChartLibrary.echarts())
-                .append("\n</script>\n<script>\n").append(ChartLibrary.drawingScript())
-                .append("\n</script>\n</body>\n</html>\n");
+        html.append(ChartScripts.inline(chartData(result.history()))).append("</body>\n</html>\n");
         return html.toString();
     }
 
@@ -86,9 +84,9 @@ public final class HtmlReport {
     private record Series(String name, String color, ToDoubleFunction<HistoryPoint> value) {
     }
 
-    /** {@code {"charts":[{"id","unit","decimals","series":[{"name","color","points":[[epochMs,value]...]}]}]}}. */
+    /** {@code {"axis":"time","charts":[{"id","unit","decimals","series":[{"name","color","points":[[epochMs,value]...]}]}]}}. */
     private static String chartData(List<HistoryPoint> history) throws JsonProcessingException {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = JSON.createObjectNode().put("axis", "time");
         ArrayNode charts = root.putArray("charts");
         for (Chart chart : CHARTS) {
             ObjectNode node = charts.addObject().put("id", chart.id()).put("unit", chart.unit())
@@ -102,8 +100,7 @@ public final class HtmlReport {
                 }
             }
         }
-        // Inside a <script> element: "<" only occurs in JSON strings, where the escape means the same.
-        return JSON.writeValueAsString(root).replace("<", "\\u003c");
+        return JSON.writeValueAsString(root);
     }
 
     private static void requestTable(StringBuilder html, RunResult result) {
