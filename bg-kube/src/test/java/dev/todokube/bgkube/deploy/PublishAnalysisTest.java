@@ -21,14 +21,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The pre-promotion analysis in publish, on the mock cluster: the port-forwards to the smoke Service
  * (the new color) and the public Service (the live color) lead to real todo-api processes, loaded by
  * the real loadtest jar. The failing case fails by a margin noise cannot close (every call of the
  * new color takes 3 s, the limit is 1.5 x the live color's p99); the passing one checks no timing.
+ *
+ * <p>The longest of the classes that mostly wait (on the analysis windows), so it runs beside the
+ * others ({@code CONCURRENT}) on a fleet and mock cluster of its own; the lock keeps its own tests
+ * one at a time.
  */
 @Timeout(120)
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock("PublishAnalysisTest")
 class PublishAnalysisTest {
 
     private static final String NS = MockCluster.NAMESPACE;
@@ -36,7 +45,7 @@ class PublishAnalysisTest {
     static final MockClusterExtension CLUSTER = new MockClusterExtension();
 
     @RegisterExtension
-    static final TodoApiFleet FLEET = new TodoApiFleet();
+    static final TodoApiFleet FLEET = new TodoApiFleet("publish-analysis");
 
     @TempDir
     Path dir;

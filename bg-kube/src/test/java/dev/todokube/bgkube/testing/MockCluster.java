@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,6 +29,13 @@ public final class MockCluster implements AutoCloseable {
 
     public static final String NAMESPACE = "bgkube-test";
 
+    /**
+     * One serialization for every client the tests make, as a bg-kube process has one: a client of its
+     * own would build Jackson's deserializers for the fabric8 model again on each run (a fifth of the
+     * test JVM's CPU before it was shared). Jackson's mapper is thread-safe once configured.
+     */
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
     private final Clock clock = Clock.systemUTC();
     private final ApiServerDispatcher dispatcher = new ApiServerDispatcher(clock);
     private final MockApiServer api;
@@ -37,10 +45,10 @@ public final class MockCluster implements AutoCloseable {
 
     public MockCluster() {
         api = MockApiServer.start(dispatcher, clock);
-        client = new KubernetesClientBuilder().withConfig(config()).build();
+        client = clientBuilder().withConfig(config()).build();
         // The controllers give up on a failed request at once (the next pass tries again), so an
         // outage does not leave them stuck in retries.
-        controllers = new KubernetesClientBuilder().withConfig(new ConfigBuilder(config())
+        controllers = clientBuilder().withConfig(new ConfigBuilder(config())
                 .withUserAgent(ClusterSimulator.USER_AGENT).withRequestRetryBackoffLimit(0).build()).build();
         namespace(NAMESPACE);
     }
@@ -61,7 +69,7 @@ public final class MockCluster implements AutoCloseable {
      * held back longer is a timeout to it.
      */
     public KubernetesClient newClient() {
-        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(config()).withRequestRetryBackoffLimit(0)
+        return clientBuilder().withConfig(new ConfigBuilder(config()).withRequestRetryBackoffLimit(0)
                 .withRequestTimeout(2_000).build()).build();
     }
 
@@ -69,7 +77,11 @@ public final class MockCluster implements AutoCloseable {
     public static KubernetesClient unreachableClient() {
         Config config = new ConfigBuilder(Config.empty()).withMasterUrl("https://127.0.0.1:1")
                 .withConnectionTimeout(2_000).withRequestTimeout(2_000).withRequestRetryBackoffLimit(0).build();
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return clientBuilder().withConfig(config).build();
+    }
+
+    private static KubernetesClientBuilder clientBuilder() {
+        return new KubernetesClientBuilder().withKubernetesSerialization(SERIALIZATION);
     }
 
     private Config config() {

@@ -16,6 +16,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * answered was refused (a watch counts a replica it has not seen before from zero, its whole past
  * included), and one that tests send it. Stopped when the run ends.
  * {@code @RegisterExtension static final TodoApiFleet FLEET = new TodoApiFleet();}
+ *
+ * <p>A class that runs beside the others ({@code @Execution(CONCURRENT)}) takes a fleet of its own,
+ * {@code new TodoApiFleet("name")}: the watches count every call a process answers in their window,
+ * so another class's load must not reach it.
  */
 public final class TodoApiFleet implements BeforeAllCallback {
 
@@ -24,11 +28,22 @@ public final class TodoApiFleet implements BeforeAllCallback {
     /** The one token {@link #locked()} accepts. */
     public static final String TOKEN = "fleet-t0ken-4f2a";
 
+    private final String name;
     private Processes processes;
+
+    /** The fleet the sequential classes share. */
+    public TodoApiFleet() {
+        this("shared");
+    }
+
+    /** The fleet of this name, started by the first class that asks for it. */
+    public TodoApiFleet(String name) {
+        this.name = name;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        processes = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Processes.class, k -> Processes.start(),
+        processes = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(name, k -> Processes.start(),
                 Processes.class);
     }
 
