@@ -28,7 +28,9 @@ public final class CeilingServer implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--port", defaultValue = "0", description = "Port; 0 = ephemeral (default: ${DEFAULT-VALUE})")
+    // SERVER_PORT as todo-api and the Go original read it, so pod-budget.sh and article.sh can start this server too.
+    @Option(names = "--port", defaultValue = "${env:SERVER_PORT:-0}",
+            description = "Port; 0 = ephemeral (default: SERVER_PORT, else 0: ${DEFAULT-VALUE})")
     int port;
 
     @Option(names = "--todos", defaultValue = "10", description = "Todos in every Response (default: ${DEFAULT-VALUE})")
