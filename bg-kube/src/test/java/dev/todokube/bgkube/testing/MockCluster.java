@@ -30,12 +30,11 @@ public final class MockCluster implements AutoCloseable {
     public static final String NAMESPACE = "bgkube-test";
 
     /**
-     * One serialization for every client the tests make, as a bg-kube process has one: a client of its
-     * own would build Jackson's deserializers for the fabric8 model again on each run (a fifth of the
-     * test JVM's CPU before it was shared). Jackson's mapper is thread-safe once configured.
+     * One serialization for every client of this cluster, as a bg-kube process has one: a client of
+     * its own would build Jackson's deserializers for the fabric8 model again on each in-process run
+     * (a fifth of the test JVM's CPU before it was shared). Jackson's mapper is thread-safe once configured.
      */
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
-
+    private final KubernetesSerialization serialization = new KubernetesSerialization();
     private final Clock clock = Clock.systemUTC();
     private final ApiServerDispatcher dispatcher = new ApiServerDispatcher(clock);
     private final MockApiServer api;
@@ -77,11 +76,11 @@ public final class MockCluster implements AutoCloseable {
     public static KubernetesClient unreachableClient() {
         Config config = new ConfigBuilder(Config.empty()).withMasterUrl("https://127.0.0.1:1")
                 .withConnectionTimeout(2_000).withRequestTimeout(2_000).withRequestRetryBackoffLimit(0).build();
-        return clientBuilder().withConfig(config).build();
+        return new KubernetesClientBuilder().withConfig(config).build();
     }
 
-    private static KubernetesClientBuilder clientBuilder() {
-        return new KubernetesClientBuilder().withKubernetesSerialization(SERIALIZATION);
+    private KubernetesClientBuilder clientBuilder() {
+        return new KubernetesClientBuilder().withKubernetesSerialization(serialization);
     }
 
     private Config config() {

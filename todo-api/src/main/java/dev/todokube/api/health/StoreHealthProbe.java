@@ -67,15 +67,11 @@ public final class StoreHealthProbe implements AutoCloseable {
         }
     }
 
-    /** Probes once now (so a healthy server is SERVING when this returns), then periodically. */
-    public void start() {
-        start(() -> { }, () -> { });
-    }
-
     /**
-     * As {@link #start()}; {@code ready} runs once, when a probe first finds the store reachable: in
-     * this call, or later on the probe's thread. {@code notReady} runs in this call, before any later
-     * probe, when the first one does not.
+     * Probes once now (so a healthy server is SERVING when this returns), then periodically.
+     * {@code ready} runs once, when a probe first finds the store reachable: in this call, or later on
+     * the probe's thread. {@code notReady} runs in this call, before any later probe, when the first
+     * one does not.
      */
     public void start(Runnable ready, Runnable notReady) {
         onFirstServing = ready;

@@ -95,12 +95,11 @@ public final class TodoApiServer implements AutoCloseable {
         TodoApiServer server = new TodoApiServer(config, grpc, healthStreams, store, eventLoops, probe, metrics);
         // The ready line, which launchers and tests wait for, comes when the store first answers: at
         // start, or later if it was down or slow then (a cold JVM's first ping on a busy machine).
-        probe.start(() -> log.info("todo-api ready: grpc={}:{} metrics={}:{} store={}", config.serverHost(),
-                        server.grpcPort(), config.metricsHost(), server.metricsPort(), config.storeType().label()),
+        String endpoints = "grpc=" + config.serverHost() + ":" + server.grpcPort() + " metrics=" + config.metricsHost()
+                + ":" + server.metricsPort() + " store=" + config.storeType().label();
+        probe.start(() -> log.info("todo-api ready: {}", endpoints),
                 () -> log.warn("todo-api started but NOT READY (the store is unreachable; health follows it and is "
-                        + "NOT_SERVING until it answers, then this log says ready): grpc={}:{} metrics={}:{} store={}",
-                        config.serverHost(), server.grpcPort(), config.metricsHost(), server.metricsPort(),
-                        config.storeType().label()));
+                        + "NOT_SERVING until it answers, then this log says ready): {}", endpoints));
         return server;
     }
 

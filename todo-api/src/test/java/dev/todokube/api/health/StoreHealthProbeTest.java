@@ -28,7 +28,7 @@ class StoreHealthProbeTest {
         CountingStore store = new CountingStore();
         try (StoreHealthProbe probe = new StoreHealthProbe(store, new HealthStatusManager(), Duration.ofHours(1), TIMEOUT,
                 Duration.ofHours(1))) {
-            probe.start();
+            probe.start(() -> { }, () -> { });
 
             assertThat(probe.storeReachable()).isTrue();
             assertThat(store.setUps.get()).isZero();
@@ -40,7 +40,7 @@ class StoreHealthProbeTest {
         CountingStore store = new CountingStore();
         try (StoreHealthProbe probe = new StoreHealthProbe(store, new HealthStatusManager(), Duration.ofMillis(10), TIMEOUT,
                 Duration.ZERO)) {
-            probe.start();
+            probe.start(() -> { }, () -> { });
             Await.until(Duration.ofSeconds(10), "five probes", () -> store.pings.get() >= 5);
 
             assertThat(store.setUps.get()).isEqualTo(1);
